@@ -1,0 +1,267 @@
+package io.imgbeam.codec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the codec did with one input: the status, the bytes to write (if any) and the facts that go
+ * into the outcome record. Immutable.
+ */
+public final class CompressionResult {
+  private final Status status;
+  private final ImageFormat inputFormat;
+  private final ImageFormat outputFormat;
+  private final long inputBytes;
+  private final byte[] output;
+  private final int width;
+  private final int height;
+  private final int outputWidth;
+  private final int outputHeight;
+  private final Integer qualitySetting;
+  private final String scoreName;
+  private final Double score;
+  private final long encodeMillis;
+  private final long totalMillis;
+  private final List<String> metadataRemoved;
+  private final boolean hadGps;
+  private final String inputSha256;
+  private final String outputSha256;
+  private final Stage errorStage;
+  private final String errorClass;
+  private final String errorMessage;
+
+  private CompressionResult(Builder b) {
+    this.status = b.status;
+    this.inputFormat = b.inputFormat;
+    this.outputFormat = b.outputFormat;
+    this.inputBytes = b.inputBytes;
+    this.output = b.output;
+    this.width = b.width;
+    this.height = b.height;
+    this.outputWidth = b.outputWidth;
+    this.outputHeight = b.outputHeight;
+    this.qualitySetting = b.qualitySetting;
+    this.scoreName = b.scoreName;
+    this.score = b.score;
+    this.encodeMillis = b.encodeMillis;
+    this.totalMillis = b.totalMillis;
+    this.metadataRemoved = List.copyOf(b.metadataRemoved);
+    this.hadGps = b.hadGps;
+    this.inputSha256 = b.inputSha256;
+    this.outputSha256 = b.output == null ? null : Hashes.sha256(b.output);
+    this.errorStage = b.errorStage;
+    this.errorClass = b.errorClass;
+    this.errorMessage = b.errorMessage;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  /** The sniffed input format; {@link ImageFormat#UNKNOWN} when not recognised. */
+  public ImageFormat inputFormat() {
+    return inputFormat;
+  }
+
+  /** The written format, present when {@link #output()} is. */
+  public Optional<ImageFormat> outputFormat() {
+    return Optional.ofNullable(outputFormat);
+  }
+
+  public long inputBytes() {
+    return inputBytes;
+  }
+
+  /** The bytes to write: present for {@link Status#WRITTEN} and {@link Status#KEPT_ORIGINAL}. */
+  public Optional<byte[]> output() {
+    return Optional.ofNullable(output);
+  }
+
+  /** Input width as stored (before orientation); 0 when the header could not be read. */
+  public int width() {
+    return width;
+  }
+
+  /** Input height as stored (before orientation); 0 when the header could not be read. */
+  public int height() {
+    return height;
+  }
+
+  /** Output width as displayed; 0 when there is no output. */
+  public int outputWidth() {
+    return outputWidth;
+  }
+
+  /** Output height as displayed; 0 when there is no output. */
+  public int outputHeight() {
+    return outputHeight;
+  }
+
+  /** The encoder's quality setting (JPEG 1-100); empty for lossless output. */
+  public Optional<Integer> qualitySetting() {
+    return Optional.ofNullable(qualitySetting);
+  }
+
+  /** The metric {@link #score()} is measured in ({@code "ssim"}). */
+  public Optional<String> scoreName() {
+    return Optional.ofNullable(scoreName);
+  }
+
+  /** Output against decoded input; 1.0 for pixel-identical output. */
+  public Optional<Double> score() {
+    return Optional.ofNullable(score);
+  }
+
+  public long encodeMillis() {
+    return encodeMillis;
+  }
+
+  public long totalMillis() {
+    return totalMillis;
+  }
+
+  /** The metadata groups the input had and the output does not ({@code exif}, {@code gps}...). */
+  public List<String> metadataRemoved() {
+    return metadataRemoved;
+  }
+
+  public boolean hadGps() {
+    return hadGps;
+  }
+
+  public String inputSha256() {
+    return inputSha256;
+  }
+
+  public Optional<String> outputSha256() {
+    return Optional.ofNullable(outputSha256);
+  }
+
+  public Optional<Stage> errorStage() {
+    return Optional.ofNullable(errorStage);
+  }
+
+  public Optional<String> errorClass() {
+    return Optional.ofNullable(errorClass);
+  }
+
+  public Optional<String> errorMessage() {
+    return Optional.ofNullable(errorMessage);
+  }
+
+  @Override
+  public String toString() {
+    return "CompressionResult{"
+        + status
+        + ", "
+        + inputFormat.recordName()
+        + " -> "
+        + (outputFormat == null ? "-" : outputFormat.recordName())
+        + ", "
+        + inputBytes
+        + " -> "
+        + (output == null ? "-" : output.length)
+        + (errorMessage == null ? "" : ", " + errorStage + ": " + errorMessage)
+        + "}";
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Filled in step by step by {@link ImageCompressor}. */
+  static final class Builder {
+    private Status status;
+    private ImageFormat inputFormat = ImageFormat.UNKNOWN;
+    private ImageFormat outputFormat;
+    private long inputBytes;
+    private byte[] output;
+    private int width;
+    private int height;
+    private int outputWidth;
+    private int outputHeight;
+    private Integer qualitySetting;
+    private String scoreName;
+    private Double score;
+    private long encodeMillis;
+    private long totalMillis;
+    private List<String> metadataRemoved = List.of();
+    private boolean hadGps;
+    private String inputSha256;
+    private Stage errorStage;
+    private String errorClass;
+    private String errorMessage;
+
+    Builder status(Status value) {
+      status = value;
+      return this;
+    }
+
+    Builder inputFormat(ImageFormat value) {
+      inputFormat = value;
+      return this;
+    }
+
+    Builder inputBytes(long value) {
+      inputBytes = value;
+      return this;
+    }
+
+    Builder inputSha256(String value) {
+      inputSha256 = value;
+      return this;
+    }
+
+    Builder inputSize(int w, int h) {
+      width = w;
+      height = h;
+      return this;
+    }
+
+    Builder output(ImageFormat format, byte[] bytes, int w, int h) {
+      outputFormat = format;
+      output = bytes;
+      outputWidth = w;
+      outputHeight = h;
+      return this;
+    }
+
+    Builder quality(Integer value) {
+      qualitySetting = value;
+      return this;
+    }
+
+    Builder score(String name, double value) {
+      scoreName = name;
+      score = value;
+      return this;
+    }
+
+    Builder encodeMillis(long value) {
+      encodeMillis = value;
+      return this;
+    }
+
+    Builder totalMillis(long value) {
+      totalMillis = value;
+      return this;
+    }
+
+    Builder metadata(List<String> removed, boolean gps) {
+      metadataRemoved = removed;
+      hadGps = gps;
+      return this;
+    }
+
+    Builder error(Stage stage, String errorClassName, String message) {
+      errorStage = stage;
+      errorClass = errorClassName;
+      errorMessage = message;
+      return this;
+    }
+
+    CompressionResult build() {
+      return new CompressionResult(this);
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package io.imgbeam.codec;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compresses one encoded image. Thread-safe and cheap to create; holds only its settings.
+ *
+ * <p>The steps run in a fixed order, each returning early when it does not apply:
+ *
+ * <ol>
+ *   <li>sniff the format from the magic bytes (never the file name);
+ *   <li>probe the header and apply the size limits before any pixel buffer exists;
+ *   <li>scan metadata: orientation, GPS and the groups that will be removed;
+ *   <li>decode; decoder warnings count as errors;
+ *   <li>orient: the EXIF orientation goes into the pixels, since the output has no tag to carry it;
+ *   <li>colour: convert to sRGB, after orientation, because both are per-pixel and independent, and
+ *       before encoding, since the output carries no profile;
+ *   <li>encode the target format;
+ *   <li>verify: decode the output again and compare it with what was encoded;
+ *   <li>decide: when the output is not smaller than an input of the same format, keep the input's
+ *       own bytes with its private metadata removed losslessly.
+ * </ol>
+ *
+ * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
+ * with their status, stage and message; this method does not throw for them.
+ */
+public final class ImageCompressor {
+  private static final String SCORE_NAME = "ssim";
+
+  /** Below this SSIM a JPEG output is treated as broken rather than merely lossy. */
+  private static final double MIN_VERIFIED_SSIM = 0.5;
+
+  private final CompressionSettings settings;
+
+  private ImageCompressor(CompressionSettings settings) {
+    this.settings = settings;
+  }
+
+  /** A compressor with the given settings. */
+  public static ImageCompressor of(CompressionSettings settings) {
+    return new ImageCompressor(settings);
+  }
+
+  public CompressionSettings settings() {
+    return settings;
+  }
+
+  /** Compresses {@code input}; never returns null, never throws for bad data. */
+  public CompressionResult compress(byte[] input) {
+    long start = System.nanoTime();
+    CompressionResult.Builder result =
+        CompressionResult.builder().inputBytes(input.length).inputSha256(Hashes.sha256(input));
+    try {
+      run(input, result);
+    } catch (CodecException e) {
+      result.status(e.status()).error(e.stage(), e.errorClass(), e.getMessage());
+    }
+    return result.totalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).build();
+  }
+
+  private void run(byte[] input, CompressionResult.Builder result) throws CodecException {
+    if (input.length > settings.maxInputBytes()) {
+      throw new CodecException(
+          Status.REJECTED_LIMIT,
+          Stage.READ,
+          "input is "
+              + input.length
+              + " bytes, over the limit maxInputBytes="
+              + settings.maxInputBytes());
+    }
+
+    // 1. Sniff.
+    ImageFormat format = sniff(input, result);
+
+    // 2. Probe.
+    ImageReading.Header header = probe(input, format);
+    result.inputSize(header.width(), header.height());
+
+    // 3. Metadata.
+    MetadataScan metadata = MetadataScan.of(input);
+    result.metadata(metadata.removedExcept(Set.of()), metadata.hasGps());
+
+    // Animations, and WebP until a WebP encoder exists, are kept as they are: a single-image
+    // encoder would lose frames, and re-encoding lossy WebP as JPEG only adds bytes.
+    ImageFormat target = targetFormat(format, header);
+    if (target == null) {
+      keepOriginal(input, format, header, metadata, result);
+      return;
+    }
+
+    // 4. Decode.
+    BufferedImage image;
+    try {
+      image = ImageReading.decode(input, format);
+    } catch (IOException | RuntimeException e) {
+      throw CodecException.failed(Stage.DECODE, e);
+    }
+
+    // 5. Orient.
+    image = Orientation.apply(image, metadata.orientation());
+
+    // 6. Colour.
+    try {
+      image = ColourConversion.toSrgb(image);
+    } catch (RuntimeException e) {
+      throw CodecException.failed(Stage.COLOUR, e);
+    }
+
+    // 7. Encode.
+    ImageEncoder encoder =
+        target == ImageFormat.JPEG ? new JpegEncoder(settings.jpegQuality()) : new PngEncoder();
+    long encodeStart = System.nanoTime();
+    ImageEncoder.Encoded encoded;
+    try {
+      encoded = encoder.encode(image);
+    } catch (IOException | RuntimeException e) {
+      throw CodecException.failed(Stage.ENCODE, e);
+    }
+    result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - encodeStart));
+
+    // 8. Verify.
+    double score = verify(encoded, target);
+
+    // 9. Decide.
+    if (target == format && encoded.bytes().length >= input.length) {
+      keepOriginal(input, format, header, metadata, result);
+      return;
+    }
+    BufferedImage reference = encoded.reference();
+    result
+        .status(Status.WRITTEN)
+        .output(target, encoded.bytes(), reference.getWidth(), reference.getHeight())
+        .quality(encoded.quality())
+        .score(SCORE_NAME, score)
+        .metadata(metadata.removedExcept(Set.of()), metadata.hasGps());
+  }
+
+  private static ImageFormat sniff(byte[] input, CompressionResult.Builder result)
+      throws CodecException {
+    if (input.length == 0) {
+      throw new CodecException(Status.FAILED, Stage.SNIFF, "empty file (0 bytes)");
+    }
+    ImageFormat format = ImageFormat.sniff(input);
+    result.inputFormat(format);
+    if (format == ImageFormat.UNKNOWN) {
+      int n = Math.min(8, input.length);
+      throw new CodecException(
+          Status.UNSUPPORTED,
+          Stage.SNIFF,
+          "not a recognised image format (first bytes "
+              + HexFormat.ofDelimiter(" ").formatHex(input, 0, n)
+              + ")");
+    }
+    if (!format.isDecodable()) {
+      throw new CodecException(
+          Status.UNSUPPORTED, Stage.SNIFF, format.recordName() + " input is not supported");
+    }
+    return format;
+  }
+
+  private ImageReading.Header probe(byte[] input, ImageFormat format) throws CodecException {
+    ImageReading.Header header;
+    try {
+      header = ImageReading.probe(input, format);
+    } catch (IOException | RuntimeException e) {
+      throw CodecException.failed(Stage.PROBE, e);
+    }
+    if (header.width() <= 0 || header.height() <= 0) {
+      throw new CodecException(
+          Status.FAILED,
+          Stage.PROBE,
+          "invalid dimensions " + header.width() + "x" + header.height());
+    }
+    if (header.pixels() > settings.maxInputPixels()) {
+      throw new CodecException(
+          Status.REJECTED_LIMIT,
+          Stage.PROBE,
+          header.width()
+              + "x"
+              + header.height()
+              + (header.frames() > 1 ? "x" + header.frames() + " frames" : "")
+              + " is "
+              + header.pixels()
+              + " pixels, over the limit maxInputPixels="
+              + settings.maxInputPixels());
+    }
+    return header;
+  }
+
+  /**
+   * The format to encode, or null to keep the input's bytes (animations and WebP with {@link
+   * OutputFormat#SAME}).
+   */
+  private ImageFormat targetFormat(ImageFormat format, ImageReading.Header header)
+      throws CodecException {
+    OutputFormat wanted = settings.outputFormat();
+    boolean strippable = format != ImageFormat.TIFF && format != ImageFormat.BMP;
+    if (header.frames() > 1) {
+      if (wanted == OutputFormat.SAME && strippable) {
+        return null;
+      }
+      throw new CodecException(
+          Status.UNSUPPORTED,
+          Stage.PROBE,
+          format.recordName()
+              + " with "
+              + header.frames()
+              + " frames cannot be written as "
+              + (wanted == OutputFormat.SAME ? "a single image" : wanted.optionName())
+              + " without losing frames"
+              + (strippable ? "; --format=same keeps it (metadata removed)" : ""));
+    }
+    return switch (wanted) {
+      case JPEG -> ImageFormat.JPEG;
+      case PNG -> ImageFormat.PNG;
+      case SAME ->
+          switch (format) {
+            case JPEG -> ImageFormat.JPEG;
+            case WEBP -> null;
+            default -> ImageFormat.PNG;
+          };
+    };
+  }
+
+  /** Decodes the output and checks it against what was encoded; returns the score. */
+  private static double verify(ImageEncoder.Encoded encoded, ImageFormat format)
+      throws CodecException {
+    BufferedImage decoded;
+    try {
+      decoded = ImageReading.decode(encoded.bytes(), format);
+    } catch (IOException | RuntimeException e) {
+      throw CodecException.failed(Stage.VERIFY, e);
+    }
+    BufferedImage reference = encoded.reference();
+    if (decoded.getWidth() != reference.getWidth()
+        || decoded.getHeight() != reference.getHeight()) {
+      throw new CodecException(
+          Status.FAILED,
+          Stage.VERIFY,
+          "output decodes to "
+              + decoded.getWidth()
+              + "x"
+              + decoded.getHeight()
+              + ", expected "
+              + reference.getWidth()
+              + "x"
+              + reference.getHeight());
+    }
+    if (encoded.lossless()) {
+      if (!PixelEquality.equal(reference, decoded)) {
+        throw new CodecException(
+            Status.FAILED, Stage.VERIFY, "lossless output does not decode to the same pixels");
+      }
+      return 1.0;
+    }
+    double score = Ssim.score(reference, decoded);
+    if (score < MIN_VERIFIED_SSIM) {
+      throw new CodecException(
+          Status.FAILED, Stage.VERIFY, "output SSIM " + score + " is below " + MIN_VERIFIED_SSIM);
+    }
+    return score;
+  }
+
+  private static void keepOriginal(
+      byte[] input,
+      ImageFormat format,
+      ImageReading.Header header,
+      MetadataScan metadata,
+      CompressionResult.Builder result)
+      throws CodecException {
+    byte[] stripped;
+    try {
+      stripped = MetadataStripper.strip(input, format, metadata.orientation());
+    } catch (IOException | RuntimeException e) {
+      throw CodecException.failed(Stage.DECIDE, e);
+    }
+    boolean swap = Orientation.swapsAxes(metadata.orientation());
+    result
+        .status(Status.KEPT_ORIGINAL)
+        .output(
+            format,
+            stripped,
+            swap ? header.height() : header.width(),
+            swap ? header.width() : header.height())
+        .score(SCORE_NAME, 1.0)
+        .metadata(metadata.removedExcept(Set.of(MetadataScan.ICC)), metadata.hasGps());
+  }
+}

@@ -1,0 +1,112 @@
+package io.imgbeam.codec;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Probe and decode through ImageIO, with TwelveMonkeys' readers registered ahead of the JDK's (they
+ * read CMYK/YCCK JPEG with the right colours, WebP, TIFF and more BMP variants).
+ */
+final class ImageReading {
+  static {
+    // Decoding in memory: no temp files in java.io.tmpdir for every image.
+    ImageIO.setUseCache(false);
+  }
+
+  private ImageReading() {}
+
+  /** What the header says, read without allocating a pixel buffer. */
+  record Header(int width, int height, int frames) {
+    long pixels() {
+      return (long) width * height * Math.max(1, frames);
+    }
+  }
+
+  /** Reads width, height and frame count. */
+  static Header probe(byte[] data, ImageFormat format) throws IOException {
+    ImageReader reader = readerFor(format);
+    try (ImageInputStream in = stream(data)) {
+      reader.setInput(in, false, true);
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      int frames = countFrames(reader, data, format);
+      return new Header(width, height, frames);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static int countFrames(ImageReader reader, byte[] data, ImageFormat format)
+      throws IOException {
+    return switch (format) {
+      // acTL is an APNG extension the JDK reader ignores: it would hand us the first frame only.
+      case PNG -> PngChunks.animationFrames(data);
+      case GIF, WEBP, TIFF -> Math.max(1, reader.getNumImages(true));
+      default -> 1;
+    };
+  }
+
+  /**
+   * Decodes the first image. A decoder warning about the data (a truncated JPEG is padded with grey
+   * and only warned about) is an error: a damaged image must not be passed off as a good one.
+   * Warnings about an embedded ICC profile are not: the reader falls back to a standard profile for
+   * the colour space, and the pixels themselves are intact.
+   */
+  static BufferedImage decode(byte[] data, ImageFormat format) throws IOException {
+    ImageReader reader = readerFor(format);
+    List<String> warnings = new ArrayList<>();
+    reader.addIIOReadWarningListener(
+        (source, warning) -> {
+          if (!warning.contains("ICC")) {
+            warnings.add(warning);
+          }
+        });
+    try (ImageInputStream in = stream(data)) {
+      reader.setInput(in, true, true);
+      ImageReadParam param = reader.getDefaultReadParam();
+      BufferedImage image = reader.read(0, param);
+      if (!warnings.isEmpty()) {
+        throw new IOException("corrupt image data: " + String.join("; ", warnings));
+      }
+      return image;
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static ImageInputStream stream(byte[] data) {
+    return new MemoryCacheImageInputStream(new ByteArrayInputStream(data));
+  }
+
+  private static ImageReader readerFor(ImageFormat format) throws IOException {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.recordName());
+    ImageReader fallback = null;
+    while (readers.hasNext()) {
+      ImageReader reader = readers.next();
+      if (reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
+        if (fallback != null) {
+          fallback.dispose();
+        }
+        return reader;
+      }
+      if (fallback == null) {
+        fallback = reader;
+      } else {
+        reader.dispose();
+      }
+    }
+    if (fallback == null) {
+      throw new IOException("no ImageIO reader for " + format.recordName());
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,137 @@
+package io.imgbeam.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.testing.TestData;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PngEncoderTest extends EncoderContract {
+  private static final int GREY = 0;
+  private static final int RGB = 2;
+  private static final int PALETTE = 3;
+  private static final int GREY_ALPHA = 4;
+  private static final int RGBA = 6;
+
+  @Override
+  ImageEncoder encoder() {
+    return new PngEncoder();
+  }
+
+  @Override
+  double minScore() {
+    return 1.0;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "png/rgba.png",
+        "png/opaque-rgba.png",
+        "png/palette.png",
+        "png/grey.png",
+        "png/grey16.png",
+        "png/rgb16.png",
+        "png/grey-as-rgb.png",
+        "png/text-chunks.png",
+        "gif/static.gif",
+        "bmp/photo.bmp",
+        "tiff/photo.tif",
+        "webp/lossless.webp",
+      })
+  void decodesToExactlyTheSamePixels(String file) throws Exception {
+    BufferedImage source = TestData.decode(file);
+    ImageEncoder.Encoded encoded = encoder().encode(source);
+    BufferedImage decoded = TestData.decode(encoded.bytes());
+    assertTrue(PixelEquality.equal(source, decoded), file + " changed pixels");
+  }
+
+  /** Colour type and bit depth: the smallest exact layout for each kind of input. */
+  @ParameterizedTest
+  @CsvSource({
+    "png/opaque-rgba.png, " + RGB + ", 8",
+    "png/rgba.png, " + RGBA + ", 8",
+    "png/grey-as-rgb.png, " + GREY + ", 8",
+    "png/grey16.png, " + GREY + ", 16",
+    "png/rgb16.png, " + RGB + ", 16",
+    "png/palette.png, " + PALETTE + ", 8",
+  })
+  void choosesTheSmallestExactLayout(String file, int colourType, int bitDepth) throws Exception {
+    byte[] png = encode(file).bytes();
+    assertEquals(colourType, png[25], file + " colour type");
+    assertEquals(bitDepth, png[24], file + " bit depth");
+  }
+
+  /** An 8-bit grey image is also a palette of at most 256 greys: the smaller file wins. */
+  @Test
+  void writesGreyAsGreyOrAGreyPaletteWhicheverIsSmaller() throws Exception {
+    BufferedImage source = TestData.decode("png/grey.png");
+    byte[] png = encoder().encode(source).bytes();
+    assertTrue(png[25] == GREY || png[25] == PALETTE, "colour type " + png[25]);
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    ImageWriter writer = ImageWriting.jdkWriter("png");
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionQuality(0f);
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(plain)) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(source, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    assertTrue(png.length <= plain.size(), png.length + " > plain grey " + plain.size());
+    assertTrue(PixelEquality.equal(source, TestData.decode(png)));
+  }
+
+  @Test
+  void packsTwoColoursIntoOneBit() throws Exception {
+    BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 64; x++) {
+        image.setRGB(x, y, (x + y) % 3 == 0 ? 0xFFCC2200 : 0x00000000);
+      }
+    }
+    byte[] png = encoder().encode(image).bytes();
+    assertEquals(PALETTE, png[25]);
+    assertEquals(1, png[24]);
+    assertTrue(PixelEquality.equal(image, TestData.decode(png)));
+  }
+
+  @Test
+  void writesFourGreyLevelsInTwoBits() throws Exception {
+    BufferedImage image = new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 40; y++) {
+      for (int x = 0; x < 40; x++) {
+        image.getRaster().setSample(x, y, 0, ((x / 10) % 4) * 85);
+      }
+    }
+    byte[] png = encoder().encode(image).bytes();
+    assertEquals(2, png[24], "bit depth");
+    assertTrue(png[25] == GREY || png[25] == PALETTE, "grey or palette, got " + png[25]);
+    assertTrue(PixelEquality.equal(image, TestData.decode(png)));
+  }
+
+  @Test
+  void keepsGreyAlphaAsGreyAlpha() throws Exception {
+    BufferedImage image = new BufferedImage(300, 20, BufferedImage.TYPE_INT_ARGB);
+    for (int x = 0; x < 300; x++) {
+      for (int y = 0; y < 20; y++) {
+        int v = x % 256;
+        image.setRGB(x, y, ((y * 12) << 24) | (v << 16) | (v << 8) | v);
+      }
+    }
+    byte[] png = encoder().encode(image).bytes();
+    assertEquals(GREY_ALPHA, png[25]);
+    assertTrue(PixelEquality.equal(image, TestData.decode(png)));
+  }
+}

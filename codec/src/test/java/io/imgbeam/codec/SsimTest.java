@@ -1,0 +1,74 @@
+package io.imgbeam.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.testing.TestData;
+import java.awt.image.BufferedImage;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SsimTest {
+  /**
+   * Reference values from scikit-image 0.19.3 (Debian bookworm python3-skimage):
+   * structural_similarity(luma(a), luma(b), gaussian_weights=True, sigma=1.5,
+   * use_sample_covariance=False, data_range=255) with luma = 0.299 R + 0.587 G + 0.114 B.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "orientation/upright.png, png/grey-as-rgb.png, 0.19356754945274277",
+    "png/opaque-rgba.png, png/grey-as-rgb.png, 0.9918783136243733",
+    "orientation/upright.png, png/opaque-rgba.png, 0.20235273515897095",
+  })
+  void agreesWithScikitImage(String a, String b, double expected) {
+    assertEquals(expected, Ssim.score(TestData.decode(a), TestData.decode(b)), 1e-9);
+  }
+
+  @Test
+  void identicalImagesScoreOne() {
+    BufferedImage image = TestData.decode("photo/coffee.jpg");
+    assertEquals(1.0, Ssim.score(image, image), 1e-12);
+  }
+
+  @Test
+  void moreNoiseScoresLower() {
+    BufferedImage image = TestData.decode("orientation/upright.png");
+    double light = Ssim.score(image, noisy(image, 4));
+    double heavy = Ssim.score(image, noisy(image, 40));
+    assertTrue(light < 1.0 && heavy < light, "light " + light + ", heavy " + heavy);
+  }
+
+  @Test
+  void refusesDifferentSizes() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Ssim.score(
+                new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB),
+                new BufferedImage(20, 21, BufferedImage.TYPE_INT_RGB)));
+  }
+
+  private static BufferedImage noisy(BufferedImage image, int amplitude) {
+    Random random = new Random(7);
+    BufferedImage out =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        int rgb = image.getRGB(x, y);
+        int n = random.nextInt(2 * amplitude + 1) - amplitude;
+        int r = clamp(((rgb >> 16) & 0xFF) + n);
+        int g = clamp(((rgb >> 8) & 0xFF) + n);
+        int b = clamp((rgb & 0xFF) + n);
+        out.setRGB(x, y, (r << 16) | (g << 8) | b);
+      }
+    }
+    return out;
+  }
+
+  private static int clamp(int v) {
+    return Math.max(0, Math.min(255, v));
+  }
+}

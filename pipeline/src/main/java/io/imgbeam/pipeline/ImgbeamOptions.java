@@ -1,0 +1,66 @@
+package io.imgbeam.pipeline;
+
+import io.imgbeam.codec.CompressionSettings;
+import java.util.List;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+
+/**
+ * The job's options, {@code --name=value} on the command line. Defaults live here and only here.
+ */
+public interface ImgbeamOptions extends PipelineOptions {
+  @Description(
+      "Input images: a glob (* and ? within a folder, ** across folders), a file, or a folder "
+          + "(meaning everything under it). Repeat --input for several. Output paths are relative "
+          + "to the part before the first wildcard.")
+  List<String> getInput();
+
+  void setInput(List<String> value);
+
+  @Description(
+      "A text file listing input paths or globs, one per line (# comments); relative lines are "
+          + "read from the list file's folder and keep their relative path in the output.")
+  String getInputList();
+
+  void setInputList(String value);
+
+  @Description(
+      "Output folder: receives the input tree of compressed images and _imgbeam/ with the "
+          + "outcome records and summary. Never an input folder.")
+  @Validation.Required
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description(
+      "Output format: same (JPEG stays JPEG, PNG stays PNG, BMP/TIFF/still GIF become PNG, WebP "
+          + "and animations are kept with metadata removed), jpeg or png.")
+  @Default.String("same")
+  String getFormat();
+
+  void setFormat(String value);
+
+  @Description("JPEG quality, 1-100.")
+  @Default.Integer(CompressionSettings.DEFAULT_JPEG_QUALITY)
+  int getQuality();
+
+  void setQuality(int value);
+
+  @Description(
+      "Largest image accepted, in pixels (width x height x frames), checked on the header before "
+          + "decoding; larger inputs are REJECTED_LIMIT.")
+  @Default.Long(CompressionSettings.DEFAULT_MAX_INPUT_PIXELS)
+  long getMaxInputPixels();
+
+  void setMaxInputPixels(long value);
+
+  @Description(
+      "Largest input file accepted, in bytes, checked before reading; larger inputs are "
+          + "REJECTED_LIMIT.")
+  @Default.Long(CompressionSettings.DEFAULT_MAX_INPUT_BYTES)
+  long getMaxInputBytes();
+
+  void setMaxInputBytes(long value);
+}

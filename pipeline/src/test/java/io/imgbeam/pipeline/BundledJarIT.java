@@ -1,0 +1,72 @@
+package io.imgbeam.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgbeam.testing.TestData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundled jar, run in its own JVM as {@code ./imgbeam} runs it: proves that shading kept every
+ * ImageIO plugin and Beam registrar, and every class the job needs.
+ */
+class BundledJarIT {
+  @TempDir Path dir;
+
+  @Test
+  void compressesTheSamplesFromTheBundledJar() throws Exception {
+    Path jar = Path.of(System.getProperty("imgbeam.bundledJar"));
+    assertTrue(Files.isRegularFile(jar), "no bundled jar at " + jar);
+    Path out = dir.resolve("out");
+    Path log = dir.resolve("log.txt");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--input=" + TestData.images() + "/**",
+                "--output=" + out)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the job did not finish in 5 minutes");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, process.exitValue(), output);
+    assertFalse(output.contains("Exception"), output);
+
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("_imgbeam/summary.json").toFile());
+    assertEquals(TestData.allImages().size(), summary.get("inputs").asInt(), output);
+    // Each of these needs a TwelveMonkeys plugin found through META-INF/services.
+    for (String file :
+        List.of("tiff/photo.png", "bmp/photo.png", "webp/lossy.webp", "colour/cmyk.jpg")) {
+      assertTrue(Files.isRegularFile(out.resolve(file)), "missing output " + file + "\n" + output);
+    }
+    assertTrue(output.contains("saved"), output);
+  }
+
+  @Test
+  void printsHelpWithoutStartingAJob() throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("imgbeam.bundledJar"),
+                "--help")
+            .redirectErrorStream(true)
+            .start();
+    String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(1, TimeUnit.MINUTES));
+    assertEquals(0, process.exitValue(), text);
+    assertTrue(text.contains("--maxInputPixels=N  (default: 100000000)"), text);
+  }
+}

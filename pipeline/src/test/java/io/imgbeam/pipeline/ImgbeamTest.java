@@ -1,0 +1,202 @@
+package io.imgbeam.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgbeam.codec.Hashes;
+import io.imgbeam.testing.TestData;
+import io.imgbeam.transforms.avro.ImageOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real entry point on a temp copy of testdata, read back from what it wrote. */
+class ImgbeamTest {
+  @TempDir Path dir;
+
+  @Test
+  void compressesTheSampleTreeAndRecordsEveryInput() throws IOException {
+    Path in = dir.resolve("in");
+    Path out = dir.resolve("out");
+    Map<Path, String> hashes = copyTestData(in);
+
+    Run first = run("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, first.code, first.err);
+    List<ImageOutcome> outcomes = readOutcomes(out);
+    assertEquals(hashes.size(), outcomes.size(), "one outcome per input");
+    assertEquals(
+        hashes.keySet().stream().map(Path::toString).sorted().collect(Collectors.toList()),
+        outcomes.stream().map(ImageOutcome::getInputPath).sorted().collect(Collectors.toList()));
+
+    long inputBytes = 0;
+    long outputBytes = 0;
+    Map<String, Integer> statuses = new TreeMap<>();
+    for (ImageOutcome o : outcomes) {
+      statuses.merge(o.getStatus().name(), 1, Integer::sum);
+      if (o.getOutputPath() != null) {
+        Path output = Path.of(o.getOutputPath());
+        assertTrue(output.startsWith(out), output + " outside the output folder");
+        byte[] bytes = Files.readAllBytes(output);
+        assertNotNull(ImageIO.read(output.toFile()), "output decodes: " + output);
+        assertEquals(o.getOutputBytes(), bytes.length);
+        assertEquals(o.getOutputSha256(), Hashes.sha256(bytes));
+        inputBytes += o.getInputBytes();
+        outputBytes += bytes.length;
+      }
+    }
+    assertTrue(outputBytes < inputBytes, outputBytes + " >= " + inputBytes);
+    assertEquals(
+        6,
+        statuses.get("FAILED") + statuses.get("UNSUPPORTED") + statuses.get("REJECTED_LIMIT"),
+        statuses.toString());
+    assertTrue(statuses.get("WRITTEN") > 10, statuses.toString());
+
+    for (Map.Entry<Path, String> input : hashes.entrySet()) {
+      assertEquals(
+          input.getValue(),
+          Hashes.sha256(Files.readAllBytes(input.getKey())),
+          "input changed: " + input.getKey());
+    }
+    assertNoTempFiles(out);
+
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("_imgbeam/summary.json").toFile());
+    assertEquals(hashes.size(), summary.get("inputs").asInt());
+    assertEquals(outputBytes, summary.get("output_bytes").asLong());
+    assertTrue(first.out.contains("imgbeam: " + hashes.size() + " inputs"), first.out);
+    assertTrue(first.out.contains("saved"), first.out);
+    assertTrue(
+        Files.list(out.resolve("_imgbeam"))
+            .anyMatch(p -> p.getFileName().toString().startsWith("failures-")));
+
+    // A second run into the same folder replaces the first run's records.
+    Run second = run("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, second.code, second.err);
+    assertEquals(hashes.size(), readOutcomes(out).size());
+    assertNoTempFiles(out);
+  }
+
+  @Test
+  void convertsToTheRequestedFormat() throws IOException {
+    Path out = dir.resolve("out");
+    Run run =
+        run("--input=" + TestData.images() + "/photo/*.jpg", "--output=" + out, "--format=PNG");
+    assertEquals(0, run.code, run.err);
+    assertTrue(Files.exists(out.resolve("coffee.png")));
+    assertTrue(Files.exists(out.resolve("astronaut-gps.png")));
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    Run help = run("--help");
+    assertEquals(0, help.code);
+    for (String expected :
+        List.of(
+            "--input=",
+            "--inputList=",
+            "--output=",
+            "(required)",
+            "--format=same|jpeg|png  (default: same)",
+            "--quality=N  (default: 80)",
+            "--maxInputPixels=N  (default: 100000000)",
+            "--maxInputBytes=N  (default: 209715200)")) {
+      assertTrue(help.out.contains(expected), "missing " + expected + " in\n" + help.out);
+    }
+  }
+
+  @Test
+  void refusesBadOptionsWithAClearMessage() {
+    Run quality = run("--input=x", "--output=" + dir, "--quality=0");
+    assertEquals(2, quality.code);
+    assertTrue(
+        quality.err.contains("expected a value from 1 to 100 for quality, got 0"), quality.err);
+    Run format = run("--input=x", "--output=" + dir, "--format=bmp");
+    assertEquals(2, format.code);
+    assertTrue(format.err.contains("expected same, jpeg or png for format, got bmp"), format.err);
+    Run noInput = run("--output=" + dir);
+    assertEquals(2, noInput.code);
+    Run inside = run("--input=" + dir + "/out/**", "--output=" + dir);
+    assertEquals(2, inside.code);
+    assertTrue(inside.err.contains("outside the inputs"), inside.err);
+  }
+
+  @Test
+  void keepsBraceGlobsWhole() {
+    assertEquals(
+        List.of("/a/*.{jpg,png}", "/b/**"),
+        Imgbeam.rejoinBraces(List.of("/a/*.{jpg", "png}", "/b/**")));
+  }
+
+  private static Map<Path, String> copyTestData(Path target) throws IOException {
+    Map<Path, String> hashes = new HashMap<>();
+    Path source = TestData.images();
+    try (Stream<Path> walk = Files.walk(source)) {
+      for (Path file : walk.filter(Files::isRegularFile).collect(Collectors.toList())) {
+        Path copy = target.resolve(source.relativize(file).toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(file, copy);
+        hashes.put(copy, Hashes.sha256(Files.readAllBytes(copy)));
+      }
+    }
+    return hashes;
+  }
+
+  private static List<ImageOutcome> readOutcomes(Path out) throws IOException {
+    List<ImageOutcome> outcomes = new ArrayList<>();
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(out.resolve("_imgbeam"), "outcomes-*.avro")) {
+      for (Path file : files) {
+        try (DataFileReader<ImageOutcome> reader =
+            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ImageOutcome.class))) {
+          reader.forEach(outcomes::add);
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  private static void assertNoTempFiles(Path out) throws IOException {
+    try (Stream<Path> walk = Files.walk(out)) {
+      List<Path> temps =
+          walk.filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".imgbeam-tmp")
+                          || p.getFileName().toString().startsWith(".temp-beam"))
+              .collect(Collectors.toList());
+      assertFalse(!temps.isEmpty(), "temp files left: " + temps);
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Imgbeam.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}

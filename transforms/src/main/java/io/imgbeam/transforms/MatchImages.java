@@ -1,0 +1,237 @@
+package io.imgbeam.transforms;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Turns glob patterns and a list file of paths into one {@link ImageInput} per distinct file.
+ *
+ * <p>A pattern's output paths are relative to its base, the folder before its first wildcard:
+ * {@code photos/**} maps {@code photos/a/b.jpg} to {@code a/b.jpg}. A pattern that names a folder
+ * means everything under it. Lines of the list file are paths or globs; relative lines are resolved
+ * against the list file's folder and keep their relative path, absolute ones keep their whole path
+ * under the output root. A path without a wildcard is passed on even when it does not exist, so
+ * that its outcome says so. Files under the excluded folder (the output root) are never inputs, so
+ * a second run does not compress the first run's outputs.
+ */
+public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput>> {
+  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][-a-zA-Z0-9+.]*://.*");
+
+  private final List<String> patterns;
+  private final String inputList;
+  private final String excludedRoot;
+
+  private MatchImages(List<String> patterns, String inputList, String excludedRoot) {
+    this.patterns = patterns;
+    this.inputList = inputList;
+    this.excludedRoot = excludedRoot;
+  }
+
+  /** Matches nothing until patterns or a list are given. */
+  public static MatchImages create() {
+    return new MatchImages(List.of(), null, null);
+  }
+
+  /**
+   * Glob patterns ({@code *}, {@code ?}, {@code **} across folders) or paths of files or folders.
+   * Relative local paths are resolved against the current folder now, on the launching machine.
+   */
+  public MatchImages withPatterns(List<String> values) {
+    List<String> resolved = new ArrayList<>();
+    for (String value : values) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("expected a glob pattern for input, got \"\"");
+      }
+      resolved.add(absolutePattern(value.strip()));
+    }
+    return new MatchImages(List.copyOf(resolved), inputList, excludedRoot);
+  }
+
+  /** A text file with one path or glob per line; blank lines and lines starting with # skipped. */
+  public MatchImages withInputList(String path) {
+    Objects.requireNonNull(path, "inputList");
+    return new MatchImages(patterns, absolutePattern(path), excludedRoot);
+  }
+
+  /** A folder whose files are never inputs: the output root. */
+  public MatchImages excluding(String root) {
+    String absolute =
+        SCHEME.matcher(root).matches()
+            ? root
+            : Paths.get(root).toAbsolutePath().normalize().toString();
+    return new MatchImages(patterns, inputList, absolute.endsWith("/") ? absolute : absolute + "/");
+  }
+
+  @Override
+  public PCollection<ImageInput> expand(PBegin begin) {
+    List<KV<String, String>> specs = new ArrayList<>();
+    for (String pattern : patterns) {
+      specs.add(KV.of(pattern, globBase(pattern)));
+    }
+    KvCoder<String, String> specCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+    PCollection<KV<String, String>> fromPatterns =
+        begin.apply("CreatePatterns", Create.of(specs).withCoder(specCoder));
+    PCollectionList<KV<String, String>> all = PCollectionList.of(fromPatterns);
+    if (inputList != null) {
+      String listFolder = inputList.substring(0, inputList.lastIndexOf('/') + 1);
+      all =
+          all.and(
+              begin
+                  .apply("ReadInputList", TextIO.read().from(inputList))
+                  .apply("ResolveListedPaths", ParDo.of(new ResolveListedPathFn(listFolder)))
+                  .setCoder(specCoder));
+    }
+    return all.apply("FlattenSpecs", Flatten.pCollections())
+        .apply("ExpandPatterns", ParDo.of(new ExpandPatternFn(excludedRoot)))
+        .setCoder(ImageInput.Coder.of())
+        .apply(
+            "KeyByPath",
+            WithKeys.of((SerializableFunction<ImageInput, String>) ImageInput::path)
+                .withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ImageInput.Coder.of()))
+        // A file matched by two patterns is compressed once; the shuffle also spreads the work.
+        .apply("DropDuplicatePaths", Combine.perKey(new FirstRelativePath()))
+        .apply("Values", Values.create())
+        .apply("Redistribute", Reshuffle.viaRandomKey());
+  }
+
+  /**
+   * The folder a pattern's output paths are relative to: the part before the first wildcard, cut
+   * after its last slash (the file's folder for a plain path).
+   */
+  public static String globBase(String pattern) {
+    int wildcard = firstWildcard(pattern);
+    String prefix = wildcard < 0 ? pattern : pattern.substring(0, wildcard);
+    return prefix.substring(0, prefix.lastIndexOf('/') + 1);
+  }
+
+  /** The output path of {@code path} relative to {@code base}; the file name when outside it. */
+  static String relativeTo(String base, String path) {
+    if (!base.isEmpty() && path.startsWith(base)) {
+      return path.substring(base.length());
+    }
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static int firstWildcard(String pattern) {
+    int first = -1;
+    for (char c : new char[] {'*', '?', '[', '{'}) {
+      int i = pattern.indexOf(c);
+      if (i >= 0 && (first < 0 || i < first)) {
+        first = i;
+      }
+    }
+    return first;
+  }
+
+  private static String absolutePattern(String pattern) {
+    if (SCHEME.matcher(pattern).matches()) {
+      return pattern;
+    }
+    Path path = Paths.get(pattern).toAbsolutePath().normalize();
+    String text = path.toString();
+    if (firstWildcard(text) < 0 && Files.isDirectory(path)) {
+      return text + "/**";
+    }
+    return text;
+  }
+
+  /** Turns one line of the list file into a (pattern, base) pair. */
+  private static final class ResolveListedPathFn extends DoFn<String, KV<String, String>> {
+    private final String listFolder;
+
+    ResolveListedPathFn(String listFolder) {
+      this.listFolder = listFolder;
+    }
+
+    @ProcessElement
+    public void processElement(@Element String line, OutputReceiver<KV<String, String>> out) {
+      String entry = line.strip();
+      if (entry.isEmpty() || entry.startsWith("#")) {
+        return;
+      }
+      if (SCHEME.matcher(entry).matches()) {
+        out.output(KV.of(entry, globBase(entry)));
+      } else if (entry.startsWith("/")) {
+        out.output(KV.of(entry, firstWildcard(entry) < 0 ? "/" : globBase(entry)));
+      } else {
+        String pattern = listFolder + entry;
+        out.output(KV.of(pattern, firstWildcard(entry) < 0 ? listFolder : globBase(pattern)));
+      }
+    }
+  }
+
+  /** Matches one pattern against its file system. */
+  private static final class ExpandPatternFn extends DoFn<KV<String, String>, ImageInput> {
+    private static final Counter MATCHED = Metrics.counter(MatchImages.class, "filesMatched");
+
+    private final String excludedRoot;
+
+    ExpandPatternFn(String excludedRoot) {
+      this.excludedRoot = excludedRoot;
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<String, String> spec, OutputReceiver<ImageInput> out)
+        throws IOException {
+      String pattern = spec.getKey();
+      String base = spec.getValue();
+      if (firstWildcard(pattern) < 0) {
+        // Not globbed: a missing file must still get its own FAILED outcome downstream.
+        emit(pattern, base, -1, out);
+        return;
+      }
+      MatchResult match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+      for (MatchResult.Metadata file : match.metadata()) {
+        if (!file.resourceId().isDirectory()) {
+          emit(file.resourceId().toString(), base, file.sizeBytes(), out);
+        }
+      }
+    }
+
+    private void emit(String path, String base, long size, OutputReceiver<ImageInput> out) {
+      if (excludedRoot != null && path.startsWith(excludedRoot)) {
+        return;
+      }
+      MATCHED.inc();
+      out.output(ImageInput.of(path, relativeTo(base, path), size));
+    }
+  }
+
+  /** Keeps one input per path, choosing the smallest relative path so the choice is stable. */
+  private static final class FirstRelativePath extends Combine.BinaryCombineFn<ImageInput> {
+    @Override
+    public ImageInput apply(ImageInput left, ImageInput right) {
+      return left.relativePath().compareTo(right.relativePath()) <= 0 ? left : right;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.imgbeam.transforms;
+
+import io.imgbeam.codec.ImageFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Where outputs go and how they get there: a deterministic path under the output root, written
+ * through a temp file in the destination folder and an atomic rename, so a reader never sees a
+ * half-written image and a retried bundle overwrites only its own output.
+ */
+final class OutputFiles {
+  /** The folder under the output root that holds outcomes and the summary. */
+  static final String RUN_FOLDER = "_imgbeam";
+
+  static final String TEMP_SUFFIX = ".imgbeam-tmp";
+
+  private OutputFiles() {}
+
+  /** A relative path that must not be written. */
+  static final class UnsafePathException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnsafePathException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The output path of an input: its relative path under {@code root}, with the extension of the
+   * output format when that differs from the input's.
+   */
+  static Path resolve(Path root, String relativePath, ImageFormat input, ImageFormat output)
+      throws UnsafePathException {
+    for (int i = 0; i < relativePath.length(); i++) {
+      char c = relativePath.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        throw new UnsafePathException(
+            "relative path contains control character 0x" + Integer.toHexString(c));
+      }
+    }
+    if (relativePath.isEmpty() || relativePath.startsWith("/")) {
+      throw new UnsafePathException("relative path \"" + relativePath + "\" is empty or absolute");
+    }
+    for (String segment : relativePath.split("/")) {
+      if (segment.equals("..")) {
+        throw new UnsafePathException("relative path \"" + relativePath + "\" contains ..");
+      }
+    }
+    if (relativePath.equals(RUN_FOLDER) || relativePath.startsWith(RUN_FOLDER + "/")) {
+      throw new UnsafePathException(
+          "relative path \"" + relativePath + "\" is inside the reserved folder " + RUN_FOLDER);
+    }
+    String name = output == input ? relativePath : withExtension(relativePath, output);
+    Path normalRoot = root.toAbsolutePath().normalize();
+    Path dest = normalRoot.resolve(name).normalize();
+    if (!dest.startsWith(normalRoot) || dest.equals(normalRoot)) {
+      throw new UnsafePathException("output " + dest + " would be outside " + normalRoot);
+    }
+    return dest;
+  }
+
+  private static String withExtension(String path, ImageFormat format) {
+    int slash = path.lastIndexOf('/');
+    int dot = path.lastIndexOf('.');
+    String stem = dot > slash + 1 ? path.substring(0, dot) : path;
+    return stem + "." + format.extension();
+  }
+
+  /** Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. */
+  static void writeAtomically(Path dest, byte[] data) throws IOException {
+    Path folder = dest.getParent();
+    Files.createDirectories(folder);
+    Path temp = folder.resolve("." + dest.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    boolean moved = false;
+    try {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      moved = true;
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.imgbeam.transforms;
+
+import io.imgbeam.transforms.avro.ImageOutcome;
+import java.nio.file.Paths;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Combines all outcomes into one {@link RunSummary} and writes it to {@code
+ * OUTPUT/_imgbeam/summary.json}; also written, with zero counts, when there were no inputs.
+ */
+public final class SummarizeRun
+    extends PTransform<PCollection<ImageOutcome>, PCollection<RunSummary>> {
+  private final String outputRoot;
+
+  private SummarizeRun(String outputRoot) {
+    this.outputRoot = outputRoot;
+  }
+
+  /** Writes {@code outputRoot}/_imgbeam/summary.json. */
+  public static SummarizeRun to(String outputRoot) {
+    Objects.requireNonNull(outputRoot, "outputRoot");
+    return new SummarizeRun(Paths.get(outputRoot).toAbsolutePath().normalize().toString());
+  }
+
+  @Override
+  public PCollection<RunSummary> expand(PCollection<ImageOutcome> outcomes) {
+    PCollection<RunSummary> summary =
+        outcomes.apply("CombineOutcomes", Combine.globally(new SummaryFn()));
+    summary
+        .apply("RenderJson", MapElements.into(TypeDescriptors.strings()).via(RunSummary::toJson))
+        .apply(
+            "WriteSummary",
+            TextIO.write()
+                .to(outputRoot + "/" + OutputFiles.RUN_FOLDER + "/summary")
+                .withSuffix(".json")
+                .withoutSharding());
+    return summary;
+  }
+
+  private static final class SummaryFn
+      extends Combine.CombineFn<ImageOutcome, RunSummary, RunSummary> {
+    @Override
+    public RunSummary createAccumulator() {
+      return new RunSummary();
+    }
+
+    @Override
+    public RunSummary addInput(RunSummary accumulator, ImageOutcome outcome) {
+      return accumulator.add(outcome);
+    }
+
+    @Override
+    public RunSummary mergeAccumulators(Iterable<RunSummary> accumulators) {
+      RunSummary merged = new RunSummary();
+      for (RunSummary one : accumulators) {
+        merged.merge(one);
+      }
+      return merged;
+    }
+
+    @Override
+    public RunSummary extractOutput(RunSummary accumulator) {
+      return accumulator;
+    }
+
+    @Override
+    public Coder<RunSummary> getAccumulatorCoder(
+        CoderRegistry registry, Coder<ImageOutcome> inputCoder) {
+      return SerializableCoder.of(RunSummary.class);
+    }
+
+    @Override
+    public Coder<RunSummary> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<ImageOutcome> inputCoder) {
+      return SerializableCoder.of(RunSummary.class);
+    }
+  }
+}

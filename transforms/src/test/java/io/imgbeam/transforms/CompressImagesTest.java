@@ -1,0 +1,139 @@
+package io.imgbeam.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.testing.TestData;
+import io.imgbeam.transforms.avro.ImageOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(TestPipelineExtension.class)
+class CompressImagesTest {
+  @TempDir Path out;
+
+  @Test
+  void givesEveryInputExactlyOneOutcome(TestPipeline p) throws IOException {
+    List<ImageInput> inputs = new ArrayList<>();
+    for (String name :
+        List.of(
+            "photo/coffee.jpg",
+            "png/text-chunks.png",
+            "bmp/photo.bmp",
+            "gif/animated.gif",
+            "bad/empty.jpg",
+            "bad/not-an-image.jpg",
+            "bad/truncated.jpg",
+            "bad/truncated.png",
+            "bad/huge-header.png")) {
+      Path file = TestData.path(name);
+      inputs.add(ImageInput.of(file.toString(), name, Files.size(file)));
+    }
+    inputs.add(ImageInput.of(TestData.images() + "/no/such/file.jpg", "no/such/file.jpg", -1));
+    inputs.add(ImageInput.of(TestData.images() + "/photo", "photo", -1));
+
+    PCollection<String> summaries =
+        p.apply(Create.of(inputs).withCoder(ImageInput.Coder.of()))
+            .apply(CompressImages.to(out.toString()))
+            .apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(
+                        (ImageOutcome o) ->
+                            o.getInputPath().substring(TestData.images().toString().length() + 1)
+                                + " "
+                                + o.getStatus()
+                                + " "
+                                + o.getErrorStage()));
+    PAssert.that(summaries)
+        .containsInAnyOrder(
+            "photo/coffee.jpg WRITTEN null",
+            "png/text-chunks.png KEPT_ORIGINAL null",
+            "bmp/photo.bmp WRITTEN null",
+            "gif/animated.gif KEPT_ORIGINAL null",
+            "bad/empty.jpg FAILED sniff",
+            "bad/not-an-image.jpg UNSUPPORTED sniff",
+            "bad/truncated.jpg FAILED decode",
+            "bad/truncated.png FAILED probe",
+            "bad/huge-header.png REJECTED_LIMIT probe",
+            "no/such/file.jpg FAILED read",
+            "photo UNSUPPORTED read");
+    p.run().waitUntilFinish();
+
+    assertTrue(
+        Files.size(out.resolve("photo/coffee.jpg"))
+            < Files.size(TestData.path("photo/coffee.jpg")));
+    assertTrue(Files.exists(out.resolve("bmp/photo.png")), "BMP written as PNG with a .png name");
+    assertTrue(Files.exists(out.resolve("png/text-chunks.png")));
+    assertTrue(Files.exists(out.resolve("gif/animated.gif")));
+    try (Stream<Path> files = Files.walk(out)) {
+      assertEquals(4, files.filter(Files::isRegularFile).count(), "one file per output");
+    }
+  }
+
+  @Test
+  void recordsSizesRatiosAndHashes(TestPipeline p) throws IOException {
+    Path file = TestData.path("photo/astronaut-gps.jpg");
+    PCollection<ImageOutcome> outcomes =
+        p.apply(
+                Create.of(ImageInput.of(file.toString(), "a/astronaut.jpg", Files.size(file)))
+                    .withCoder(ImageInput.Coder.of()))
+            .apply(CompressImages.to(out.toString()));
+    long inputBytes = Files.size(file);
+    String expectedOutput = out.resolve("a/astronaut.jpg").toString();
+    PAssert.thatSingleton(outcomes)
+        .satisfies(
+            o -> {
+              assertEquals(expectedOutput, o.getOutputPath());
+              assertEquals(inputBytes, o.getInputBytes());
+              assertEquals((double) o.getOutputBytes() / inputBytes, o.getRatio(), 1e-12);
+              assertEquals("jpeg", o.getInputFormat());
+              assertEquals("jpeg", o.getOutputFormat());
+              assertEquals(400, o.getOutputWidth());
+              assertEquals(80, o.getQualitySetting());
+              assertEquals("ssim", o.getScoreName());
+              assertTrue(o.getHadGps());
+              assertTrue(o.getMetadataRemoved().contains("gps"));
+              assertEquals(64, o.getInputSha256().length());
+              assertEquals(64, o.getOutputSha256().length());
+              assertTrue(o.getTotalMillis() >= o.getEncodeMillis());
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void rejectsFilesOverTheByteLimitWithoutReadingThem(TestPipeline p) throws IOException {
+    Path file = TestData.path("photo/coffee.jpg");
+    PCollection<ImageOutcome> outcomes =
+        p.apply(
+                Create.of(ImageInput.of(file.toString(), "coffee.jpg", Files.size(file)))
+                    .withCoder(ImageInput.Coder.of()))
+            .apply(
+                CompressImages.to(out.toString())
+                    .withSettings(
+                        io.imgbeam.codec.CompressionSettings.create().withMaxInputBytes(1000)));
+    PAssert.thatSingleton(outcomes)
+        .satisfies(
+            o -> {
+              assertEquals("REJECTED_LIMIT", o.getStatus().name());
+              assertEquals("read", o.getErrorStage());
+              assertTrue(o.getErrorMessage().contains("maxInputBytes=1000"), o.getErrorMessage());
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+}

@@ -1,0 +1,101 @@
+package io.imgbeam.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(TestPipelineExtension.class)
+class MatchImagesTest {
+  @TempDir Path dir;
+  private Path in;
+
+  @BeforeEach
+  void files() throws IOException {
+    in = dir.resolve("in");
+    write(in.resolve("a.jpg"), 3);
+    write(in.resolve("sub/b.png"), 5);
+    write(in.resolve("sub/deeper/c.gif"), 7);
+    write(in.resolve("out/old.jpg"), 11);
+  }
+
+  @Test
+  void matchesRecursivelyWithPathsRelativeToTheGlobBase(TestPipeline p) {
+    PCollection<ImageInput> inputs =
+        p.apply(
+            MatchImages.create()
+                .withPatterns(List.of(in + "/**"))
+                .excluding(in.resolve("out").toString()));
+    PAssert.that(inputs)
+        .containsInAnyOrder(
+            ImageInput.of(in + "/a.jpg", "a.jpg", 3),
+            ImageInput.of(in + "/sub/b.png", "sub/b.png", 5),
+            ImageInput.of(in + "/sub/deeper/c.gif", "sub/deeper/c.gif", 7));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void matchesEachFileOnceWhenPatternsOverlap(TestPipeline p) {
+    PCollection<ImageInput> inputs =
+        p.apply(
+            MatchImages.create()
+                .withPatterns(List.of(in + "/sub/**", in + "/**/*.png", in.toString()))
+                .excluding(dir.resolve("elsewhere").toString()));
+    PAssert.that(inputs)
+        .containsInAnyOrder(
+            ImageInput.of(in + "/a.jpg", "a.jpg", 3),
+            // Three patterns match b.png; the smallest relative path is kept.
+            ImageInput.of(in + "/sub/b.png", "b.png", 5),
+            ImageInput.of(in + "/sub/deeper/c.gif", "deeper/c.gif", 7),
+            ImageInput.of(in + "/out/old.jpg", "out/old.jpg", 11));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void readsAListFileOfPathsAndGlobs(TestPipeline p) throws IOException {
+    Path list = in.resolve("list.txt");
+    Files.writeString(
+        list,
+        String.join(
+            "\n",
+            "# catalog export",
+            "a.jpg",
+            "",
+            "sub/deeper/*.gif",
+            "missing.jpg",
+            in.resolve("sub/b.png").toString()));
+    PCollection<ImageInput> inputs = p.apply(MatchImages.create().withInputList(list.toString()));
+    String absolute = in.resolve("sub/b.png").toString().substring(1);
+    PAssert.that(inputs)
+        .containsInAnyOrder(
+            ImageInput.of(in + "/a.jpg", "a.jpg", -1),
+            ImageInput.of(in + "/sub/deeper/c.gif", "c.gif", 7),
+            // Not globbed, so passed on: its outcome will say it is missing.
+            ImageInput.of(in + "/missing.jpg", "missing.jpg", -1),
+            ImageInput.of(in + "/sub/b.png", absolute, -1));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void findsTheGlobBase() {
+    assertEquals("/data/photos/", MatchImages.globBase("/data/photos/**/*.jpg"));
+    assertEquals("/data/", MatchImages.globBase("/data/p*/x.jpg"));
+    assertEquals("/data/photos/", MatchImages.globBase("/data/photos/a.jpg"));
+    assertEquals("", MatchImages.globBase("*.jpg"));
+  }
+
+  private static void write(Path file, int bytes) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, new byte[bytes]);
+  }
+}
