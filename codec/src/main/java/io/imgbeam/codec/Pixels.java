@@ -112,6 +112,33 @@ final class Pixels {
     return (c * a + 255 * (255 - a) + 127) / 255;
   }
 
+  /**
+   * Red, green, blue and alpha (opaque is 65535) of every pixel of a 16-bit grey, grey+alpha, RGB
+   * or RGBA image, four ints per pixel.
+   */
+  static int[] rgba16(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    Raster raster = image.getRaster();
+    int bands = raster.getNumBands();
+    boolean alpha = hasAlpha(image);
+    boolean grey = isGrey(image);
+    int[] row = new int[w * bands];
+    int[] out = new int[w * h * 4];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(0, y, w, 1, row);
+      for (int x = 0; x < w; x++) {
+        int s = x * bands;
+        int o = (y * w + x) * 4;
+        out[o] = row[s];
+        out[o + 1] = grey ? row[s] : row[s + 1];
+        out[o + 2] = grey ? row[s] : row[s + 2];
+        out[o + 3] = alpha ? row[s + bands - 1] : 0xFFFF;
+      }
+    }
+    return out;
+  }
+
   /** Whether the raster stores 16-bit unsigned samples. */
   static boolean isUshort(BufferedImage image) {
     return image.getRaster().getDataBuffer().getDataType() == DataBuffer.TYPE_USHORT;

@@ -1,31 +1,20 @@
 package io.imgbeam.codec;
 
-import java.awt.Transparency;
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
 
 /**
- * Lossless PNG: the smallest exact colour type and bit depth, then deflate at its best level.
+ * Lossless PNG: the smallest exact colour type and bit depth, written by {@link PngWriter}.
  *
  * <p>Exact reductions only: an alpha channel that is opaque everywhere is dropped, RGB whose pixels
  * are all grey becomes grey (1, 2, 4 or 8 bits when the values allow it), 16-bit samples that are
  * 8-bit values scaled by 257 become 8-bit, and at most 256 colours become a palette (with alpha in
  * tRNS). When a palette is possible it is written beside the best direct layout and the smaller
- * file wins. The JDK writer picks a filter per row by the minimum sum of absolute differences.
+ * file wins.
  */
 final class PngEncoder implements ImageEncoder {
   private static final int MAX_PALETTE = 256;
@@ -36,14 +25,80 @@ final class PngEncoder implements ImageEncoder {
   }
 
   @Override
-  public Encoded encode(BufferedImage image) throws IOException {
-    if (Pixels.isUshort(image) && Pixels.isHighBitDepth(image) && !fitsIn8Bits(image)) {
-      BufferedImage wide = reduce16(image);
-      return new Encoded(write(wide), wide, null);
+  public Encoded encode(BufferedImage image) {
+    List<PngWriter.Layout> candidates = new ArrayList<>();
+    int[] wide =
+        Pixels.isHighBitDepth(image) && Pixels.isUshort(image) ? Pixels.rgba16(image) : null;
+    if (wide != null && !fitsIn8Bits(wide)) {
+      candidates.add(direct16(image.getWidth(), image.getHeight(), wide));
+    } else {
+      int[] argb = Pixels.argb(image);
+      candidates.add(direct8(image.getWidth(), image.getHeight(), argb));
+      int[] palette = palette(argb);
+      if (palette != null) {
+        candidates.add(indexed(image.getWidth(), image.getHeight(), argb, palette));
+      }
     }
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int[] argb = Pixels.argb(image);
+    byte[] best = null;
+    for (PngWriter.Layout candidate : candidates) {
+      byte[] bytes = PngWriter.write(candidate);
+      if (best == null || bytes.length < best.length) {
+        best = bytes;
+      }
+    }
+    // Every layout holds the input's pixels exactly, so the input is the reference.
+    return new Encoded(best, image, null);
+  }
+
+  /** Whether every 16-bit sample is an 8-bit value scaled by 257, so 8 bits hold it exactly. */
+  private static boolean fitsIn8Bits(int[] rgba16) {
+    for (int s : rgba16) {
+      if ((s >> 8) != (s & 0xFF)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static PngWriter.Layout direct16(int w, int h, int[] rgba) {
+    boolean opaque = true;
+    boolean grey = true;
+    for (int i = 0; i < rgba.length; i += 4) {
+      opaque &= rgba[i + 3] == 0xFFFF;
+      grey &= rgba[i] == rgba[i + 1] && rgba[i] == rgba[i + 2];
+    }
+    int type = colourType(opaque, grey);
+    int channels = (grey ? 1 : 3) + (opaque ? 0 : 1);
+    byte[] raw = new byte[w * h * channels * 2];
+    int o = 0;
+    for (int i = 0; i < rgba.length; i += 4) {
+      o = put16(raw, o, rgba[i]);
+      if (!grey) {
+        o = put16(raw, o, rgba[i + 1]);
+        o = put16(raw, o, rgba[i + 2]);
+      }
+      if (!opaque) {
+        o = put16(raw, o, rgba[i + 3]);
+      }
+    }
+    return new PngWriter.Layout(w, h, type, 16, null, raw);
+  }
+
+  private static int put16(byte[] raw, int pos, int value) {
+    raw[pos] = (byte) (value >> 8);
+    raw[pos + 1] = (byte) value;
+    return pos + 2;
+  }
+
+  private static int colourType(boolean opaque, boolean grey) {
+    if (grey) {
+      return opaque ? PngWriter.GREY : PngWriter.GREY_ALPHA;
+    }
+    return opaque ? PngWriter.RGB : PngWriter.RGBA;
+  }
+
+  /** The best layout without a palette: grey (narrowest exact depth), grey+alpha, RGB or RGBA. */
+  private static PngWriter.Layout direct8(int w, int h, int[] argb) {
     boolean opaque = true;
     boolean grey = true;
     for (int p : argb) {
@@ -51,140 +106,32 @@ final class PngEncoder implements ImageEncoder {
       int r = (p >> 16) & 0xFF;
       grey &= r == ((p >> 8) & 0xFF) && r == (p & 0xFF);
     }
-    List<BufferedImage> candidates = new ArrayList<>();
-    candidates.add(direct(argb, w, h, opaque, grey));
-    int[] palette = palette(argb);
-    if (palette != null) {
-      candidates.add(indexed(argb, w, h, palette));
-    }
-    byte[] best = null;
-    BufferedImage bestImage = null;
-    for (BufferedImage candidate : candidates) {
-      byte[] bytes = write(candidate);
-      if (best == null || bytes.length < best.length) {
-        best = bytes;
-        bestImage = candidate;
-      }
-    }
-    return new Encoded(best, bestImage, null);
-  }
-
-  private static byte[] write(BufferedImage image) throws IOException {
-    ImageWriter writer = ImageWriting.jdkWriter("png");
-    ImageWriteParam param = writer.getDefaultWriteParam();
-    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-    param.setCompressionQuality(0f); // deflate level 9
-    return ImageWriting.write(writer, image, param);
-  }
-
-  /** Whether every 16-bit sample is an 8-bit value scaled by 257, so 8 bits hold it exactly. */
-  private static boolean fitsIn8Bits(BufferedImage image) {
-    Raster raster = image.getRaster();
-    int w = raster.getWidth();
-    int[] row = new int[w * raster.getNumBands()];
-    for (int y = 0; y < raster.getHeight(); y++) {
-      raster.getPixels(0, y, w, 1, row);
-      for (int s : row) {
-        if ((s >> 8) != (s & 0xFF)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** A 16-bit image without an opaque alpha channel and with grey stored once. */
-  private static BufferedImage reduce16(BufferedImage image) {
-    Raster raster = image.getRaster();
-    int w = raster.getWidth();
-    int h = raster.getHeight();
-    int bands = raster.getNumBands();
-    boolean alpha = image.getColorModel().hasAlpha();
-    int colourBands = alpha ? bands - 1 : bands;
-    int[] samples = raster.getPixels(0, 0, w, h, (int[]) null);
-    boolean opaque = !alpha;
-    if (alpha) {
-      opaque = true;
-      for (int i = colourBands; i < samples.length && opaque; i += bands) {
-        opaque = samples[i] == 0xFFFF;
-      }
-    }
-    boolean grey = colourBands == 1;
-    if (colourBands == 3) {
-      grey = true;
-      for (int i = 0; i < samples.length && grey; i += bands) {
-        grey = samples[i] == samples[i + 1] && samples[i] == samples[i + 2];
-      }
-    }
-    boolean keepAlpha = alpha && !opaque;
-    int outColour = grey ? 1 : 3;
-    int outBands = outColour + (keepAlpha ? 1 : 0);
-    ColorModel cm =
-        new ComponentColorModel(
-            ColorSpace.getInstance(grey ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB),
-            keepAlpha,
-            false,
-            keepAlpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
-            DataBuffer.TYPE_USHORT);
-    WritableRaster out = cm.createCompatibleWritableRaster(w, h);
-    int[] outSamples = new int[w * h * outBands];
-    for (int p = 0, i = 0, o = 0; p < w * h; p++, i += bands, o += outBands) {
-      outSamples[o] = samples[i];
-      if (!grey) {
-        outSamples[o + 1] = samples[i + 1];
-        outSamples[o + 2] = samples[i + 2];
-      }
-      if (keepAlpha) {
-        outSamples[o + outColour] = samples[i + colourBands];
-      }
-    }
-    out.setPixels(0, 0, w, h, outSamples);
-    return new BufferedImage(cm, out, false, null);
-  }
-
-  /** The best layout without a palette: grey (narrowest exact depth), grey+alpha, RGB or RGBA. */
-  private static BufferedImage direct(int[] argb, int w, int h, boolean opaque, boolean grey) {
-    if (grey && opaque) {
+    int type = colourType(opaque, grey);
+    if (type == PngWriter.GREY) {
       int depth = greyDepth(argb);
-      if (depth < 8) {
-        int levels = 1 << depth;
-        int[] ramp = new int[levels];
-        for (int i = 0; i < levels; i++) {
-          int v = i * 255 / (levels - 1);
-          ramp[i] = 0xFF000000 | (v << 16) | (v << 8) | v;
-        }
-        return indexed(argb, w, h, ramp);
-      }
-      BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-      byte[] g = new byte[argb.length];
+      int step = 255 / ((1 << depth) - 1);
+      int[] levels = new int[argb.length];
       for (int i = 0; i < argb.length; i++) {
-        g[i] = (byte) argb[i];
+        levels[i] = (argb[i] & 0xFF) / step;
       }
-      out.getRaster().setDataElements(0, 0, w, h, g);
-      return out;
+      return new PngWriter.Layout(w, h, type, depth, null, pack(levels, w, h, depth));
     }
-    if (grey) {
-      ColorModel cm =
-          new ComponentColorModel(
-              ColorSpace.getInstance(ColorSpace.CS_GRAY),
-              true,
-              false,
-              Transparency.TRANSLUCENT,
-              DataBuffer.TYPE_BYTE);
-      WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
-      byte[] ga = new byte[argb.length * 2];
-      for (int i = 0; i < argb.length; i++) {
-        ga[2 * i] = (byte) argb[i];
-        ga[2 * i + 1] = (byte) (argb[i] >>> 24);
+    int channels = type == PngWriter.GREY_ALPHA ? 2 : type == PngWriter.RGB ? 3 : 4;
+    byte[] raw = new byte[argb.length * channels];
+    int o = 0;
+    for (int p : argb) {
+      if (grey) {
+        raw[o++] = (byte) p;
+      } else {
+        raw[o++] = (byte) (p >> 16);
+        raw[o++] = (byte) (p >> 8);
+        raw[o++] = (byte) p;
       }
-      raster.setDataElements(0, 0, w, h, ga);
-      return new BufferedImage(cm, raster, false, null);
+      if (!opaque) {
+        raw[o++] = (byte) (p >>> 24);
+      }
     }
-    BufferedImage out =
-        new BufferedImage(
-            w, h, opaque ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_4BYTE_ABGR);
-    out.setRGB(0, 0, w, h, argb, 0, w);
-    return out;
+    return new PngWriter.Layout(w, h, type, 8, null, raw);
   }
 
   /** The narrowest grey bit depth (1, 2, 4 or 8) whose levels contain every value exactly. */
@@ -243,42 +190,31 @@ final class PngEncoder implements ImageEncoder {
     return out;
   }
 
-  private static BufferedImage indexed(int[] argb, int w, int h, int[] palette) {
-    int size = palette.length;
-    byte[] r = new byte[size];
-    byte[] g = new byte[size];
-    byte[] b = new byte[size];
-    byte[] a = new byte[size];
-    boolean alpha = false;
-    for (int i = 0; i < size; i++) {
-      r[i] = (byte) (palette[i] >> 16);
-      g[i] = (byte) (palette[i] >> 8);
-      b[i] = (byte) palette[i];
-      a[i] = (byte) (palette[i] >>> 24);
-      alpha |= (palette[i] >>> 24) != 255;
-    }
-    int bits = size <= 2 ? 1 : size <= 4 ? 2 : size <= 16 ? 4 : 8;
-    IndexColorModel icm =
-        alpha
-            ? new IndexColorModel(bits, size, r, g, b, a)
-            : new IndexColorModel(bits, size, r, g, b);
-    BufferedImage out =
-        new BufferedImage(
-            w, h, bits < 8 ? BufferedImage.TYPE_BYTE_BINARY : BufferedImage.TYPE_BYTE_INDEXED, icm);
-    Map<Integer, Integer> lookup = new HashMap<>(size * 2);
-    for (int i = 0; i < size; i++) {
+  private static PngWriter.Layout indexed(int w, int h, int[] argb, int[] palette) {
+    Map<Integer, Integer> lookup = new HashMap<>(palette.length * 2);
+    for (int i = 0; i < palette.length; i++) {
       lookup.put(palette[i], i);
     }
     int[] index = new int[argb.length];
     for (int i = 0; i < argb.length; i++) {
-      Integer found = lookup.get(argb[i]);
-      if (found == null) {
-        throw new IllegalStateException(
-            "colour " + Integer.toHexString(argb[i]) + " is missing from the palette");
-      }
-      index[i] = found;
+      index[i] = lookup.get(argb[i]);
     }
-    out.getRaster().setPixels(0, 0, w, h, index);
-    return out;
+    int size = palette.length;
+    int depth = size <= 2 ? 1 : size <= 4 ? 2 : size <= 16 ? 4 : 8;
+    return new PngWriter.Layout(w, h, PngWriter.PALETTE, depth, palette, pack(index, w, h, depth));
+  }
+
+  /** Packs one sample per pixel at 1, 2, 4 or 8 bits, most significant bits first, per row. */
+  private static byte[] pack(int[] values, int w, int h, int depth) {
+    int rowBytes = (w * depth + 7) / 8;
+    byte[] raw = new byte[rowBytes * h];
+    int perByte = 8 / depth;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int shift = 8 - depth * (x % perByte + 1);
+        raw[y * rowBytes + x / perByte] |= (byte) (values[y * w + x] << shift);
+      }
+    }
+    return raw;
   }
 }

@@ -4,8 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.testing.TestData;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -104,6 +113,58 @@ class PngEncoderTest extends EncoderContract {
     byte[] png = encoder().encode(image).bytes();
     assertEquals(PALETTE, png[25]);
     assertEquals(1, png[24]);
+    assertTrue(PixelEquality.equal(image, TestData.decode(png)));
+  }
+
+  @Test
+  void writesOnlyTheChunksItNeedsWithAShortTrns() throws Exception {
+    // Noise over 16 opaque colours and one transparent one: a palette is far smaller than RGBA.
+    java.util.Random random = new java.util.Random(3);
+    BufferedImage image = new BufferedImage(120, 120, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 120; y++) {
+      for (int x = 0; x < 120; x++) {
+        int c = random.nextInt(16);
+        image.setRGB(x, y, x < 5 ? 0 : 0xFF000000 | ((c % 4) * 60 << 8) | (c / 4) * 60);
+      }
+    }
+    byte[] png = encoder().encode(image).bytes();
+    List<String> chunks = new ArrayList<>();
+    int trnsLength = -1;
+    for (int pos = 8; pos < png.length; ) {
+      int length = ByteBuffer.wrap(png, pos, 4).getInt();
+      String type = new String(png, pos + 4, 4, StandardCharsets.US_ASCII);
+      if (!type.equals("IDAT") || !chunks.contains("IDAT")) {
+        chunks.add(type);
+      }
+      if (type.equals("tRNS")) {
+        trnsLength = length;
+      }
+      pos += 12 + length;
+    }
+    assertEquals(List.of("IHDR", "PLTE", "tRNS", "IDAT", "IEND"), chunks);
+    assertEquals(1, trnsLength, "only the one transparent entry needs an alpha value");
+    assertTrue(PixelEquality.equal(image, TestData.decode(png)));
+  }
+
+  @Test
+  void dropsAnOpaqueAlphaChannelAt16Bits() throws Exception {
+    ComponentColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            true,
+            false,
+            Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_USHORT);
+    WritableRaster raster = cm.createCompatibleWritableRaster(16, 16);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 16; x++) {
+        raster.setPixel(x, y, new int[] {x * 4000 + 1, y * 4000 + 3, 12345, 65535});
+      }
+    }
+    BufferedImage image = new BufferedImage(cm, raster, false, null);
+    byte[] png = encoder().encode(image).bytes();
+    assertEquals(RGB, png[25]);
+    assertEquals(16, png[24]);
     assertTrue(PixelEquality.equal(image, TestData.decode(png)));
   }
 
