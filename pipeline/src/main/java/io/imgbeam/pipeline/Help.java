@@ -37,6 +37,8 @@ final class Help {
     out.println("Engine (Beam's own options):");
     out.println("  --runner=DirectRunner  (default; runs in this JVM on all cores)");
     out.println("  --targetParallelism=N  (DirectRunner threads; default max(cores, 3))");
+    out.println("  --runner=FlinkRunner --flinkMaster=HOST:PORT --parallelism=N");
+    out.println("      (a Flink 1.19 session cluster; see runners/flink/start-cluster.sh)");
   }
 
   /** Keeps the order the options are declared in the interface source, which is by topic. */

@@ -21,9 +21,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -75,22 +80,47 @@ public final class Imgbeam {
       err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e.getMessage());
       return 1;
     }
+    EngineDefaults.apply(options);
     Pipeline pipeline = Pipeline.create(options);
     job.build(pipeline);
     long start = System.nanoTime();
-    PipelineResult.State state = pipeline.run().waitUntilFinish();
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
     double seconds = (System.nanoTime() - start) / 1e9;
     if (state != PipelineResult.State.DONE) {
       err.println("imgbeam: the job ended in state " + state);
       return 1;
     }
     try {
+      job.removeStrayTempFiles();
       printSummary(job, seconds, out);
+      printCounters(result, out);
     } catch (IOException e) {
       err.println("imgbeam: the job finished but its summary is unreadable: " + e.getMessage());
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The progress counters of {@link CompressImages}, as the runner reports them. They count
+   * attempts, retried work included; the outcome records are the exact account.
+   */
+  private static void printCounters(PipelineResult result, PrintStream out) {
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(CompressImages.class))
+                    .build());
+    Map<String, Long> counters = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+    }
+    StringBuilder line = new StringBuilder("  counters:");
+    counters.forEach((name, value) -> line.append(' ').append(name).append('=').append(value));
+    out.println(line);
   }
 
   /** The job's plain values, checked once, before anything runs. */
@@ -180,6 +210,23 @@ public final class Imgbeam {
                   && name.endsWith(".avro")
               || name.equals("summary.json")) {
             Files.delete(entry);
+          }
+        }
+      }
+    }
+
+    /**
+     * Removes temp files that a killed worker left behind (a retry writes the same image through a
+     * temp file of the same name, so this only matters when the job itself died). Runs after a
+     * successful job, when no writer is active.
+     */
+    void removeStrayTempFiles() throws IOException {
+      try (Stream<Path> walk = Files.walk(outputRoot)) {
+        for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+          Path path = it.next();
+          if (path.getFileName().toString().endsWith(CompressImages.TEMP_SUFFIX)
+              && Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
           }
         }
       }

@@ -84,6 +84,8 @@ class ImgbeamTest {
     assertEquals(outputBytes, summary.get("output_bytes").asLong());
     assertTrue(first.out.contains("imgbeam: " + hashes.size() + " inputs"), first.out);
     assertTrue(first.out.contains("saved"), first.out);
+    assertTrue(first.out.contains("counters: bytesIn="), first.out);
+    assertTrue(first.out.contains(" images=" + hashes.size() + " "), first.out);
     assertTrue(
         Files.list(out.resolve("_imgbeam"))
             .anyMatch(p -> p.getFileName().toString().startsWith("failures-")));

@@ -42,6 +42,9 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class CompressImages
     extends PTransform<PCollection<ImageInput>, PCollection<ImageOutcome>> {
+  /** The suffix of the temp file every output passes through before its atomic rename. */
+  public static final String TEMP_SUFFIX = ".imgbeam-tmp";
+
   private final String outputRoot;
   private final CompressionSettings settings;
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Where outputs go and how they get there: a deterministic path under the output root, written
@@ -19,7 +18,7 @@ final class OutputFiles {
   /** The folder under the output root that holds outcomes and the summary. */
   static final String RUN_FOLDER = "_imgbeam";
 
-  static final String TEMP_SUFFIX = ".imgbeam-tmp";
+  static final String TEMP_SUFFIX = CompressImages.TEMP_SUFFIX;
 
   private OutputFiles() {}
 
@@ -73,15 +72,23 @@ final class OutputFiles {
     return stem + "." + format.extension();
   }
 
-  /** Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. */
+  /**
+   * Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. The temp
+   * file's name is derived from the destination, so a retry of a worker that was killed mid-write
+   * overwrites the temp file it left instead of leaving a second one.
+   */
   static void writeAtomically(Path dest, byte[] data) throws IOException {
     Path folder = dest.getParent();
     Files.createDirectories(folder);
-    Path temp = folder.resolve("." + dest.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    Path temp = folder.resolve("." + dest.getFileName() + TEMP_SUFFIX);
     boolean moved = false;
     try {
       try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(data);
         while (buffer.hasRemaining()) {
           channel.write(buffer);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Throughput of the bundled job on a real Flink session cluster (2 TaskManagers x 1 slot) at
+# parallelism 1 and 2, on N copies of the sample photos. Prints images/min and the ratio.
+#
+#   bench/flink-scaling.sh [N]     (default 400)
+#
+# Wall time per job includes submission (uploading the ~160 MB jar to the cluster), so small N
+# understates the steady-state rate.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+n="${1:-400}"
+work="$(mktemp -d)"
+cleanup() {
+  "$root/runners/flink/stop-cluster.sh" --work "$work/cluster" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/imgbeam" --help >/dev/null # builds the bundled jar when it is missing or stale
+jar="$root/pipeline/target/imgbeam-bundled.jar"
+
+photos=("$root"/testdata/images/photo/*.jpg "$root"/testdata/images/orientation/orientation-*.jpg)
+for i in $(seq 1 "$n"); do
+  mkdir -p "$work/in/$((i % 10))"
+  cp "${photos[$((i % ${#photos[@]}))]}" "$work/in/$((i % 10))/img-$i.jpg"
+done
+
+master="$("$root/runners/flink/start-cluster.sh" --taskmanagers 2 --slots 1 --work "$work/cluster" 2>/dev/null | tail -1)"
+
+declare -A rate
+for p in 1 2; do
+  start=$(date +%s.%N)
+  java -jar "$jar" --runner=FlinkRunner --flinkMaster="$master" --parallelism="$p" \
+    --input="$work/in/**" --output="$work/out-$p" >"$work/job-$p.log" 2>&1 ||
+    { cat "$work/job-$p.log"; exit 1; }
+  end=$(date +%s.%N)
+  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+  rate[$p]=$(awk -v n="$n" -v s="$seconds" 'BEGIN { print n * 60 / s }')
+  printf 'parallelism %d: %d images in %6.1f s = %7.1f images/min\n' "$p" "$n" "$seconds" "${rate[$p]}"
+done
+printf 'speed-up 2 vs 1: %.2fx (machine: %s cores)\n' \
+  "$(awk -v a="${rate[2]}" -v b="${rate[1]}" 'BEGIN { print a / b }')" "$(nproc)"

@@ -1,0 +1,242 @@
+package io.imgbeam.runners;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.codec.Hashes;
+import io.imgbeam.testing.TestData;
+import io.imgbeam.transforms.avro.ImageOutcome;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundled jar on a real Flink 1.19 session cluster (one JobManager, two TaskManagers, each its
+ * own JVM), compared with DirectRunner runs of the same input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlinkClusterIT {
+  @TempDir static Path dir;
+  private FlinkCluster cluster;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = FlinkCluster.start(dir.resolve("cluster"), 2, 2);
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void producesWhatDirectRunnerProduces() throws Exception {
+    Path flinkOut = dir.resolve("flink-out");
+    Path directOut = dir.resolve("direct-out");
+    String input = "--input=" + TestData.images() + "/**";
+    String log =
+        ImgbeamJob.start(
+                dir.resolve("flink.log"),
+                "--runner=FlinkRunner",
+                "--flinkMaster=" + cluster.master(),
+                "--parallelism=2",
+                input,
+                "--output=" + flinkOut)
+            .finish(5);
+    ImgbeamJob.start(dir.resolve("direct.log"), input, "--output=" + directOut).finish(5);
+
+    List<ImageOutcome> flink = ImgbeamJob.outcomes(flinkOut);
+    assertEquals(TestData.allImages().size(), flink.size(), log);
+    assertSameOutputs(directOut, flinkOut, TestData.images());
+    assertTrue(log.contains("counters: "), log);
+    assertTrue(log.contains("images="), log);
+  }
+
+  /**
+   * kill -9 one TaskManager while the job runs: the job restarts on the TaskManager left, and the
+   * result is exactly that of a clean run.
+   */
+  @Test
+  @Order(2)
+  void survivesAKilledTaskManager() throws Exception {
+    Path input = dir.resolve("many");
+    int count = generateImages(input, 300);
+    Path out = dir.resolve("fault-out");
+    Path clean = dir.resolve("clean-out");
+    ImgbeamJob.start(dir.resolve("clean.log"), "--input=" + input + "/**", "--output=" + clean)
+        .finish(5);
+
+    ImgbeamJob job =
+        ImgbeamJob.start(
+            dir.resolve("fault.log"),
+            "--runner=FlinkRunner",
+            "--flinkMaster=" + cluster.master(),
+            "--parallelism=2",
+            "--input=" + input + "/**",
+            "--output=" + out);
+    int written = waitForOutputs(job, out, count / 5);
+    long pid = cluster.taskManagerPid(1);
+    new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+    String log = job.finish(8);
+
+    String jobManagerLog = Files.readString(cluster.logFolder().resolve("jobmanager.log"));
+    assertTrue(
+        jobManagerLog.contains("RUNNING to RESTARTING"),
+        "the kill after " + written + " outputs did not make the job restart:\n" + log);
+    List<ImageOutcome> outcomes = ImgbeamJob.outcomes(out);
+    Map<String, Long> perInput =
+        outcomes.stream()
+            .collect(Collectors.groupingBy(ImageOutcome::getInputPath, Collectors.counting()));
+    assertEquals(count, perInput.size(), "inputs with an outcome");
+    assertTrue(perInput.values().stream().allMatch(n -> n == 1), "exactly one outcome each");
+    assertTrue(
+        outcomes.stream().allMatch(o -> o.getStatus().name().equals("WRITTEN")),
+        "every generated image is written");
+    assertNoTempFiles(out);
+    assertSameOutputs(clean, out, input);
+  }
+
+  /** Same statuses, and outputs that decode to the same pixels, input by input. */
+  private static void assertSameOutputs(Path expectedOut, Path actualOut, Path inputRoot)
+      throws IOException {
+    Map<String, ImageOutcome> expected = byRelativeInput(expectedOut, inputRoot);
+    Map<String, ImageOutcome> actual = byRelativeInput(actualOut, inputRoot);
+    assertEquals(expected.keySet(), actual.keySet());
+    for (Map.Entry<String, ImageOutcome> entry : expected.entrySet()) {
+      ImageOutcome want = entry.getValue();
+      ImageOutcome got = actual.get(entry.getKey());
+      assertEquals(want.getStatus(), got.getStatus(), entry.getKey());
+      if (want.getOutputPath() == null) {
+        continue;
+      }
+      Path wantFile = Path.of(want.getOutputPath());
+      Path gotFile = Path.of(got.getOutputPath());
+      assertEquals(expectedOut.relativize(wantFile), actualOut.relativize(gotFile));
+      assertArrayEquals(pixels(wantFile), pixels(gotFile), entry.getKey());
+      assertEquals(Hashes.sha256(Files.readAllBytes(gotFile)), got.getOutputSha256());
+    }
+  }
+
+  private static Map<String, ImageOutcome> byRelativeInput(Path out, Path inputRoot)
+      throws IOException {
+    return ImgbeamJob.outcomes(out).stream()
+        .collect(
+            Collectors.toMap(
+                o -> inputRoot.relativize(Path.of(o.getInputPath())).toString(),
+                Function.identity(),
+                (a, b) -> {
+                  throw new AssertionError("two outcomes for " + a.getInputPath());
+                },
+                TreeMap::new));
+  }
+
+  private static int[] pixels(Path file) throws IOException {
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertNotNull(image, "no decoder for " + file);
+    return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+  }
+
+  private static void assertNoTempFiles(Path out) throws IOException {
+    try (Stream<Path> walk = Files.walk(out)) {
+      List<Path> temps =
+          walk.filter(
+                  p -> {
+                    String name = p.getFileName().toString();
+                    return name.endsWith(".imgbeam-tmp") || name.startsWith(".temp-beam");
+                  })
+              .collect(Collectors.toList());
+      assertEquals(List.of(), temps, "temp files left");
+    }
+  }
+
+  /** Waits until the job has written {@code target} images; returns how many it had. */
+  private static int waitForOutputs(ImgbeamJob job, Path out, int target) throws Exception {
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      int written = countImages(out);
+      if (written >= target) {
+        return written;
+      }
+      if (!job.isAlive()) {
+        throw new AssertionError(
+            "the job ended before " + target + " outputs existed:\n" + job.output());
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("fewer than " + target + " outputs after 3 minutes");
+  }
+
+  private static int countImages(Path out) throws IOException {
+    if (!Files.isDirectory(out)) {
+      return 0;
+    }
+    try (Stream<Path> walk = Files.walk(out)) {
+      return (int) walk.filter(p -> p.getFileName().toString().endsWith(".jpg")).count();
+    }
+  }
+
+  /**
+   * Writes {@code count} distinct 600x400 photos: crops of a 2x2 tiling of testdata's coffee photo
+   * at shifting offsets, as quality-92 JPEGs, in 10 folders.
+   */
+  private static int generateImages(Path folder, int count) throws IOException {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    int w = photo.getWidth();
+    int h = photo.getHeight();
+    BufferedImage tiled = new BufferedImage(2 * w, 2 * h, BufferedImage.TYPE_INT_RGB);
+    for (int ty = 0; ty < 2; ty++) {
+      for (int tx = 0; tx < 2; tx++) {
+        tiled.getGraphics().drawImage(photo, tx * w, ty * h, null);
+      }
+    }
+    List<Path> written = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      BufferedImage crop = tiled.getSubimage((i * 7) % w, (i * 3) % h, w, h);
+      Path file = folder.resolve("batch-" + i % 10).resolve("photo-" + i + ".jpg");
+      Files.createDirectories(file.getParent());
+      ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+      try (ImageOutputStream stream = ImageIO.createImageOutputStream(file.toFile())) {
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.92f);
+        writer.setOutput(stream);
+        writer.write(null, new IIOImage(crop, null, null), param);
+      } finally {
+        writer.dispose();
+      }
+      seen.merge(Hashes.sha256(Files.readAllBytes(file)), 1, Integer::sum);
+      written.add(file);
+    }
+    assertEquals(count, seen.size(), "generated images are all different");
+    return written.size();
+  }
+}
