@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.Hashes;
 import io.imgbeam.testing.TestData;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,6 +84,25 @@ class FlinkClusterIT {
     assertSameOutputs(directOut, flinkOut, TestData.images());
     assertTrue(log.contains("counters: "), log);
     assertTrue(log.contains("images="), log);
+
+    // The same counters, as the Flink web UI shows them (its REST API).
+    JsonNode jobs = rest("/jobs/overview").get("jobs");
+    assertEquals(1, jobs.size(), jobs.toString());
+    JsonNode accumulators = rest("/jobs/" + jobs.get(0).get("jid").asText() + "/accumulators");
+    String shown = accumulators.get("user-task-accumulators").toString();
+    for (String counter : List.of("images", "written", "bytesIn", "bytesOut", "failures")) {
+      assertTrue(shown.contains(counter), counter + " not in the web UI's accumulators: " + shown);
+    }
+  }
+
+  private JsonNode rest(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + cluster.master() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), path + ": " + response.body());
+    return new ObjectMapper().readTree(response.body());
   }
 
   /**
