@@ -47,6 +47,7 @@ EXIFTOOL=/usr/bin/exiftool
 PY=/usr/bin/python3
 CWEBP=/usr/bin/cwebp
 TIFFINFO=/usr/bin/tiffinfo
+WEBPMUX=/usr/bin/webpmux
 [[ $("$CONVERT" -version) == *ImageMagick* ]] || { echo "$CONVERT is not ImageMagick" >&2; exit 1; }
 
 SK=/usr/lib/python3/dist-packages/skimage/data
@@ -66,7 +67,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 rm -rf "$OUT"
-mkdir -p "$OUT"/{photo,orientation,colour,png,gif,webp,tiff,bmp,bad}
+mkdir -p "$OUT"/{photo,orientation,colour,png,gif,webp,tiff,bmp,bad,privacy}
 
 fail() { echo "CHECK FAILED: $*" >&2; exit 1; }
 ok()   { echo "ok: $*"; }
@@ -439,6 +440,172 @@ if "$IDENTIFY" -regard-warnings "$OUT/bad/truncated.jpg" >/dev/null 2>&1 && \
 if "$CONVERT" -regard-warnings "$OUT/bad/truncated.png" null: >/dev/null 2>&1; then fail "truncated.png decodes cleanly"; fi
 ok "bad/: empty, truncated.jpg, truncated.png, not-an-image.jpg, huge-header.png (60000x60000), huge-header.jpg (60000x60000)"
 
+# ---------------------------------------------------------------- privacy/ and more colour/
+# Inputs for the metadata policies (--metadata=strip|keep-copyright|keep, --keepDates): every
+# kind of private field exiftool can write, plus the rights fields keep-copyright must keep.
+# Private values contain the word "PRIVATE" (the tests grep outputs for it); kept rights values
+# contain "RIGHTS". All values are invented test values.
+# stored pixels: upright.png (chelsea 300x200) scaled to 240x160 and turned -rotate 270, so
+# that Orientation=6 (rotate 90 CW to display) shows it upright
+"$CONVERT" "$OUT/orientation/upright.png" -resize 240x160 -rotate 270 "${PNGOPT[@]}" "PNG24:$TMP/priv-stored.png"
+"$CONVERT" "$OUT/orientation/upright.png" -resize 96x64 -rotate 270 -quality 70 "$TMP/priv-thumb.jpg"
+# the EXIF thumbnail carries GPS of its own (a second place a location can hide)
+"$EXIFTOOL" -q -overwrite_original -EXIF:GPSLatitude=51.5007 -EXIF:GPSLatitudeRef=N \
+  -EXIF:GPSLongitude=0.1246 -EXIF:GPSLongitudeRef=W "$TMP/priv-thumb.jpg"
+PRIV_TAGS=(
+  -EXIF:Make="ExampleCam" -EXIF:Model="EC-2 PRIVATE" -EXIF:Software="PRIVATE editor 1.0"
+  -EXIF:Artist="Jane Example RIGHTS" -EXIF:Copyright="(c) 2024 Jane Example RIGHTS"
+  -EXIF:ImageDescription="PRIVATE description" -EXIF:HostComputer="PRIVATE-laptop.local"
+  -EXIF:ModifyDate="2024:05:06 07:08:09" -EXIF:DateTimeOriginal="2024:05:06 07:08:09"
+  -EXIF:CreateDate="2024:05:06 07:08:09" -EXIF:OffsetTimeOriginal="+02:00" -EXIF:SubSecTimeOriginal=42
+  -EXIF:SerialNumber="PRIVATE-BODY-SN-1234" -EXIF:LensSerialNumber="PRIVATE-LENS-SN-5678"
+  -EXIF:OwnerName="PRIVATE Owner Name" -EXIF:ImageUniqueID="PRIVATE0123456789abcdef0123456789"
+  -EXIF:UserComment="PRIVATE user comment" -EXIF:LensModel="PRIVATE lens"
+  -EXIF:GPSLatitude=48.858370 -EXIF:GPSLatitudeRef=N -EXIF:GPSLongitude=2.294481 -EXIF:GPSLongitudeRef=E
+  -EXIF:GPSAltitude=35 -EXIF:GPSAltitudeRef="Above Sea Level" -EXIF:GPSDateStamp="2024:05:06"
+  -XMP-dc:Creator="Jane Example RIGHTS" -XMP-dc:Rights="(c) 2024 Jane Example RIGHTS"
+  -XMP-dc:Description="PRIVATE caption" -XMP-xmpRights:Marked=True
+  -XMP-xmpRights:UsageTerms="Licensed RIGHTS terms" -XMP-xmpRights:WebStatement="https://example.org/RIGHTS"
+  -XMP-xmpRights:Owner="Jane Example RIGHTS" -XMP-photoshop:Credit="Credit line RIGHTS"
+  -XMP-photoshop:City="PRIVATE City" -XMP-photoshop:State="PRIVATE State" -XMP-photoshop:Country="PRIVATE Country"
+  -XMP-photoshop:DateCreated="2024:05:06 07:08:09" -XMP-xmp:CreateDate="2024:05:06 07:08:09"
+  -XMP-xmp:CreatorTool="PRIVATE tool"
+  -XMP-iptcCore:Location="PRIVATE sublocation" -XMP-iptcCore:CreatorWorkEmail="PRIVATE@example.org"
+  -XMP-iptcExt:PersonInImage="PRIVATE Person" -XMP-iptcExt:LocationShownCity="PRIVATE Shown City"
+  -XMP-aux:SerialNumber="PRIVATE-AUX-SN" -XMP-aux:OwnerName="PRIVATE aux owner"
+  -XMP-exifEX:SerialNumber="PRIVATE-EX-SN" -XMP-exifEX:OwnerName="PRIVATE ex owner"
+  -XMP-exif:GPSLatitude="48.858370 N" -XMP-exif:GPSLongitude="2.294481 E"
+  -XMP-xmpMM:DocumentID="xmp.did:PRIVATE" -XMP-xmpMM:HistoryAction=saved -XMP-xmpMM:HistorySoftwareAgent="PRIVATE agent"
+  "-XMP-mwg-rs:RegionInfo={AppliedToDimensions={W=240,H=160,Unit=pixel},RegionList=[{Area={X=0.5,Y=0.5,W=0.2,H=0.3,Unit=normalized},Name=PRIVATE Face,Type=Face}]}"
+  "-XMP-MP:RegionInfoMP={Regions=[{PersonDisplayName=PRIVATE MP Person,Rectangle=0.4|, 0.35|, 0.2|, 0.3}]}"
+)
+IPTC_TAGS=(
+  -IPTC:CodedCharacterSet=UTF8 -IPTC:By-line="Jane Example RIGHTS" -IPTC:CopyrightNotice="(c) 2024 RIGHTS"
+  -IPTC:Credit="Credit RIGHTS" -IPTC:City="PRIVATE City" -IPTC:Sub-location="PRIVATE Sublocation"
+  -IPTC:Province-State="PRIVATE Province" -IPTC:Country-PrimaryLocationName="PRIVATE Country"
+  -IPTC:DateCreated=2024:05:06 -IPTC:TimeCreated=07:08:09+02:00 -IPTC:Caption-Abstract="PRIVATE caption"
+  -IPTC:Keywords="PRIVATE keyword"
+)
+# camera.jpg: 160x240 stored, Orientation 6, all of the above plus IPTC, a COM comment and the thumbnail
+f=$OUT/privacy/camera.jpg
+"$CONVERT" "$TMP/priv-stored.png" -sampling-factor 2x2,1x1,1x1 -quality 90 "$f"
+"$EXIFTOOL" -q -overwrite_original -EXIF:Orientation#=6 "${PRIV_TAGS[@]}" "${IPTC_TAGS[@]}" \
+  -Comment="PRIVATE JPEG comment" "-ThumbnailImage<=$TMP/priv-thumb.jpg" "$f"
+# camera.png: same pixels (Orientation 1: 240x160 upright), eXIf + XMP iTXt from exiftool, and
+# tEXt/zTXt/iTXt/tIME chunks; PNG's own Copyright and Author keywords are the rights fields
+"$CONVERT" "$OUT/orientation/upright.png" -resize 240x160 "${PNGOPT[@]}" "PNG24:$TMP/priv-upright.png"
+"$PY" - "$TMP/priv-upright.png" "$OUT/privacy/camera.png" <<'EOF'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+def chunk(t, body): return struct.pack('>I', len(body)) + t + body + struct.pack('>I', zlib.crc32(t + body))
+extra = (
+    chunk(b'tEXt', b'Copyright\x00(c) 2024 Jane Example RIGHTS') +
+    chunk(b'tEXt', b'Author\x00Jane Example RIGHTS') +
+    chunk(b'tEXt', b'Comment\x00PRIVATE tEXt comment') +
+    chunk(b'zTXt', b'Description\x00\x00' + zlib.compress(b'PRIVATE zTXt description', 9)) +
+    chunk(b'iTXt', b'Location\x00\x00\x00en\x00Location\x00' + 'PRIVATE iTXt location \u00e9'.encode()) +
+    chunk(b'tIME', struct.pack('>HBBBBB', 2024, 5, 6, 7, 8, 9)))
+i = d.index(b'IDAT') - 4
+open(sys.argv[2], 'wb').write(d[:i] + extra + d[i:])
+EOF
+"$EXIFTOOL" -q -overwrite_original -EXIF:Orientation#=1 "${PRIV_TAGS[@]}" "$OUT/privacy/camera.png"
+# camera.webp: the stored pixels of camera.jpg, with its EXIF (Orientation 6, GPS, serials) and
+# XMP set as WebP EXIF and XMP chunks by webpmux (VP8X extended format)
+"$CWEBP" -quiet -q 80 "$TMP/priv-stored.png" -o "$TMP/priv.webp"
+"$EXIFTOOL" -b -EXIF "$OUT/privacy/camera.jpg" > "$TMP/priv.exif"
+"$EXIFTOOL" -b -XMP "$OUT/privacy/camera.jpg" > "$TMP/priv.xmp"
+"$WEBPMUX" -set exif "$TMP/priv.exif" "$TMP/priv.webp" -o "$TMP/priv-exif.webp" >/dev/null 2>&1
+"$WEBPMUX" -set xmp "$TMP/priv.xmp" "$TMP/priv-exif.webp" -o "$OUT/privacy/camera.webp" >/dev/null 2>&1
+for f in "$OUT"/privacy/camera.{jpg,png,webp}; do
+  tags=$("$EXIFTOOL" -a -G1 -s "$f")
+  for t in '\[GPS\] *GPSLatitude' '\[ExifIFD\] *SerialNumber' '\[ExifIFD\] *OwnerName' '\[XMP-aux\] *SerialNumber' '\[XMP-mwg-rs\] *RegionName' \
+           '\[XMP-MP\] *RegionPersonDisplayName' '\[XMP-iptcExt\] *PersonInImage' '\[XMP-xmpMM\] *HistoryAction' \
+           '\[IFD0\] *Copyright' '\[IFD0\] *Artist' '\[XMP-dc\] *Rights' '\[ExifIFD\] *ImageUniqueID' \
+           '\[ExifIFD\] *UserComment' '\[IFD0\] *HostComputer'; do
+    grep -q "^$t" <<<"$tags" || fail "$f lacks $t"
+  done
+done
+tags=$("$EXIFTOOL" -a -G1 -s "$OUT/privacy/camera.jpg")
+for t in '\[IPTC\] *City' '\[IPTC\] *CopyrightNotice' '\[IPTC\] *By-line' '\[IFD1\] *ThumbnailImage' \
+         '\[File\] *Comment' '\[IFD0\] *Orientation *: Rotate 90 CW'; do
+  grep -q "^$t" <<<"$tags" || fail "camera.jpg lacks $t"
+done
+"$EXIFTOOL" -b -ThumbnailImage "$OUT/privacy/camera.jpg" | "$EXIFTOOL" -s3 -GPSLatitude - | grep -q 51 \
+  || fail "camera.jpg thumbnail has no GPS of its own"
+chunks=$("$PY" "$TMP/pngchunks.py" "$OUT/privacy/camera.png")
+for c in tEXt zTXt iTXt tIME eXIf; do grep -q "^$c " <<<"$chunks" || fail "camera.png lacks a $c chunk"; done
+"$PY" -c 'import sys; d=open(sys.argv[1],"rb").read(); assert b"EXIF" in d and b"XMP " in d and d[12:16]==b"VP8X"' \
+  "$OUT/privacy/camera.webp" || fail "camera.webp lacks VP8X/EXIF/XMP chunks"
+ok "privacy/camera.{jpg,png,webp}: GPS, serials, owners, regions, person, location, history, rights; jpg: IPTC, COM, thumbnail with its own GPS"
+
+# p3.jpg: Display P3. No Debian package ships a Display P3 profile (colord-data and
+# icc-profiles-free have Adobe RGB, ProPhoto and others, not P3), so this script writes one: an
+# ICC v4 matrix/TRC profile from the Display P3 definition (DCI-P3 primaries R 0.680,0.320
+# G 0.265,0.690 B 0.150,0.060, D65 white, Bradford-adapted to D50, sRGB's parametric curve).
+# Its colorants match Apple's Display P3 profile to 1e-5.
+"$PY" - "$TMP/DisplayP3.icc" <<'EOF'
+import hashlib, struct, sys
+import numpy as np
+def xy2XYZ(x, y): return np.array([x / y, 1.0, (1 - x - y) / y])
+P = np.column_stack([xy2XYZ(0.680, 0.320), xy2XYZ(0.265, 0.690), xy2XYZ(0.150, 0.060)])
+white = xy2XYZ(0.3127, 0.3290)
+M = P * np.linalg.solve(P, white)
+brad = np.array([[0.8951, 0.2664, -0.1614], [-0.7502, 1.7135, 0.0367], [0.0389, -0.0685, 1.0296]])
+d50 = np.array([0.9642, 1.0, 0.8249])
+chad = np.linalg.inv(brad) @ np.diag((brad @ d50) / (brad @ white)) @ brad
+M50 = chad @ M
+assert np.allclose(M50[:, 0], [0.515121, 0.241196, -0.001053], atol=2e-5), M50
+s15 = lambda v: struct.pack('>i', int(round(v * 65536)))
+xyz = lambda v: b'XYZ \0\0\0\0' + b''.join(s15(c) for c in v)
+def mluc(text):
+    t = text.encode('utf-16-be')
+    return b'mluc\0\0\0\0' + struct.pack('>II', 1, 12) + b'enUS' + struct.pack('>II', len(t), 28) + t
+para = b'para\0\0\0\0' + struct.pack('>HH', 3, 0) + b''.join(
+    s15(v) for v in (2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045))
+tags = [(b'desc', mluc('Display P3 (imgbeam test profile)')), (b'cprt', mluc('No copyright, use freely')),
+        (b'wtpt', xyz(d50)), (b'chad', b'sf32\0\0\0\0' + b''.join(s15(v) for v in chad.flatten())),
+        (b'rXYZ', xyz(M50[:, 0])), (b'gXYZ', xyz(M50[:, 1])), (b'bXYZ', xyz(M50[:, 2])),
+        (b'rTRC', para), (b'gTRC', para), (b'bTRC', para)]
+start = 128 + 4 + 12 * len(tags)
+table, data, placed = b'', b'', {}
+for sig, body in tags:
+    if body not in placed:
+        data += b'\0' * (-len(data) % 4); placed[body] = start + len(data); data += body
+    table += sig + struct.pack('>II', placed[body], len(body))
+data += b'\0' * (-len(data) % 4)
+hdr = (struct.pack('>I', start + len(data)) + b'\0' * 4 + bytes([4, 0x30, 0, 0]) + b'mntrRGB XYZ '
+       + struct.pack('>6H', 2024, 1, 1, 0, 0, 0) + b'acsp' + b'\0' * 28 + s15(0.9642) + s15(1.0) + s15(0.8249)
+       + b'\0' * 48)
+assert len(hdr) == 128, len(hdr)
+prof = bytearray(hdr + struct.pack('>I', len(tags)) + table + data)
+ident = bytes(prof[:44]) + b'\0' * 4 + bytes(prof[48:64]) + b'\0' * 4 + bytes(prof[68:84]) + b'\0' * 16 + bytes(prof[100:])
+prof[84:100] = hashlib.md5(ident).digest()
+open(sys.argv[1], 'wb').write(prof)
+EOF
+"$CONVERT" "$TMP/astronaut.png" -resize 240x240 -profile "$SRGB_ICC" -profile "$TMP/DisplayP3.icc" \
+  -sampling-factor 2x2,1x1,1x1 -quality 92 "$OUT/colour/p3.jpg"
+"$CONVERT" "$OUT/colour/p3.jpg" -profile "$SRGB_ICC" -strip "${PNGOPT[@]}" "PNG24:$OUT/colour/p3-reference.png"
+f=$OUT/colour/p3.jpg
+[[ $("$EXIFTOOL" -s3 -ProfileDescription "$f") == "Display P3 (imgbeam test profile)" ]] || fail "$f lacks the P3 profile"
+"$CONVERT" "$f" -strip "$TMP/p3-raw.png"
+e=$(rmse "$TMP/p3-raw.png" "$OUT/colour/p3-reference.png")
+awk -v a="$e" 'BEGIN{exit !(a > 0.01)}' || fail "$f pixels look unconverted (RMSE $e)"
+ok "p3.jpg: Display P3 profile embedded; unmanaged vs reference RMSE $e"
+# grey-icc.jpg: one-channel JPEG tagged with a grey profile whose curve is CIE L* (not sRGB's),
+# so its samples must be converted; the reference is LittleCMS (python3-pil ImageCms) to sRGB
+"$CONVERT" "$TMP/camera.png" -resize 200x200 -colorspace Gray -quality 92 -profile "$ICC/Gray-CIE_L.icc" "$OUT/colour/grey-icc.jpg"
+"$PY" - "$OUT/colour/grey-icc.jpg" "$ICC/Gray-CIE_L.icc" "$SRGB_ICC" "$TMP/grey-ref.png" <<'EOF'
+import sys
+from PIL import Image, ImageCms
+im = Image.open(sys.argv[1]); assert im.mode == 'L', im.mode
+out = ImageCms.profileToProfile(im, sys.argv[2], sys.argv[3], outputMode='RGB')
+grey = out.convert('L'); grey.info.pop('icc_profile', None); grey.save(sys.argv[4])
+EOF
+"$CONVERT" "$TMP/grey-ref.png" -strip "${PNGOPT[@]}" -define png:color-type=0 "$OUT/colour/grey-icc-reference.png"
+[[ $("$EXIFTOOL" -s3 -ProfileDescription "$OUT/colour/grey-icc.jpg") == "Gray CIE*L" ]] || fail "grey-icc.jpg lacks its profile"
+[[ $("$EXIFTOOL" -s3 -ColorComponents "$OUT/colour/grey-icc.jpg") == 1 ]] || fail "grey-icc.jpg is not one-channel"
+ok "grey-icc.jpg: 1 component, Gray CIE*L profile; reference by LittleCMS"
+
 # ---------------------------------------------------------------- manifest
 SKD=/usr/lib/python3/dist-packages/skimage/data
 CC0C="CC0 (photo by Rachel Michetti, courtesy Pikolo Espresso Bar; per skimage.data.coffee docstring)"
@@ -491,6 +658,13 @@ images/bad/truncated.png|images/orientation/upright.png cut in the middle of its
 images/bad/not-an-image.jpg|plain ASCII text written by this script|none (trivial text)|non-image content with .jpg extension
 images/bad/huge-header.png|written by this script with Python zlib/struct: valid signature, IHDR 60000x60000 8-bit grey with correct CRC, one IDAT of 4 zero scanlines, IEND|none (generated)|decompression-bomb guard: header dimensions checked before allocating
 images/bad/huge-header.jpg|python3-skimage: $SKD/coffee.png resized to 48x32, ImageMagick baseline JPEG q75, SOF0 height/width patched to 60000x60000|$CC0C|decompression-bomb guard for JPEG SOF dimensions
+images/privacy/camera.jpg|orientation/upright.png (chelsea) resized 240x160, stored rotated (-rotate 270) as JPEG q90 4:2:0; exiftool wrote EXIF Orientation=6, Make/Model/Software, Artist, Copyright, ImageDescription, HostComputer, ModifyDate/DateTimeOriginal/CreateDate/OffsetTimeOriginal/SubSecTimeOriginal, SerialNumber, LensSerialNumber, OwnerName, ImageUniqueID, UserComment, LensModel, GPS lat/lon/alt/date; a 64x96 IFD1 ThumbnailImage that has GPS of its own; XMP dc:creator/rights/description, xmpRights Marked/UsageTerms/WebStatement/Owner, photoshop Credit/City/State/Country/DateCreated, xmp CreateDate/CreatorTool, Iptc4xmpCore Location/CreatorContactInfo, Iptc4xmpExt PersonInImage/LocationShown, aux SerialNumber/OwnerName, exifEX BodySerialNumber/CameraOwnerName (exiftool's XMP-exifEX:SerialNumber/OwnerName), exif GPS, xmpMM DocumentID/History, mwg-rs face region, MP region; IPTC By-line, CopyrightNotice, Credit, City, Sub-location, Province-State, Country, DateCreated, TimeCreated, Caption-Abstract, Keywords; a COM comment; all values invented ("PRIVATE" marks what keep-copyright removes, "RIGHTS" what it keeps)|$CC0K; metadata: imgbeam test values|metadata policies strip/keep-copyright/keep on JPEG (re-encoded and kept original), orientation reset, thumbnail with its own GPS, privacy audit counts
+images/privacy/camera.png|orientation/upright.png (chelsea) resized 240x160 RGB PNG; Python inserted tEXt Copyright/Author/Comment, zTXt Description, iTXt Location (lang en), tIME; exiftool added eXIf (Orientation=1 and the EXIF fields of camera.jpg) and XMP (iTXt XML:com.adobe.xmp) with the XMP fields of camera.jpg; all values invented|$CC0K; metadata: imgbeam test values|metadata policies on PNG: eXIf, iTXt XMP, PNG text chunks, tIME
+images/privacy/camera.webp|the stored (rotated) pixels of privacy/camera.jpg, cwebp -q 80; webpmux -set exif (camera.jpg's EXIF block, Orientation=6, GPS, serials, thumbnail with GPS) and -set xmp (camera.jpg's XMP): VP8X extended WebP|$CC0K; metadata: imgbeam test values|metadata policies on kept-original WebP EXIF/XMP chunks
+images/colour/p3.jpg|python3-skimage: $SKD/astronaut.png; $NORM; resized 240x240; ImageMagick -profile $SRGB_ICC -profile DisplayP3.icc (an ICC v4 matrix/TRC Display P3 profile written by this script from the Display P3 definition, since no Debian package ships one); JPEG q92 4:2:0 with that profile embedded|$PDA; $ZL; P3 profile: generated, no copyright|Display P3 JPEG: ICC conversion to sRGB (Delta E against the reference) and --iccProfile=keep
+images/colour/p3-reference.png|colour/p3.jpg converted by ImageMagick using its embedded profile: -profile $SRGB_ICC, -strip, PNG|$PDA; $ZL|expected sRGB rendering of p3.jpg
+images/colour/grey-icc.jpg|python3-skimage: $SKD/camera.png; resized 200x200; ImageMagick one-channel JPEG q92 with /usr/share/color/icc/Gray-CIE_L.icc (icc-profiles-free, grey with a CIE L* curve) embedded|$CC0M; $ZL|grey JPEG with a non-sRGB grey ICC profile: grey conversion to sRGB
+images/colour/grey-icc-reference.png|colour/grey-icc.jpg converted by LittleCMS (python3-pil ImageCms.profileToProfile, Gray-CIE_L.icc to $SRGB_ICC, perceptual), stored as 8-bit grey PNG|$CC0M; $ZL|expected sRGB rendering of grey-icc.jpg
 EOF
 } > "$HERE/MANIFEST.tsv"
 

@@ -24,6 +24,8 @@ public final class CompressionResult {
   private final long totalMillis;
   private final List<String> metadataRemoved;
   private final boolean hadGps;
+  private final boolean hadSerial;
+  private final boolean hadOwner;
   private final String inputSha256;
   private final String outputSha256;
   private final Stage errorStage;
@@ -47,6 +49,8 @@ public final class CompressionResult {
     this.totalMillis = b.totalMillis;
     this.metadataRemoved = List.copyOf(b.metadataRemoved);
     this.hadGps = b.hadGps;
+    this.hadSerial = b.hadSerial;
+    this.hadOwner = b.hadOwner;
     this.inputSha256 = b.inputSha256;
     this.outputSha256 = b.output == null ? null : Hashes.sha256(b.output);
     this.errorStage = b.errorStage;
@@ -129,6 +133,16 @@ public final class CompressionResult {
     return hadGps;
   }
 
+  /** The input named a camera body or lens serial number (EXIF, XMP or maker notes). */
+  public boolean hadSerial() {
+    return hadSerial;
+  }
+
+  /** The input named the camera's owner (EXIF, XMP or maker notes). */
+  public boolean hadOwner() {
+    return hadOwner;
+  }
+
   public String inputSha256() {
     return inputSha256;
   }
@@ -187,6 +201,8 @@ public final class CompressionResult {
     private long totalMillis;
     private List<String> metadataRemoved = List.of();
     private boolean hadGps;
+    private boolean hadSerial;
+    private boolean hadOwner;
     private String inputSha256;
     private Stage errorStage;
     private String errorClass;
@@ -247,9 +263,15 @@ public final class CompressionResult {
       return this;
     }
 
-    Builder metadata(List<String> removed, boolean gps) {
-      metadataRemoved = removed;
+    Builder privacy(boolean gps, boolean serial, boolean owner) {
       hadGps = gps;
+      hadSerial = serial;
+      hadOwner = owner;
+      return this;
+    }
+
+    Builder metadataRemoved(List<String> removed) {
+      metadataRemoved = removed;
       return this;
     }
 

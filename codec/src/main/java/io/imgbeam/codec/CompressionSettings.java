@@ -8,7 +8,7 @@ import java.util.Objects;
  * each {@code withX} checks its argument and returns a copy.
  */
 public final class CompressionSettings implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
@@ -23,31 +23,54 @@ public final class CompressionSettings implements Serializable {
   private final int jpegQuality;
   private final long maxInputPixels;
   private final long maxInputBytes;
+  private final MetadataPolicy metadata;
+  private final boolean keepDates;
+  private final IccPolicy iccProfile;
 
   private CompressionSettings(
-      OutputFormat outputFormat, int jpegQuality, long maxInputPixels, long maxInputBytes) {
+      OutputFormat outputFormat,
+      int jpegQuality,
+      long maxInputPixels,
+      long maxInputBytes,
+      MetadataPolicy metadata,
+      boolean keepDates,
+      IccPolicy iccProfile) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
     this.maxInputBytes = maxInputBytes;
+    this.metadata = metadata;
+    this.keepDates = keepDates;
+    this.iccProfile = iccProfile;
   }
 
-  /** Same format, JPEG quality 80, 100 MP and 200 MB limits. */
+  /**
+   * Same format, JPEG quality 80, 100 MP and 200 MB limits, metadata stripped (dates too), pixels
+   * converted to sRGB.
+   */
   public static CompressionSettings create() {
     return new CompressionSettings(
-        OutputFormat.SAME, DEFAULT_JPEG_QUALITY, DEFAULT_MAX_INPUT_PIXELS, DEFAULT_MAX_INPUT_BYTES);
+        OutputFormat.SAME,
+        DEFAULT_JPEG_QUALITY,
+        DEFAULT_MAX_INPUT_PIXELS,
+        DEFAULT_MAX_INPUT_BYTES,
+        MetadataPolicy.STRIP,
+        false,
+        IccPolicy.SRGB);
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
   public CompressionSettings withOutputFormat(OutputFormat format) {
     Objects.requireNonNull(format, "format");
-    return new CompressionSettings(format, jpegQuality, maxInputPixels, maxInputBytes);
+    return new CompressionSettings(
+        format, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
   }
 
   /** JPEG quality, 1 (smallest) to 100 (best); default 80. */
   public CompressionSettings withJpegQuality(int quality) {
     checkRange("quality", quality, 1, 100);
-    return new CompressionSettings(outputFormat, quality, maxInputPixels, maxInputBytes);
+    return new CompressionSettings(
+        outputFormat, quality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
   }
 
   /**
@@ -56,13 +79,45 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withMaxInputPixels(long pixels) {
     checkRange("maxInputPixels", pixels, 1, Long.MAX_VALUE);
-    return new CompressionSettings(outputFormat, jpegQuality, pixels, maxInputBytes);
+    return new CompressionSettings(
+        outputFormat, jpegQuality, pixels, maxInputBytes, metadata, keepDates, iccProfile);
   }
 
   /** Largest accepted input file, in bytes, checked before the file is read; default 200 MB. */
   public CompressionSettings withMaxInputBytes(long bytes) {
     checkRange("maxInputBytes", bytes, 1, Integer.MAX_VALUE - 64);
-    return new CompressionSettings(outputFormat, jpegQuality, maxInputPixels, bytes);
+    return new CompressionSettings(
+        outputFormat, jpegQuality, maxInputPixels, bytes, metadata, keepDates, iccProfile);
+  }
+
+  /**
+   * Which metadata outputs keep, re-encoded and kept originals alike; default {@link
+   * MetadataPolicy#STRIP}. See {@link MetadataPolicy} for what each keeps.
+   */
+  public CompressionSettings withMetadata(MetadataPolicy policy) {
+    Objects.requireNonNull(policy, "metadata");
+    return new CompressionSettings(
+        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, policy, keepDates, iccProfile);
+  }
+
+  /**
+   * Whether {@link MetadataPolicy#KEEP_COPYRIGHT} also keeps the capture and modification dates
+   * (EXIF, XMP, IPTC and PNG date fields); default false. {@link MetadataPolicy#KEEP} always keeps
+   * them and {@link MetadataPolicy#STRIP} never does.
+   */
+  public CompressionSettings withKeepDates(boolean value) {
+    return new CompressionSettings(
+        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, value, iccProfile);
+  }
+
+  /**
+   * Convert pixels to sRGB and drop the profile ({@link IccPolicy#SRGB}, the default), or keep the
+   * pixels and embed the original profile ({@link IccPolicy#KEEP}).
+   */
+  public CompressionSettings withIccProfile(IccPolicy policy) {
+    Objects.requireNonNull(policy, "iccProfile");
+    return new CompressionSettings(
+        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, policy);
   }
 
   public OutputFormat outputFormat() {
@@ -79,6 +134,18 @@ public final class CompressionSettings implements Serializable {
 
   public long maxInputBytes() {
     return maxInputBytes;
+  }
+
+  public MetadataPolicy metadata() {
+    return metadata;
+  }
+
+  public boolean keepDates() {
+    return keepDates;
+  }
+
+  public IccPolicy iccProfile() {
+    return iccProfile;
   }
 
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
@@ -101,6 +168,12 @@ public final class CompressionSettings implements Serializable {
         + maxInputPixels
         + ", maxInputBytes="
         + maxInputBytes
+        + ", metadata="
+        + metadata.optionName()
+        + ", keepDates="
+        + keepDates
+        + ", iccProfile="
+        + iccProfile.optionName()
         + "}";
   }
 }

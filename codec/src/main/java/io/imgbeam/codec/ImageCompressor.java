@@ -3,7 +3,6 @@ package io.imgbeam.codec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,15 +13,20 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>sniff the format from the magic bytes (never the file name);
  *   <li>probe the header and apply the size limits before any pixel buffer exists;
- *   <li>scan metadata: orientation, GPS and the groups that will be removed;
+ *   <li>scan metadata: orientation, the privacy audit (GPS, serials, owners), and read the blocks
+ *       the metadata policy may keep;
  *   <li>decode; decoder warnings count as errors;
  *   <li>orient: the EXIF orientation goes into the pixels, since the output has no tag to carry it;
  *   <li>colour: convert to sRGB, after orientation, because both are per-pixel and independent, and
- *       before encoding, since the output carries no profile;
+ *       before encoding, since the output carries no profile; or, with {@link IccPolicy#KEEP}, keep
+ *       the samples and the profile;
  *   <li>encode the target format;
- *   <li>verify: decode the output again and compare it with what was encoded;
+ *   <li>verify: decode the output again and compare it with what was encoded; this runs before the
+ *       metadata goes in, so that a profile in the output cannot change what the decoder returns;
+ *   <li>metadata: write the blocks the policy keeps (orientation reset to 1, since the pixels are
+ *       upright now) and the kept profile into the encoded file;
  *   <li>decide: when the output is not smaller than an input of the same format, keep the input's
- *       own bytes with its private metadata removed losslessly.
+ *       own bytes with its metadata filtered losslessly by the same policy.
  * </ol>
  *
  * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
@@ -80,22 +84,26 @@ public final class ImageCompressor {
     ImageReading.Header header = probe(input, format);
     result.inputSize(header.width(), header.height());
 
-    // 3. Metadata.
+    // 3. Metadata. The blocks are read only when something may be kept.
     MetadataScan metadata = MetadataScan.of(input);
-    result.metadata(metadata.removedExcept(Set.of()), metadata.hasGps());
+    result.privacy(metadata.hasGps(), metadata.hasSerial(), metadata.hasOwner());
+    MetadataBlocks blocks =
+        settings.metadata() == MetadataPolicy.STRIP && settings.iccProfile() == IccPolicy.SRGB
+            ? MetadataBlocks.NONE
+            : MetadataBlocks.read(input, format);
 
     // Animations, and WebP until a WebP encoder exists, are kept as they are: a single-image
     // encoder would lose frames, and re-encoding lossy WebP as JPEG only adds bytes.
     ImageFormat target = targetFormat(format, header);
     if (target == null) {
-      keepOriginal(input, format, header, metadata, result);
+      keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
 
     // 4. Decode.
     BufferedImage image;
     try {
-      image = ImageReading.decode(input, format);
+      image = ImageReading.decode(input, format, settings.iccProfile() == IccPolicy.KEEP);
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.DECODE, e);
     }
@@ -104,8 +112,14 @@ public final class ImageCompressor {
     image = Orientation.apply(image, metadata.orientation());
 
     // 6. Colour.
+    byte[] keptProfile = null;
     try {
-      image = ColourConversion.toSrgb(image);
+      if (settings.iccProfile() == IccPolicy.KEEP && ColourConversion.canKeepProfile(image)) {
+        keptProfile = blocks.icc() != null ? blocks.icc() : ColourConversion.profileData(image);
+        image = ColourConversion.untagged(image);
+      } else {
+        image = ColourConversion.toSrgb(image);
+      }
     } catch (RuntimeException e) {
       throw CodecException.failed(Stage.COLOUR, e);
     }
@@ -125,18 +139,33 @@ public final class ImageCompressor {
     // 8. Verify.
     double score = verify(encoded, target);
 
-    // 9. Decide.
-    if (target == format && encoded.bytes().length >= input.length) {
-      keepOriginal(input, format, header, metadata, result);
+    // 9. Metadata.
+    BufferedImage reference = encoded.reference();
+    MetadataBlocks kept =
+        MetadataFilter.apply(
+                blocks,
+                settings.metadata(),
+                settings.keepDates(),
+                new MetadataFilter.Target(1, reference.getWidth(), reference.getHeight()))
+            .withIcc(keptProfile);
+    byte[] output;
+    try {
+      output = kept.isEmpty() ? encoded.bytes() : kept.writeInto(encoded.bytes(), target, true);
+    } catch (IOException | RuntimeException e) {
+      throw CodecException.failed(Stage.ENCODE, e);
+    }
+
+    // 10. Decide.
+    if (target == format && output.length >= input.length) {
+      keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
-    BufferedImage reference = encoded.reference();
     result
         .status(Status.WRITTEN)
-        .output(target, encoded.bytes(), reference.getWidth(), reference.getHeight())
+        .output(target, output, reference.getWidth(), reference.getHeight())
         .quality(encoded.quality())
         .score(SCORE_NAME, score)
-        .metadata(metadata.removedExcept(Set.of()), metadata.hasGps());
+        .metadataRemoved(metadata.removedIn(MetadataScan.of(output)));
   }
 
   private static ImageFormat sniff(byte[] input, CompressionResult.Builder result)
@@ -265,16 +294,37 @@ public final class ImageCompressor {
     return score;
   }
 
-  private static void keepOriginal(
+  /**
+   * The input's own bytes, metadata filtered losslessly: everything the policy does not keep is
+   * removed, and what it keeps goes back in. The orientation stays as it was, since the pixels are
+   * not rotated; it lives in the kept EXIF block, or, when there is none, in a minimal one.
+   */
+  private void keepOriginal(
       byte[] input,
       ImageFormat format,
       ImageReading.Header header,
       MetadataScan metadata,
+      MetadataBlocks blocks,
       CompressionResult.Builder result)
       throws CodecException {
-    byte[] stripped;
+    byte[] output;
     try {
-      stripped = MetadataStripper.strip(input, format, metadata.orientation());
+      if (format == ImageFormat.GIF && settings.metadata() == MetadataPolicy.KEEP) {
+        // GIF's metadata (comments, XMP application blocks) has nothing that becomes wrong.
+        output = input;
+      } else {
+        MetadataBlocks kept =
+            MetadataFilter.apply(
+                blocks,
+                settings.metadata(),
+                settings.keepDates(),
+                new MetadataFilter.Target(metadata.orientation(), header.width(), header.height()));
+        boolean exifKept = kept.exif() != null && format != ImageFormat.GIF;
+        output = MetadataStripper.strip(input, format, exifKept ? 1 : metadata.orientation());
+        if (!kept.isEmpty()) {
+          output = kept.writeInto(output, format, false);
+        }
+      }
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.DECIDE, e);
     }
@@ -283,10 +333,10 @@ public final class ImageCompressor {
         .status(Status.KEPT_ORIGINAL)
         .output(
             format,
-            stripped,
+            output,
             swap ? header.height() : header.width(),
             swap ? header.width() : header.height())
         .score(SCORE_NAME, 1.0)
-        .metadata(metadata.removedExcept(Set.of(MetadataScan.ICC)), metadata.hasGps());
+        .metadataRemoved(metadata.removedIn(MetadataScan.of(output)));
   }
 }

@@ -1,6 +1,9 @@
 package io.imgbeam.codec;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -62,6 +66,16 @@ final class ImageReading {
    * the colour space, and the pixels themselves are intact.
    */
   static BufferedImage decode(byte[] data, ImageFormat format) throws IOException {
+    return decode(data, format, false);
+  }
+
+  /**
+   * Decodes the first image; with {@code embeddedProfile}, an RGB JPEG with an ICC profile is
+   * returned in that profile's colour space, unconverted (TwelveMonkeys otherwise converts it to
+   * sRGB while reading).
+   */
+  static BufferedImage decode(byte[] data, ImageFormat format, boolean embeddedProfile)
+      throws IOException {
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener(
@@ -73,6 +87,9 @@ final class ImageReading {
     try (ImageInputStream in = stream(data)) {
       reader.setInput(in, true, true);
       ImageReadParam param = reader.getDefaultReadParam();
+      if (embeddedProfile) {
+        param.setDestinationType(embeddedProfileType(reader));
+      }
       BufferedImage image = reader.read(0, param);
       if (!warnings.isEmpty()) {
         throw new IOException("corrupt image data: " + String.join("; ", warnings));
@@ -81,6 +98,21 @@ final class ImageReading {
     } finally {
       reader.dispose();
     }
+  }
+
+  /** The reader's image type in the embedded RGB profile's colour space, or null for none. */
+  private static ImageTypeSpecifier embeddedProfileType(ImageReader reader) throws IOException {
+    for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
+      ImageTypeSpecifier type = types.next();
+      ColorSpace cs = type.getColorModel().getColorSpace();
+      if (cs instanceof ICC_ColorSpace
+          && !cs.isCS_sRGB()
+          && cs.getType() == ColorSpace.TYPE_RGB
+          && type.getColorModel() instanceof ComponentColorModel) {
+        return type;
+      }
+    }
+    return null;
   }
 
   private static ImageInputStream stream(byte[] data) {

@@ -4,6 +4,7 @@ import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
+import com.drew.metadata.Tag;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifInteropDirectory;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
@@ -26,8 +27,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What metadata an input carries, read with metadata-extractor: the EXIF orientation, whether it
- * has GPS data, and the groups that a stripped output no longer has.
+ * What metadata an image carries, read with metadata-extractor: the EXIF orientation, the privacy
+ * audit (GPS, serial numbers, owner names) and the groups present. Outputs are scanned too, so that
+ * the groups an outcome reports as removed are the ones really gone.
  */
 final class MetadataScan {
   // Group names as they appear in the outcome record's metadata_removed list.
@@ -43,13 +45,20 @@ final class MetadataScan {
   static final String PNG_TIME = "png-time";
   static final String ICC = "icc";
 
+  private static final MetadataScan NOTHING = new MetadataScan(1, false, false, false, Set.of());
+
   private final int orientation;
   private final boolean hasGps;
+  private final boolean hasSerial;
+  private final boolean hasOwner;
   private final Set<String> groups;
 
-  private MetadataScan(int orientation, boolean hasGps, Set<String> groups) {
+  private MetadataScan(
+      int orientation, boolean hasGps, boolean hasSerial, boolean hasOwner, Set<String> groups) {
     this.orientation = orientation;
     this.hasGps = hasGps;
+    this.hasSerial = hasSerial;
+    this.hasOwner = hasOwner;
     this.groups = groups;
   }
 
@@ -63,14 +72,28 @@ final class MetadataScan {
     try {
       metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(data), data.length);
     } catch (ImageProcessingException | IOException | RuntimeException e) {
-      return new MetadataScan(1, false, Set.of());
+      return NOTHING;
     }
     int orientation = 1;
     boolean gps = false;
+    boolean serial = false;
+    boolean owner = false;
     Set<String> groups = new TreeSet<>();
     for (Directory dir : metadata.getDirectories()) {
       if (dir.getTagCount() == 0 || dir instanceof FileTypeDirectory) {
         continue;
+      }
+      // By name, so that maker notes (Canon, Nikon, ... "Serial Number", "Owner Name") count too.
+      for (Tag tag : dir.getTags()) {
+        String name = tag.getTagName().toLowerCase(Locale.ROOT);
+        serial |= name.contains("serial number");
+        owner |= name.contains("owner name");
+      }
+      if (dir instanceof XmpDirectory xmp) {
+        for (String property : xmp.getXmpProperties().keySet()) {
+          serial |= property.contains("SerialNumber");
+          owner |= property.contains("OwnerName");
+        }
       }
       if (dir instanceof ExifIFD0Directory) {
         groups.add(EXIF);
@@ -109,7 +132,7 @@ final class MetadataScan {
         groups.add(MAKERNOTE);
       }
     }
-    return new MetadataScan(orientation, gps, groups);
+    return new MetadataScan(orientation, gps, serial, owner, groups);
   }
 
   /** The EXIF orientation, 1 to 8; 1 when absent. */
@@ -121,15 +144,30 @@ final class MetadataScan {
     return hasGps;
   }
 
+  /** Whether any block names a serial number: EXIF body or lens, XMP aux/exifEX, maker notes. */
+  boolean hasSerial() {
+    return hasSerial;
+  }
+
+  /** Whether any block names an owner: EXIF CameraOwnerName, XMP aux/exifEX, maker notes. */
+  boolean hasOwner() {
+    return hasOwner;
+  }
+
   boolean has(String group) {
     return groups.contains(group);
   }
 
-  /** The groups present, minus those the output keeps, in a stable order. */
-  List<String> removedExcept(Set<String> kept) {
+  /** The groups present, in a stable order. */
+  List<String> groups() {
+    return List.copyOf(groups);
+  }
+
+  /** The groups present here and not in {@code output}, in a stable order. */
+  List<String> removedIn(MetadataScan output) {
     List<String> removed = new ArrayList<>();
     for (String group : groups) {
-      if (!kept.contains(group)) {
+      if (!output.groups.contains(group)) {
         removed.add(group);
       }
     }

@@ -1,11 +1,18 @@
 package io.imgbeam.codec;
 
+import static io.imgbeam.codec.Bytes.ascii;
+import static io.imgbeam.codec.Bytes.pngChunk;
+import static io.imgbeam.codec.Bytes.startsWith;
+import static io.imgbeam.codec.Bytes.u16be;
+import static io.imgbeam.codec.Bytes.u32be;
+import static io.imgbeam.codec.Bytes.u32le;
+import static io.imgbeam.codec.Bytes.u8;
+import static io.imgbeam.codec.Bytes.writeU32le;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Set;
-import java.util.zip.CRC32;
 
 /**
  * Removes private metadata from an encoded image without touching its pixels.
@@ -298,7 +305,7 @@ final class MetadataStripper {
         sawIdat |= type.equals("IDAT");
         // Before the first fcTL too, so that an APNG's frame control stays next to its IDAT.
         if (!exifWritten) {
-          writePngChunk(out, "eXIf", orientationTiff(orientation));
+          pngChunk(out, "eXIf", orientationTiff(orientation));
           exifWritten = true;
         }
       }
@@ -324,17 +331,6 @@ final class MetadataStripper {
       }
     }
     return true;
-  }
-
-  private static void writePngChunk(ByteArrayOutputStream out, String type, byte[] payload) {
-    byte[] typeBytes = ascii(type);
-    writeU32be(out, payload.length);
-    out.write(typeBytes, 0, 4);
-    out.write(payload, 0, payload.length);
-    CRC32 crc = new CRC32();
-    crc.update(typeBytes);
-    crc.update(payload);
-    writeU32be(out, crc.getValue());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -527,49 +523,5 @@ final class MetadataStripper {
       0x00,
       0x00 // no next IFD
     };
-  }
-
-  private static boolean startsWith(byte[] data, int pos, int available, byte[] prefix) {
-    if (available < prefix.length || pos < 0 || pos + prefix.length > data.length) {
-      return false;
-    }
-    return Arrays.equals(data, pos, pos + prefix.length, prefix, 0, prefix.length);
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static int u8(byte[] data, int pos) {
-    return data[pos] & 0xFF;
-  }
-
-  private static int u16be(byte[] data, int pos) {
-    return (u8(data, pos) << 8) | u8(data, pos + 1);
-  }
-
-  private static long u32be(byte[] data, int pos) {
-    return ((long) u16be(data, pos) << 16) | u16be(data, pos + 2);
-  }
-
-  private static long u32le(byte[] data, int pos) {
-    return (long) u8(data, pos)
-        | ((long) u8(data, pos + 1) << 8)
-        | ((long) u8(data, pos + 2) << 16)
-        | ((long) u8(data, pos + 3) << 24);
-  }
-
-  private static void writeU32be(ByteArrayOutputStream out, long value) {
-    out.write((int) (value >> 24));
-    out.write((int) (value >> 16));
-    out.write((int) (value >> 8));
-    out.write((int) value);
-  }
-
-  private static void writeU32le(ByteArrayOutputStream out, long value) {
-    out.write((int) value);
-    out.write((int) (value >> 8));
-    out.write((int) (value >> 16));
-    out.write((int) (value >> 24));
   }
 }

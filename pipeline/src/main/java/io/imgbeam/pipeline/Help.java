@@ -50,7 +50,10 @@ final class Help {
       "getFormat",
       "getQuality",
       "getMaxInputPixels",
-      "getMaxInputBytes"
+      "getMaxInputBytes",
+      "getMetadata",
+      "getKeepDates",
+      "getIccProfile"
     };
     int i = Arrays.asList(order).indexOf(method.getName());
     return i < 0 ? order.length : i;
@@ -66,8 +69,13 @@ final class Help {
     if (type == int.class || type == long.class) {
       return "N";
     }
+    if (type == boolean.class) {
+      return "true|false";
+    }
     return switch (optionName(getter)) {
       case "format" -> "same|jpeg|png";
+      case "metadata" -> "strip|keep-copyright|keep";
+      case "iccProfile" -> "srgb|keep";
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";
@@ -86,6 +94,10 @@ final class Help {
     Default.Integer integer = getter.getAnnotation(Default.Integer.class);
     if (integer != null) {
       return "default: " + integer.value();
+    }
+    Default.Boolean flag = getter.getAnnotation(Default.Boolean.class);
+    if (flag != null) {
+      return "default: " + flag.value();
     }
     Default.Long number = getter.getAnnotation(Default.Long.class);
     if (number != null) {

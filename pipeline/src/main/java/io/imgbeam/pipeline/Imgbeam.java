@@ -3,6 +3,8 @@ package io.imgbeam.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.CompressionSettings;
+import io.imgbeam.codec.IccPolicy;
+import io.imgbeam.codec.MetadataPolicy;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
@@ -166,7 +168,10 @@ public final class Imgbeam {
               .withOutputFormat(parseFormat(options.getFormat()))
               .withJpegQuality(options.getQuality())
               .withMaxInputPixels(options.getMaxInputPixels())
-              .withMaxInputBytes(options.getMaxInputBytes());
+              .withMaxInputBytes(options.getMaxInputBytes())
+              .withMetadata(MetadataPolicy.parse(options.getMetadata()))
+              .withKeepDates(options.getKeepDates())
+              .withIccProfile(IccPolicy.parse(options.getIccProfile()));
       return new Job(inputs, inputList, outputRoot, settings);
     }
 
@@ -307,6 +312,16 @@ public final class Imgbeam {
         summary.get("output_bytes").asLong(),
         "saved",
         summary.get("percent_saved").asDouble());
+    JsonNode privacy = summary.get("privacy");
+    out.printf(
+        Locale.ROOT,
+        "  privacy audit (inputs)%n  %-17s %10d%n  %-17s %10d%n  %-17s %10d%n",
+        "with GPS",
+        privacy.get("inputs_with_gps").asLong(),
+        "with serials",
+        privacy.get("inputs_with_serial_numbers").asLong(),
+        "with owner names",
+        privacy.get("inputs_with_owner_names").asLong());
     out.println("  outcomes: " + job.runFolder().resolve("outcomes-*.avro"));
     out.println("  summary:  " + job.runFolder().resolve("summary.json"));
   }

@@ -63,4 +63,33 @@ public interface ImgbeamOptions extends PipelineOptions {
   long getMaxInputBytes();
 
   void setMaxInputBytes(long value);
+
+  @Description(
+      "Metadata kept in every output, re-encoded or kept original: strip (none; a kept "
+          + "original keeps only its orientation), keep-copyright (EXIF Artist and Copyright, XMP "
+          + "dc:creator, dc:rights, xmpRights:* and photoshop:Credit, IPTC By-line, Credit and "
+          + "CopyrightNotice, PNG Copyright and Author text) or keep (everything except thumbnails, "
+          + "with the orientation reset to 1 for rotated pixels and pixel dimensions updated).")
+  @Default.String("strip")
+  String getMetadata();
+
+  void setMetadata(String value);
+
+  @Description(
+      "With --metadata=keep-copyright, also keep capture and modification dates (EXIF, XMP, "
+          + "IPTC, PNG).")
+  @Default.Boolean(false)
+  boolean getKeepDates();
+
+  void setKeepDates(boolean value);
+
+  @Description(
+      "srgb: convert pixels from an embedded colour profile (Adobe RGB, Display P3, CMYK, grey) "
+          + "to sRGB and write no profile. keep: write RGB and grey pixels unconverted with the "
+          + "original profile embedded (CMYK is still converted). Kept originals keep their "
+          + "profile either way.")
+  @Default.String("srgb")
+  String getIccProfile();
+
+  void setIccProfile(String value);
 }

@@ -86,6 +86,13 @@ class ImgbeamTest {
     assertTrue(first.out.contains("saved"), first.out);
     assertTrue(first.out.contains("counters: bytesIn="), first.out);
     assertTrue(first.out.contains(" images=" + hashes.size() + " "), first.out);
+    // Privacy audit: astronaut-gps.jpg, png/text-chunks.png (GPS only) and privacy/camera.*.
+    JsonNode privacy = summary.get("privacy");
+    assertEquals(5, privacy.get("inputs_with_gps").asInt(), privacy.toString());
+    assertEquals(4, privacy.get("inputs_with_serial_numbers").asInt(), privacy.toString());
+    assertEquals(4, privacy.get("inputs_with_owner_names").asInt(), privacy.toString());
+    assertTrue(first.out.contains("with serials"), first.out);
+    assertEquals(4L, outcomes.stream().filter(o -> Boolean.TRUE.equals(o.getHadSerial())).count());
     assertTrue(
         Files.list(out.resolve("_imgbeam"))
             .anyMatch(p -> p.getFileName().toString().startsWith("failures-")));
@@ -108,6 +115,24 @@ class ImgbeamTest {
   }
 
   @Test
+  void passesTheMetadataAndColourOptionsToTheCodec() throws IOException {
+    Path out = dir.resolve("out");
+    Run run =
+        run(
+            "--input=" + TestData.images() + "/privacy/camera.jpg",
+            "--output=" + out,
+            "--metadata=keep-copyright",
+            "--keepDates",
+            "--iccProfile=keep");
+    assertEquals(0, run.code, run.err);
+    String bytes =
+        new String(Files.readAllBytes(out.resolve("camera.jpg")), StandardCharsets.ISO_8859_1);
+    assertTrue(bytes.contains("Jane Example RIGHTS"), "copyright kept");
+    assertTrue(bytes.contains("2024:05:06"), "dates kept");
+    assertFalse(bytes.contains("PRIVATE"), "private fields removed");
+  }
+
+  @Test
   void helpListsEveryOptionWithItsDefault() {
     Run help = run("--help");
     assertEquals(0, help.code);
@@ -120,7 +145,10 @@ class ImgbeamTest {
             "--format=same|jpeg|png  (default: same)",
             "--quality=N  (default: 80)",
             "--maxInputPixels=N  (default: 100000000)",
-            "--maxInputBytes=N  (default: 209715200)")) {
+            "--maxInputBytes=N  (default: 209715200)",
+            "--metadata=strip|keep-copyright|keep  (default: strip)",
+            "--keepDates=true|false  (default: false)",
+            "--iccProfile=srgb|keep  (default: srgb)")) {
       assertTrue(help.out.contains(expected), "missing " + expected + " in\n" + help.out);
     }
   }
@@ -134,6 +162,14 @@ class ImgbeamTest {
     Run format = run("--input=x", "--output=" + dir, "--format=bmp");
     assertEquals(2, format.code);
     assertTrue(format.err.contains("expected same, jpeg or png for format, got bmp"), format.err);
+    Run metadata = run("--input=x", "--output=" + dir, "--metadata=none");
+    assertEquals(2, metadata.code);
+    assertTrue(
+        metadata.err.contains("expected strip, keep-copyright or keep for metadata, got none"),
+        metadata.err);
+    Run icc = run("--input=x", "--output=" + dir, "--iccProfile=p3");
+    assertEquals(2, icc.code);
+    assertTrue(icc.err.contains("expected srgb or keep for iccProfile, got p3"), icc.err);
     Run noInput = run("--output=" + dir);
     assertEquals(2, noInput.code);
     Run inside = run("--input=" + dir + "/out/**", "--output=" + dir);

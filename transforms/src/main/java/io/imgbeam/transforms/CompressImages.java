@@ -176,6 +176,8 @@ public final class CompressImages
           .setEncodeMillis(result.encodeMillis())
           .setMetadataRemoved(result.metadataRemoved())
           .setHadGps(result.hadGps())
+          .setHadSerial(result.hadSerial())
+          .setHadOwner(result.hadOwner())
           .setInputSha256(result.inputSha256());
       if (result.width() > 0) {
         record.setWidth(result.width()).setHeight(result.height());

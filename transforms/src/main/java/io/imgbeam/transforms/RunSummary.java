@@ -21,6 +21,8 @@ public final class RunSummary implements Serializable {
   private long producedInputBytes;
   private long outputBytes;
   private long withGps;
+  private long withSerial;
+  private long withOwner;
   private long scored;
   private double scoreSum;
   private double scoreMin = Double.NaN;
@@ -44,6 +46,12 @@ public final class RunSummary implements Serializable {
     if (outcome.getHadGps()) {
       withGps++;
     }
+    if (Boolean.TRUE.equals(outcome.getHadSerial())) {
+      withSerial++;
+    }
+    if (Boolean.TRUE.equals(outcome.getHadOwner())) {
+      withOwner++;
+    }
     if (outcome.getScore() != null) {
       double score = outcome.getScore();
       scored++;
@@ -66,6 +74,8 @@ public final class RunSummary implements Serializable {
     producedInputBytes += other.producedInputBytes;
     outputBytes += other.outputBytes;
     withGps += other.withGps;
+    withSerial += other.withSerial;
+    withOwner += other.withOwner;
     if (other.scored > 0) {
       scoreMin = scored == 0 ? other.scoreMin : Math.min(scoreMin, other.scoreMin);
       scoreMax = scored == 0 ? other.scoreMax : Math.max(scoreMax, other.scoreMax);
@@ -100,6 +110,21 @@ public final class RunSummary implements Serializable {
     return outputBytes;
   }
 
+  /** Inputs that carried GPS data. */
+  public long inputsWithGps() {
+    return withGps;
+  }
+
+  /** Inputs that named a camera body or lens serial number. */
+  public long inputsWithSerial() {
+    return withSerial;
+  }
+
+  /** Inputs that named the camera's owner. */
+  public long inputsWithOwner() {
+    return withOwner;
+  }
+
   /** The summary as a JSON object, keys in a fixed order. */
   public String toJson() {
     StringBuilder json = new StringBuilder("{");
@@ -114,6 +139,10 @@ public final class RunSummary implements Serializable {
     field(json, "bytes_saved", Long.toString(producedInputBytes - outputBytes)).append(',');
     field(json, "percent_saved", number(percentSaved())).append(',');
     field(json, "inputs_with_gps", Long.toString(withGps)).append(',');
+    json.append("\"privacy\":{");
+    field(json, "inputs_with_gps", Long.toString(withGps)).append(',');
+    field(json, "inputs_with_serial_numbers", Long.toString(withSerial)).append(',');
+    field(json, "inputs_with_owner_names", Long.toString(withOwner)).append("},");
     json.append("\"score\":{");
     field(json, "name", "\"ssim\"").append(',');
     field(json, "count", Long.toString(scored)).append(',');

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 class RunSummaryTest {
   @Test
   void countsAndMergesOutcomes() {
-    RunSummary left = new RunSummary().add(written(1000, 400, 0.96)).add(failed(50));
-    RunSummary right = new RunSummary().add(written(1000, 600, 0.98));
+    RunSummary left =
+        new RunSummary().add(privacy(written(1000, 400, 0.96), true, true, null)).add(failed(50));
+    RunSummary right = new RunSummary().add(privacy(written(1000, 600, 0.98), true, false, true));
     RunSummary all = new RunSummary().merge(left).merge(right);
     assertEquals(3, all.inputs());
     assertEquals(2L, all.byStatus().get("WRITTEN"));
@@ -20,11 +21,16 @@ class RunSummaryTest {
     assertEquals(2000, all.producedInputBytes());
     assertEquals(1000, all.outputBytes());
     assertEquals(50.0, all.percentSaved(), 1e-9);
+    assertEquals(2, all.inputsWithGps());
+    assertEquals(1, all.inputsWithSerial());
+    assertEquals(1, all.inputsWithOwner());
     assertEquals(
         "{\"schema_version\":1,\"inputs\":3,\"by_status\":{\"FAILED\":1,\"WRITTEN\":2},"
             + "\"by_input_format\":{\"jpeg\":3},\"by_output_format\":{\"jpeg\":2},"
             + "\"input_bytes\":2050,\"produced_input_bytes\":2000,\"output_bytes\":1000,"
-            + "\"bytes_saved\":1000,\"percent_saved\":50.000000,\"inputs_with_gps\":0,"
+            + "\"bytes_saved\":1000,\"percent_saved\":50.000000,\"inputs_with_gps\":2,"
+            + "\"privacy\":{\"inputs_with_gps\":2,\"inputs_with_serial_numbers\":1,"
+            + "\"inputs_with_owner_names\":1},"
             + "\"score\":{\"name\":\"ssim\",\"count\":2,\"min\":0.960000,\"mean\":0.970000,"
             + "\"max\":0.980000},\"image_millis\":30,\"encode_millis\":10}",
         all.toJson());
@@ -46,6 +52,16 @@ class RunSummaryTest {
         .setScore(score)
         .setEncodeMillis(5L)
         .setTotalMillis(10L)
+        .build();
+  }
+
+  /** Serial and owner may be null: records written before those fields existed. */
+  private static ImageOutcome privacy(
+      ImageOutcome outcome, boolean gps, Boolean serial, Boolean owner) {
+    return ImageOutcome.newBuilder(outcome)
+        .setHadGps(gps)
+        .setHadSerial(serial)
+        .setHadOwner(owner)
         .build();
   }
 
