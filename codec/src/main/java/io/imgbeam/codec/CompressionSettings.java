@@ -8,7 +8,13 @@ import java.util.Objects;
  * each {@code withX} checks its argument and returns a copy.
  */
 public final class CompressionSettings implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+
+  /**
+   * Bumped whenever the codec would write different bytes for the same input and settings, so that
+   * an incremental run redoes what an older codec wrote.
+   */
+  public static final int CODEC_VERSION = 1;
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
@@ -19,35 +25,74 @@ public final class CompressionSettings implements Serializable {
   /** Default input size limit: 200 MB. */
   public static final long DEFAULT_MAX_INPUT_BYTES = 200L * 1024 * 1024;
 
-  private final OutputFormat outputFormat;
-  private final int jpegQuality;
-  private final long maxInputPixels;
-  private final long maxInputBytes;
+  /** Default frame limit: real animations stay far below; floods of tiny frames do not. */
+  public static final int DEFAULT_MAX_FRAMES = 1000;
+
+  /** Default metadata limit, 16 MiB: far above real EXIF, XMP and ICC data. */
+  public static final long DEFAULT_MAX_METADATA_BYTES = 16L * 1024 * 1024;
+
+  /** Default time one image may take, in seconds: a 100 MP PNG takes well under a minute. */
+  public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+
+  // Not final only so that copy() can set one field; never changed once a withX returns.
+  private OutputFormat outputFormat;
+  private int jpegQuality;
+  private long maxInputPixels;
+  private long maxInputBytes;
+  private int maxFrames;
+  private long maxMetadataBytes;
+  private int timeoutSeconds;
+  private FailOn failOn;
 
   private CompressionSettings(
-      OutputFormat outputFormat, int jpegQuality, long maxInputPixels, long maxInputBytes) {
+      OutputFormat outputFormat,
+      int jpegQuality,
+      long maxInputPixels,
+      long maxInputBytes,
+      int maxFrames,
+      long maxMetadataBytes,
+      int timeoutSeconds,
+      FailOn failOn) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
     this.maxInputBytes = maxInputBytes;
+    this.maxFrames = maxFrames;
+    this.maxMetadataBytes = maxMetadataBytes;
+    this.timeoutSeconds = timeoutSeconds;
+    this.failOn = failOn;
   }
 
-  /** Same format, JPEG quality 80, 100 MP and 200 MB limits. */
+  /**
+   * Same format, JPEG quality 80, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120 s per image,
+   * warnings fail.
+   */
   public static CompressionSettings create() {
     return new CompressionSettings(
-        OutputFormat.SAME, DEFAULT_JPEG_QUALITY, DEFAULT_MAX_INPUT_PIXELS, DEFAULT_MAX_INPUT_BYTES);
+        OutputFormat.SAME,
+        DEFAULT_JPEG_QUALITY,
+        DEFAULT_MAX_INPUT_PIXELS,
+        DEFAULT_MAX_INPUT_BYTES,
+        DEFAULT_MAX_FRAMES,
+        DEFAULT_MAX_METADATA_BYTES,
+        DEFAULT_TIMEOUT_SECONDS,
+        FailOn.WARNING);
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
   public CompressionSettings withOutputFormat(OutputFormat format) {
     Objects.requireNonNull(format, "format");
-    return new CompressionSettings(format, jpegQuality, maxInputPixels, maxInputBytes);
+    CompressionSettings copy = copy();
+    copy.outputFormat = format;
+    return copy;
   }
 
   /** JPEG quality, 1 (smallest) to 100 (best); default 80. */
   public CompressionSettings withJpegQuality(int quality) {
     checkRange("quality", quality, 1, 100);
-    return new CompressionSettings(outputFormat, quality, maxInputPixels, maxInputBytes);
+    CompressionSettings copy = copy();
+    copy.jpegQuality = quality;
+    return copy;
   }
 
   /**
@@ -56,13 +101,71 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withMaxInputPixels(long pixels) {
     checkRange("maxInputPixels", pixels, 1, Long.MAX_VALUE);
-    return new CompressionSettings(outputFormat, jpegQuality, pixels, maxInputBytes);
+    CompressionSettings copy = copy();
+    copy.maxInputPixels = pixels;
+    return copy;
   }
 
   /** Largest accepted input file, in bytes, checked before the file is read; default 200 MB. */
   public CompressionSettings withMaxInputBytes(long bytes) {
     checkRange("maxInputBytes", bytes, 1, Integer.MAX_VALUE - 64);
-    return new CompressionSettings(outputFormat, jpegQuality, maxInputPixels, bytes);
+    CompressionSettings copy = copy();
+    copy.maxInputBytes = bytes;
+    return copy;
+  }
+
+  /**
+   * Most frames (GIF, APNG, WebP animation, TIFF pages) accepted, checked on the header before
+   * anything is decoded; default 1000.
+   */
+  public CompressionSettings withMaxFrames(int frames) {
+    checkRange("maxFrames", frames, 1, Long.MAX_VALUE);
+    CompressionSettings copy = copy();
+    copy.maxFrames = frames;
+    return copy;
+  }
+
+  /**
+   * Most metadata bytes accepted (JPEG APPn and COM segments, PNG ancillary chunks with their
+   * compressed text and ICC profiles counted inflated, GIF extensions, WebP EXIF/XMP/ICCP),
+   * measured by a walk over the file before the metadata parser runs; default 16 MiB.
+   */
+  public CompressionSettings withMaxMetadataBytes(long bytes) {
+    checkRange("maxMetadataBytes", bytes, 0, Long.MAX_VALUE);
+    CompressionSettings copy = copy();
+    copy.maxMetadataBytes = bytes;
+    return copy;
+  }
+
+  /**
+   * Time one image may take from probe to verified output, in seconds; past it the image is
+   * abandoned and recorded as {@link Status#REJECTED_LIMIT}; default 120.
+   */
+  public CompressionSettings withTimeoutSeconds(int seconds) {
+    checkRange("perImageTimeoutSeconds", seconds, 1, 86_400);
+    CompressionSettings copy = copy();
+    copy.timeoutSeconds = seconds;
+    return copy;
+  }
+
+  /** Which decoder complaints fail an image; default {@link FailOn#WARNING}. */
+  public CompressionSettings withFailOn(FailOn level) {
+    Objects.requireNonNull(level, "failOn");
+    CompressionSettings copy = copy();
+    copy.failOn = level;
+    return copy;
+  }
+
+  private CompressionSettings copy() {
+    return new CompressionSettings(
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        maxFrames,
+        maxMetadataBytes,
+        timeoutSeconds,
+        failOn);
   }
 
   public OutputFormat outputFormat() {
@@ -79,6 +182,38 @@ public final class CompressionSettings implements Serializable {
 
   public long maxInputBytes() {
     return maxInputBytes;
+  }
+
+  public int maxFrames() {
+    return maxFrames;
+  }
+
+  public long maxMetadataBytes() {
+    return maxMetadataBytes;
+  }
+
+  public int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public FailOn failOn() {
+    return failOn;
+  }
+
+  /**
+   * The settings that decide an output's bytes, with the codec version: two runs with the same
+   * fingerprint write the same output for the same input. Limits are left out: they decide whether
+   * there is an output, not what it holds.
+   */
+  public String fingerprint() {
+    return "codec="
+        + CODEC_VERSION
+        + " format="
+        + outputFormat.optionName()
+        + " quality="
+        + jpegQuality
+        + " failOn="
+        + failOn.optionName();
   }
 
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
@@ -101,6 +236,14 @@ public final class CompressionSettings implements Serializable {
         + maxInputPixels
         + ", maxInputBytes="
         + maxInputBytes
+        + ", maxFrames="
+        + maxFrames
+        + ", maxMetadataBytes="
+        + maxMetadataBytes
+        + ", perImageTimeoutSeconds="
+        + timeoutSeconds
+        + ", failOn="
+        + failOn.optionName()
         + "}";
   }
 }

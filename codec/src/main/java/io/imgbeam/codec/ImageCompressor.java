@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <ol>
  *   <li>sniff the format from the magic bytes (never the file name);
- *   <li>probe the header and apply the size limits before any pixel buffer exists;
+ *   <li>probe the header and apply the size and frame limits before any pixel buffer exists;
+ *   <li>check the container ({@link ContainerCheck}): metadata size, JPEG scan count, PNG CRCs and
+ *       image data length, before the metadata parser or the decoder trust the file;
  *   <li>scan metadata: orientation, GPS and the groups that will be removed;
- *   <li>decode; decoder warnings count as errors;
+ *   <li>decode, holding a share of the per-JVM {@link PixelBudget} until verification ends; decoder
+ *       warnings count as errors unless {@link FailOn#ERROR};
  *   <li>orient: the EXIF orientation goes into the pixels, since the output has no tag to carry it;
  *   <li>colour: convert to sRGB, after orientation, because both are per-pixel and independent, and
  *       before encoding, since the output carries no profile;
@@ -26,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  *
  * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
- * with their status, stage and message; this method does not throw for them.
+ * with their status, stage and message; this method does not throw for them. It has no time limit
+ * of its own: {@link BoundedCompressor} runs it on a worker thread it can abandon.
  */
 public final class ImageCompressor {
   private static final String SCORE_NAME = "ssim";
@@ -51,18 +55,36 @@ public final class ImageCompressor {
 
   /** Compresses {@code input}; never returns null, never throws for bad data. */
   public CompressionResult compress(byte[] input) {
+    return compress(input, new Progress());
+  }
+
+  /**
+   * Compresses {@code input}, reporting its stage to {@code progress}. Besides data errors, a bug
+   * (a runtime exception in a step) and a decoder that runs out of stack or heap end in a {@code
+   * FAILED} record for this image: the pixel budget makes the heap case rare, and what the image
+   * held is garbage once the stack unwinds.
+   */
+  CompressionResult compress(byte[] input, Progress progress) {
     long start = System.nanoTime();
     CompressionResult.Builder result =
         CompressionResult.builder().inputBytes(input.length).inputSha256(Hashes.sha256(input));
+    progress.attach();
     try {
-      run(input, result);
+      run(input, result, progress);
     } catch (CodecException e) {
       result.status(e.status()).error(e.stage(), e.errorClass(), e.getMessage());
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      CodecException failed = CodecException.failed(progress.stage(), e);
+      result.status(Status.FAILED).error(failed.stage(), failed.errorClass(), failed.getMessage());
+    } finally {
+      progress.detach();
     }
     return result.totalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).build();
   }
 
-  private void run(byte[] input, CompressionResult.Builder result) throws CodecException {
+  private void run(byte[] input, CompressionResult.Builder result, Progress progress)
+      throws CodecException {
+    progress.stage(Stage.READ);
     if (input.length > settings.maxInputBytes()) {
       throw new CodecException(
           Status.REJECTED_LIMIT,
@@ -74,13 +96,20 @@ public final class ImageCompressor {
     }
 
     // 1. Sniff.
+    progress.stage(Stage.SNIFF);
     ImageFormat format = sniff(input, result);
 
-    // 2. Probe.
+    // 2. Probe: the header only, then the limits it allows to check.
+    progress.stage(Stage.PROBE);
     ImageReading.Header header = probe(input, format);
     result.inputSize(header.width(), header.height());
+    progress.input(format, header.width(), header.height());
 
-    // 3. Metadata.
+    // 3. The container, before anything parses its metadata or decodes its pixels.
+    ContainerCheck.check(input, format, settings);
+
+    // 4. Metadata.
+    progress.stage(Stage.METADATA);
     MetadataScan metadata = MetadataScan.of(input);
     result.metadata(metadata.removedExcept(Set.of()), metadata.hasGps());
 
@@ -88,29 +117,53 @@ public final class ImageCompressor {
     // encoder would lose frames, and re-encoding lossy WebP as JPEG only adds bytes.
     ImageFormat target = targetFormat(format, header);
     if (target == null) {
+      progress.stage(Stage.DECIDE);
       keepOriginal(input, format, header, metadata, result);
       return;
     }
 
-    // 4. Decode.
+    // 5-9 hold decoded pixels: they share the JVM's pixel budget.
+    progress.stage(Stage.DECODE);
+    try (PixelBudget.Lease lease = PixelBudget.acquire((long) header.width() * header.height())) {
+      encodeAndDecide(input, format, target, header, metadata, result, progress);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CodecException(
+          Status.REJECTED_LIMIT, Stage.DECODE, "cancelled while waiting for the pixel budget");
+    }
+  }
+
+  private void encodeAndDecide(
+      byte[] input,
+      ImageFormat format,
+      ImageFormat target,
+      ImageReading.Header header,
+      MetadataScan metadata,
+      CompressionResult.Builder result,
+      Progress progress)
+      throws CodecException {
+    // 5. Decode.
     BufferedImage image;
     try {
-      image = ImageReading.decode(input, format);
+      image = ImageReading.decode(input, format, settings.failOn());
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.DECODE, e);
     }
 
-    // 5. Orient.
+    // 6. Orient.
+    progress.stage(Stage.ORIENT);
     image = Orientation.apply(image, metadata.orientation());
 
-    // 6. Colour.
+    // 7. Colour.
+    progress.stage(Stage.COLOUR);
     try {
       image = ColourConversion.toSrgb(image);
     } catch (RuntimeException e) {
       throw CodecException.failed(Stage.COLOUR, e);
     }
 
-    // 7. Encode.
+    // 8. Encode.
+    progress.stage(Stage.ENCODE);
     ImageEncoder encoder =
         target == ImageFormat.JPEG ? new JpegEncoder(settings.jpegQuality()) : new PngEncoder();
     long encodeStart = System.nanoTime();
@@ -122,10 +175,12 @@ public final class ImageCompressor {
     }
     result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - encodeStart));
 
-    // 8. Verify.
+    // 9. Verify.
+    progress.stage(Stage.VERIFY);
     double score = verify(encoded, target);
 
-    // 9. Decide.
+    // 10. Decide.
+    progress.stage(Stage.DECIDE);
     if (target == format && encoded.bytes().length >= input.length) {
       keepOriginal(input, format, header, metadata, result);
       return;
@@ -174,6 +229,12 @@ public final class ImageCompressor {
           Status.FAILED,
           Stage.PROBE,
           "invalid dimensions " + header.width() + "x" + header.height());
+    }
+    if (header.frames() > settings.maxFrames()) {
+      throw new CodecException(
+          Status.REJECTED_LIMIT,
+          Stage.PROBE,
+          header.frames() + " frames, over the limit maxFrames=" + settings.maxFrames());
     }
     if (header.pixels() > settings.maxInputPixels()) {
       throw new CodecException(

@@ -62,6 +62,15 @@ final class ImageReading {
    * the colour space, and the pixels themselves are intact.
    */
   static BufferedImage decode(byte[] data, ImageFormat format) throws IOException {
+    return decode(data, format, FailOn.WARNING);
+  }
+
+  /**
+   * Decodes the first image; with {@link FailOn#ERROR} the decoder's warnings are accepted (a
+   * truncated JPEG comes back padded with grey). The decode stops early when the calling thread is
+   * interrupted or its {@link Progress} is cancelled.
+   */
+  static BufferedImage decode(byte[] data, ImageFormat format, FailOn failOn) throws IOException {
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener(
@@ -70,21 +79,25 @@ final class ImageReading {
             warnings.add(warning);
           }
         });
+    Progress progress = Progress.current();
+    progress.onCancel(reader::abort);
     try (ImageInputStream in = stream(data)) {
       reader.setInput(in, true, true);
       ImageReadParam param = reader.getDefaultReadParam();
       BufferedImage image = reader.read(0, param);
-      if (!warnings.isEmpty()) {
+      Progress.checkInterrupted();
+      if (!warnings.isEmpty() && failOn == FailOn.WARNING) {
         throw new IOException("corrupt image data: " + String.join("; ", warnings));
       }
       return image;
     } finally {
+      progress.onCancel(null);
       reader.dispose();
     }
   }
 
   private static ImageInputStream stream(byte[] data) {
-    return new MemoryCacheImageInputStream(new ByteArrayInputStream(data));
+    return new MemoryCacheImageInputStream(Progress.interruptible(new ByteArrayInputStream(data)));
   }
 
   private static ImageReader readerFor(ImageFormat format) throws IOException {
