@@ -48,7 +48,13 @@ final class Help {
       "getFormat",
       "getQuality",
       "getMaxInputPixels",
-      "getMaxInputBytes"
+      "getMaxInputBytes",
+      "getMaxFrames",
+      "getMaxMetadataBytes",
+      "getPerImageTimeoutSeconds",
+      "getFailOn",
+      "getFollowSymlinks",
+      "getIncremental"
     };
     int i = Arrays.asList(order).indexOf(method.getName());
     return i < 0 ? order.length : i;
@@ -64,8 +70,12 @@ final class Help {
     if (type == int.class || type == long.class) {
       return "N";
     }
+    if (type == boolean.class) {
+      return "true|false";
+    }
     return switch (optionName(getter)) {
       case "format" -> "same|jpeg|png";
+      case "failOn" -> "warning|error";
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";
@@ -88,6 +98,10 @@ final class Help {
     Default.Long number = getter.getAnnotation(Default.Long.class);
     if (number != null) {
       return "default: " + number.value();
+    }
+    Default.Boolean flag = getter.getAnnotation(Default.Boolean.class);
+    if (flag != null) {
+      return "default: " + flag.value();
     }
     return "optional";
   }

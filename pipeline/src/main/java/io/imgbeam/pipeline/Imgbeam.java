@@ -3,10 +3,13 @@ package io.imgbeam.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.CompressionSettings;
+import io.imgbeam.codec.FailOn;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
+import io.imgbeam.transforms.OutputFiles;
 import io.imgbeam.transforms.SummarizeRun;
+import io.imgbeam.transforms.WriteManifest;
 import io.imgbeam.transforms.WriteOutcomes;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -70,9 +74,12 @@ public final class Imgbeam {
       return 2;
     }
     try {
-      job.clearPreviousRun();
+      int stale = job.clearPreviousRun();
+      if (stale > 0) {
+        out.println("imgbeam: removed " + stale + " temp files a stopped run left behind");
+      }
     } catch (IOException e) {
-      err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e.getMessage());
+      err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e);
       return 1;
     }
     Pipeline pipeline = Pipeline.create(options);
@@ -82,6 +89,12 @@ public final class Imgbeam {
     double seconds = (System.nanoTime() - start) / 1e9;
     if (state != PipelineResult.State.DONE) {
       err.println("imgbeam: the job ended in state " + state);
+      return 1;
+    }
+    try {
+      Files.deleteIfExists(job.previousManifest());
+    } catch (IOException e) {
+      err.println("imgbeam: cannot remove " + job.previousManifest() + ": " + e);
       return 1;
     }
     try {
@@ -99,13 +112,22 @@ public final class Imgbeam {
     private final String inputList;
     private final Path outputRoot;
     private final CompressionSettings settings;
+    private final boolean followSymlinks;
+    private final boolean incremental;
 
     private Job(
-        List<String> inputs, String inputList, Path outputRoot, CompressionSettings settings) {
+        List<String> inputs,
+        String inputList,
+        Path outputRoot,
+        CompressionSettings settings,
+        boolean followSymlinks,
+        boolean incremental) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
       this.settings = settings;
+      this.followSymlinks = followSymlinks;
+      this.incremental = incremental;
     }
 
     static Job of(ImgbeamOptions options) {
@@ -121,6 +143,13 @@ public final class Imgbeam {
             "expected a local or mounted folder for output, got " + options.getOutput());
       }
       Path outputRoot = Paths.get(options.getOutput()).toAbsolutePath().normalize();
+      if (Files.isSymbolicLink(outputRoot)) {
+        throw new IllegalArgumentException(
+            "expected a real folder for output, got symbolic link "
+                + outputRoot
+                + " -> "
+                + readLink(outputRoot));
+      }
       for (String input : inputs) {
         Path base = Paths.get(MatchImages.globBase(input)).toAbsolutePath().normalize();
         if (!input.contains("://") && base.startsWith(outputRoot)) {
@@ -136,12 +165,35 @@ public final class Imgbeam {
               .withOutputFormat(parseFormat(options.getFormat()))
               .withJpegQuality(options.getQuality())
               .withMaxInputPixels(options.getMaxInputPixels())
-              .withMaxInputBytes(options.getMaxInputBytes());
-      return new Job(inputs, inputList, outputRoot, settings);
+              .withMaxInputBytes(options.getMaxInputBytes())
+              .withMaxFrames(options.getMaxFrames())
+              .withMaxMetadataBytes(options.getMaxMetadataBytes())
+              .withTimeoutSeconds(options.getPerImageTimeoutSeconds())
+              .withFailOn(FailOn.parse(options.getFailOn()));
+      return new Job(
+          inputs,
+          inputList,
+          outputRoot,
+          settings,
+          options.getFollowSymlinks(),
+          options.getIncremental());
+    }
+
+    private static String readLink(Path link) {
+      try {
+        return Files.readSymbolicLink(link).toString();
+      } catch (IOException e) {
+        return "?";
+      }
     }
 
     Path runFolder() {
-      return outputRoot.resolve("_imgbeam");
+      return outputRoot.resolve(OutputFiles.RUN_FOLDER);
+    }
+
+    /** The manifest this run reads: the last finished run's, set aside before this one starts. */
+    Path previousManifest() {
+      return runFolder().resolve("manifest-previous.avro");
     }
 
     void build(Pipeline pipeline) {
@@ -152,24 +204,42 @@ public final class Imgbeam {
       if (inputList != null) {
         match = match.withInputList(inputList);
       }
+      CompressImages compress =
+          CompressImages.to(outputRoot.toString())
+              .withSettings(settings)
+              .withFollowSymlinks(followSymlinks);
+      if (incremental && Files.isRegularFile(previousManifest())) {
+        compress = compress.withPreviousManifest(previousManifest().toString());
+      }
       PCollection<ImageOutcome> outcomes =
-          pipeline
-              .apply("MatchImages", match)
-              .apply(
-                  "CompressImages",
-                  CompressImages.to(outputRoot.toString()).withSettings(settings));
+          pipeline.apply("MatchImages", match).apply("CompressImages", compress);
       outcomes.apply("WriteOutcomes", WriteOutcomes.to(outputRoot.toString()));
+      outcomes.apply(
+          "WriteManifest", WriteManifest.to(outputRoot.toString(), settings.fingerprint()));
       outcomes.apply("SummarizeRun", SummarizeRun.to(outputRoot.toString()));
     }
 
     /**
-     * Removes the previous run's records, so that outcomes-*.avro holds this run only, and temp
-     * folders a killed run left behind. Images are overwritten in place by the new run.
+     * Prepares the output folder: sets the last finished run's manifest aside as {@link
+     * #previousManifest()} (a run that stopped before writing its own manifest leaves the one it
+     * read in place, so the next run still has it), removes the previous run's records so that
+     * outcomes-*.avro holds this run only, and deletes the temp folders and temp files a stopped
+     * run left behind. Images are overwritten in place by the new run.
+     *
+     * @return how many stale temp files were deleted
      */
-    void clearPreviousRun() throws IOException {
+    int clearPreviousRun() throws IOException {
       Path folder = runFolder();
-      if (!Files.isDirectory(folder)) {
-        return;
+      Files.createDirectories(folder);
+      // Fail now, not after every image: the records must be writable.
+      Files.delete(Files.createTempFile(folder, ".write-check", ".tmp"));
+      Path manifest = folder.resolve(WriteManifest.FILE_NAME);
+      if (Files.isRegularFile(manifest)) {
+        Files.move(
+            manifest,
+            previousManifest(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       }
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
         for (Path entry : entries) {
@@ -183,6 +253,7 @@ public final class Imgbeam {
           }
         }
       }
+      return OutputFiles.deleteStaleTempFiles(outputRoot);
     }
 
     private static void deleteTree(Path root) throws IOException {
