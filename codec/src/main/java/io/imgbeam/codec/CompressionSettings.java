@@ -10,6 +10,12 @@ import java.util.Objects;
 public final class CompressionSettings implements Serializable {
   private static final long serialVersionUID = 2L;
 
+  /**
+   * Bumped whenever the codec would write different bytes for the same input and settings, so that
+   * an incremental run redoes what an older codec wrote.
+   */
+  public static final int CODEC_VERSION = 1;
+
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
 
@@ -19,19 +25,37 @@ public final class CompressionSettings implements Serializable {
   /** Default input size limit: 200 MB. */
   public static final long DEFAULT_MAX_INPUT_BYTES = 200L * 1024 * 1024;
 
-  private final OutputFormat outputFormat;
-  private final int jpegQuality;
-  private final long maxInputPixels;
-  private final long maxInputBytes;
-  private final MetadataPolicy metadata;
-  private final boolean keepDates;
-  private final IccPolicy iccProfile;
+  /** Default frame limit: real animations stay far below; floods of tiny frames do not. */
+  public static final int DEFAULT_MAX_FRAMES = 1000;
+
+  /** Default metadata limit, 16 MiB: far above real EXIF, XMP and ICC data. */
+  public static final long DEFAULT_MAX_METADATA_BYTES = 16L * 1024 * 1024;
+
+  /** Default time one image may take, in seconds: a 100 MP PNG takes well under a minute. */
+  public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+
+  // Not final only so that copy() can set one field; never changed once a withX returns.
+  private OutputFormat outputFormat;
+  private int jpegQuality;
+  private long maxInputPixels;
+  private long maxInputBytes;
+  private int maxFrames;
+  private long maxMetadataBytes;
+  private int timeoutSeconds;
+  private FailOn failOn;
+  private MetadataPolicy metadata;
+  private boolean keepDates;
+  private IccPolicy iccProfile;
 
   private CompressionSettings(
       OutputFormat outputFormat,
       int jpegQuality,
       long maxInputPixels,
       long maxInputBytes,
+      int maxFrames,
+      long maxMetadataBytes,
+      int timeoutSeconds,
+      FailOn failOn,
       MetadataPolicy metadata,
       boolean keepDates,
       IccPolicy iccProfile) {
@@ -39,14 +63,18 @@ public final class CompressionSettings implements Serializable {
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
     this.maxInputBytes = maxInputBytes;
+    this.maxFrames = maxFrames;
+    this.maxMetadataBytes = maxMetadataBytes;
+    this.timeoutSeconds = timeoutSeconds;
+    this.failOn = failOn;
     this.metadata = metadata;
     this.keepDates = keepDates;
     this.iccProfile = iccProfile;
   }
 
   /**
-   * Same format, JPEG quality 80, 100 MP and 200 MB limits, metadata stripped (dates too), pixels
-   * converted to sRGB.
+   * Same format, JPEG quality 80, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120 s per image,
+   * warnings fail, metadata stripped (dates too), pixels converted to sRGB.
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
@@ -54,6 +82,10 @@ public final class CompressionSettings implements Serializable {
         DEFAULT_JPEG_QUALITY,
         DEFAULT_MAX_INPUT_PIXELS,
         DEFAULT_MAX_INPUT_BYTES,
+        DEFAULT_MAX_FRAMES,
+        DEFAULT_MAX_METADATA_BYTES,
+        DEFAULT_TIMEOUT_SECONDS,
+        FailOn.WARNING,
         MetadataPolicy.STRIP,
         false,
         IccPolicy.SRGB);
@@ -62,15 +94,17 @@ public final class CompressionSettings implements Serializable {
   /** The output format; default {@link OutputFormat#SAME}. */
   public CompressionSettings withOutputFormat(OutputFormat format) {
     Objects.requireNonNull(format, "format");
-    return new CompressionSettings(
-        format, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
+    CompressionSettings copy = copy();
+    copy.outputFormat = format;
+    return copy;
   }
 
   /** JPEG quality, 1 (smallest) to 100 (best); default 80. */
   public CompressionSettings withJpegQuality(int quality) {
     checkRange("quality", quality, 1, 100);
-    return new CompressionSettings(
-        outputFormat, quality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
+    CompressionSettings copy = copy();
+    copy.jpegQuality = quality;
+    return copy;
   }
 
   /**
@@ -79,15 +113,59 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withMaxInputPixels(long pixels) {
     checkRange("maxInputPixels", pixels, 1, Long.MAX_VALUE);
-    return new CompressionSettings(
-        outputFormat, jpegQuality, pixels, maxInputBytes, metadata, keepDates, iccProfile);
+    CompressionSettings copy = copy();
+    copy.maxInputPixels = pixels;
+    return copy;
   }
 
   /** Largest accepted input file, in bytes, checked before the file is read; default 200 MB. */
   public CompressionSettings withMaxInputBytes(long bytes) {
     checkRange("maxInputBytes", bytes, 1, Integer.MAX_VALUE - 64);
-    return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, bytes, metadata, keepDates, iccProfile);
+    CompressionSettings copy = copy();
+    copy.maxInputBytes = bytes;
+    return copy;
+  }
+
+  /**
+   * Most frames (GIF, APNG, WebP animation, TIFF pages) accepted, checked on the header before
+   * anything is decoded; default 1000.
+   */
+  public CompressionSettings withMaxFrames(int frames) {
+    checkRange("maxFrames", frames, 1, Long.MAX_VALUE);
+    CompressionSettings copy = copy();
+    copy.maxFrames = frames;
+    return copy;
+  }
+
+  /**
+   * Most metadata bytes accepted (JPEG APPn and COM segments, PNG ancillary chunks with their
+   * compressed text and ICC profiles counted inflated, GIF extensions, WebP EXIF/XMP/ICCP),
+   * measured by a walk over the file before the metadata parser runs; default 16 MiB.
+   */
+  public CompressionSettings withMaxMetadataBytes(long bytes) {
+    checkRange("maxMetadataBytes", bytes, 0, Long.MAX_VALUE);
+    CompressionSettings copy = copy();
+    copy.maxMetadataBytes = bytes;
+    return copy;
+  }
+
+  /**
+   * Time one image may take from probe to verified output, in seconds; past it the image is
+   * abandoned and recorded as {@link Status#REJECTED_LIMIT}; default 120.
+   */
+  public CompressionSettings withTimeoutSeconds(int seconds) {
+    checkRange("perImageTimeoutSeconds", seconds, 1, 86_400);
+    CompressionSettings copy = copy();
+    copy.timeoutSeconds = seconds;
+    return copy;
+  }
+
+  /** Which decoder complaints fail an image; default {@link FailOn#WARNING}. */
+  public CompressionSettings withFailOn(FailOn level) {
+    Objects.requireNonNull(level, "failOn");
+    CompressionSettings copy = copy();
+    copy.failOn = level;
+    return copy;
   }
 
   /**
@@ -96,8 +174,9 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withMetadata(MetadataPolicy policy) {
     Objects.requireNonNull(policy, "metadata");
-    return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, policy, keepDates, iccProfile);
+    CompressionSettings copy = copy();
+    copy.metadata = policy;
+    return copy;
   }
 
   /**
@@ -106,8 +185,9 @@ public final class CompressionSettings implements Serializable {
    * them and {@link MetadataPolicy#STRIP} never does.
    */
   public CompressionSettings withKeepDates(boolean value) {
-    return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, value, iccProfile);
+    CompressionSettings copy = copy();
+    copy.keepDates = value;
+    return copy;
   }
 
   /**
@@ -116,8 +196,24 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withIccProfile(IccPolicy policy) {
     Objects.requireNonNull(policy, "iccProfile");
+    CompressionSettings copy = copy();
+    copy.iccProfile = policy;
+    return copy;
+  }
+
+  private CompressionSettings copy() {
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, policy);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        maxFrames,
+        maxMetadataBytes,
+        timeoutSeconds,
+        failOn,
+        metadata,
+        keepDates,
+        iccProfile);
   }
 
   public OutputFormat outputFormat() {
@@ -136,6 +232,22 @@ public final class CompressionSettings implements Serializable {
     return maxInputBytes;
   }
 
+  public int maxFrames() {
+    return maxFrames;
+  }
+
+  public long maxMetadataBytes() {
+    return maxMetadataBytes;
+  }
+
+  public int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public FailOn failOn() {
+    return failOn;
+  }
+
   public MetadataPolicy metadata() {
     return metadata;
   }
@@ -146,6 +258,28 @@ public final class CompressionSettings implements Serializable {
 
   public IccPolicy iccProfile() {
     return iccProfile;
+  }
+
+  /**
+   * The settings that decide an output's bytes, with the codec version: two runs with the same
+   * fingerprint write the same output for the same input. Limits are left out: they decide whether
+   * there is an output, not what it holds.
+   */
+  public String fingerprint() {
+    return "codec="
+        + CODEC_VERSION
+        + " format="
+        + outputFormat.optionName()
+        + " quality="
+        + jpegQuality
+        + " failOn="
+        + failOn.optionName()
+        + " metadata="
+        + metadata.optionName()
+        + " keepDates="
+        + keepDates
+        + " iccProfile="
+        + iccProfile.optionName();
   }
 
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
@@ -168,6 +302,14 @@ public final class CompressionSettings implements Serializable {
         + maxInputPixels
         + ", maxInputBytes="
         + maxInputBytes
+        + ", maxFrames="
+        + maxFrames
+        + ", maxMetadataBytes="
+        + maxMetadataBytes
+        + ", perImageTimeoutSeconds="
+        + timeoutSeconds
+        + ", failOn="
+        + failOn.optionName()
         + ", metadata="
         + metadata.optionName()
         + ", keepDates="

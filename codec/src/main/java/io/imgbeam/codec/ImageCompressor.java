@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <ol>
  *   <li>sniff the format from the magic bytes (never the file name);
- *   <li>probe the header and apply the size limits before any pixel buffer exists;
+ *   <li>probe the header and apply the size and frame limits before any pixel buffer exists;
+ *   <li>check the container ({@link ContainerCheck}): metadata size, JPEG scan count, PNG CRCs and
+ *       image data length, before the metadata parser or the decoder trust the file;
  *   <li>scan metadata: orientation, the privacy audit (GPS, serials, owners), and read the blocks
  *       the metadata policy may keep;
- *   <li>decode; decoder warnings count as errors;
+ *   <li>decode, holding a share of the per-JVM {@link PixelBudget} until verification ends; decoder
+ *       warnings count as errors unless {@link FailOn#ERROR};
  *   <li>orient: the EXIF orientation goes into the pixels, since the output has no tag to carry it;
  *   <li>colour: convert to sRGB, after orientation, because both are per-pixel and independent, and
  *       before encoding, since the output carries no profile; or, with {@link IccPolicy#KEEP}, keep
@@ -30,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  *
  * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
- * with their status, stage and message; this method does not throw for them.
+ * with their status, stage and message; this method does not throw for them. It has no time limit
+ * of its own: {@link BoundedCompressor} runs it on a worker thread it can abandon.
  */
 public final class ImageCompressor {
   private static final String SCORE_NAME = "ssim";
@@ -55,18 +59,36 @@ public final class ImageCompressor {
 
   /** Compresses {@code input}; never returns null, never throws for bad data. */
   public CompressionResult compress(byte[] input) {
+    return compress(input, new Progress());
+  }
+
+  /**
+   * Compresses {@code input}, reporting its stage to {@code progress}. Besides data errors, a bug
+   * (a runtime exception in a step) and a decoder that runs out of stack or heap end in a {@code
+   * FAILED} record for this image: the pixel budget makes the heap case rare, and what the image
+   * held is garbage once the stack unwinds.
+   */
+  CompressionResult compress(byte[] input, Progress progress) {
     long start = System.nanoTime();
     CompressionResult.Builder result =
         CompressionResult.builder().inputBytes(input.length).inputSha256(Hashes.sha256(input));
+    progress.attach();
     try {
-      run(input, result);
+      run(input, result, progress);
     } catch (CodecException e) {
       result.status(e.status()).error(e.stage(), e.errorClass(), e.getMessage());
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      CodecException failed = CodecException.failed(progress.stage(), e);
+      result.status(Status.FAILED).error(failed.stage(), failed.errorClass(), failed.getMessage());
+    } finally {
+      progress.detach();
     }
     return result.totalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).build();
   }
 
-  private void run(byte[] input, CompressionResult.Builder result) throws CodecException {
+  private void run(byte[] input, CompressionResult.Builder result, Progress progress)
+      throws CodecException {
+    progress.stage(Stage.READ);
     if (input.length > settings.maxInputBytes()) {
       throw new CodecException(
           Status.REJECTED_LIMIT,
@@ -78,13 +100,20 @@ public final class ImageCompressor {
     }
 
     // 1. Sniff.
+    progress.stage(Stage.SNIFF);
     ImageFormat format = sniff(input, result);
 
-    // 2. Probe.
+    // 2. Probe: the header only, then the limits it allows to check.
+    progress.stage(Stage.PROBE);
     ImageReading.Header header = probe(input, format);
     result.inputSize(header.width(), header.height());
+    progress.input(format, header.width(), header.height());
 
-    // 3. Metadata. The blocks are read only when something may be kept.
+    // 3. The container, before anything parses its metadata or decodes its pixels.
+    ContainerCheck.check(input, format, settings);
+
+    // 4. Metadata. The blocks are read only when something may be kept.
+    progress.stage(Stage.METADATA);
     MetadataScan metadata = MetadataScan.of(input);
     result.privacy(metadata.hasGps(), metadata.hasSerial(), metadata.hasOwner());
     MetadataBlocks blocks =
@@ -96,22 +125,48 @@ public final class ImageCompressor {
     // encoder would lose frames, and re-encoding lossy WebP as JPEG only adds bytes.
     ImageFormat target = targetFormat(format, header);
     if (target == null) {
+      progress.stage(Stage.DECIDE);
       keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
 
-    // 4. Decode.
+    // 5-11 hold decoded pixels: they share the JVM's pixel budget.
+    progress.stage(Stage.DECODE);
+    try (PixelBudget.Lease lease = PixelBudget.acquire((long) header.width() * header.height())) {
+      encodeAndDecide(input, format, target, header, metadata, blocks, result, progress);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CodecException(
+          Status.REJECTED_LIMIT, Stage.DECODE, "cancelled while waiting for the pixel budget");
+    }
+  }
+
+  private void encodeAndDecide(
+      byte[] input,
+      ImageFormat format,
+      ImageFormat target,
+      ImageReading.Header header,
+      MetadataScan metadata,
+      MetadataBlocks blocks,
+      CompressionResult.Builder result,
+      Progress progress)
+      throws CodecException {
+    // 5. Decode.
     BufferedImage image;
     try {
-      image = ImageReading.decode(input, format, settings.iccProfile() == IccPolicy.KEEP);
+      image =
+          ImageReading.decode(
+              input, format, settings.failOn(), settings.iccProfile() == IccPolicy.KEEP);
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.DECODE, e);
     }
 
-    // 5. Orient.
+    // 6. Orient.
+    progress.stage(Stage.ORIENT);
     image = Orientation.apply(image, metadata.orientation());
 
-    // 6. Colour.
+    // 7. Colour.
+    progress.stage(Stage.COLOUR);
     byte[] keptProfile = null;
     try {
       if (settings.iccProfile() == IccPolicy.KEEP && ColourConversion.canKeepProfile(image)) {
@@ -124,7 +179,8 @@ public final class ImageCompressor {
       throw CodecException.failed(Stage.COLOUR, e);
     }
 
-    // 7. Encode.
+    // 8. Encode.
+    progress.stage(Stage.ENCODE);
     ImageEncoder encoder =
         target == ImageFormat.JPEG ? new JpegEncoder(settings.jpegQuality()) : new PngEncoder();
     long encodeStart = System.nanoTime();
@@ -136,10 +192,11 @@ public final class ImageCompressor {
     }
     result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - encodeStart));
 
-    // 8. Verify.
+    // 9. Verify.
+    progress.stage(Stage.VERIFY);
     double score = verify(encoded, target);
 
-    // 9. Metadata.
+    // 10. Metadata the policy keeps, written into the new file.
     BufferedImage reference = encoded.reference();
     MetadataBlocks kept =
         MetadataFilter.apply(
@@ -155,7 +212,8 @@ public final class ImageCompressor {
       throw CodecException.failed(Stage.ENCODE, e);
     }
 
-    // 10. Decide.
+    // 11. Decide.
+    progress.stage(Stage.DECIDE);
     if (target == format && output.length >= input.length) {
       keepOriginal(input, format, header, metadata, blocks, result);
       return;
@@ -203,6 +261,12 @@ public final class ImageCompressor {
           Status.FAILED,
           Stage.PROBE,
           "invalid dimensions " + header.width() + "x" + header.height());
+    }
+    if (header.frames() > settings.maxFrames()) {
+      throw new CodecException(
+          Status.REJECTED_LIMIT,
+          Stage.PROBE,
+          header.frames() + " frames, over the limit maxFrames=" + settings.maxFrames());
     }
     if (header.pixels() > settings.maxInputPixels()) {
       throw new CodecException(

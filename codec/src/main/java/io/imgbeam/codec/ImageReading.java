@@ -66,16 +66,18 @@ final class ImageReading {
    * the colour space, and the pixels themselves are intact.
    */
   static BufferedImage decode(byte[] data, ImageFormat format) throws IOException {
-    return decode(data, format, false);
+    return decode(data, format, FailOn.WARNING, false);
   }
 
   /**
-   * Decodes the first image; with {@code embeddedProfile}, an RGB JPEG with an ICC profile is
-   * returned in that profile's colour space, unconverted (TwelveMonkeys otherwise converts it to
-   * sRGB while reading).
+   * Decodes the first image. With {@link FailOn#ERROR} the decoder's warnings are accepted (a
+   * truncated JPEG comes back padded with grey). With {@code embeddedProfile}, an RGB JPEG with an
+   * ICC profile is returned in that profile's colour space, unconverted (TwelveMonkeys otherwise
+   * converts it to sRGB while reading). The decode stops early when the calling thread is
+   * interrupted or its {@link Progress} is cancelled.
    */
-  static BufferedImage decode(byte[] data, ImageFormat format, boolean embeddedProfile)
-      throws IOException {
+  static BufferedImage decode(
+      byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile) throws IOException {
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener(
@@ -84,6 +86,8 @@ final class ImageReading {
             warnings.add(warning);
           }
         });
+    Progress progress = Progress.current();
+    progress.onCancel(reader::abort);
     try (ImageInputStream in = stream(data)) {
       reader.setInput(in, true, true);
       ImageReadParam param = reader.getDefaultReadParam();
@@ -91,11 +95,13 @@ final class ImageReading {
         param.setDestinationType(embeddedProfileType(reader));
       }
       BufferedImage image = reader.read(0, param);
-      if (!warnings.isEmpty()) {
+      Progress.checkInterrupted();
+      if (!warnings.isEmpty() && failOn == FailOn.WARNING) {
         throw new IOException("corrupt image data: " + String.join("; ", warnings));
       }
       return image;
     } finally {
+      progress.onCancel(null);
       reader.dispose();
     }
   }
@@ -116,7 +122,7 @@ final class ImageReading {
   }
 
   private static ImageInputStream stream(byte[] data) {
-    return new MemoryCacheImageInputStream(new ByteArrayInputStream(data));
+    return new MemoryCacheImageInputStream(Progress.interruptible(new ByteArrayInputStream(data)));
   }
 
   private static ImageReader readerFor(ImageFormat format) throws IOException {

@@ -37,10 +37,14 @@ final class ImageWriting {
   static byte[] write(ImageWriter writer, BufferedImage image, ImageWriteParam param)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+    Progress progress = Progress.current();
+    progress.onCancel(writer::abort);
     try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
       writer.setOutput(out);
       writer.write(null, new IIOImage(image, null, null), param);
+      Progress.checkInterrupted();
     } finally {
+      progress.onCancel(null);
       writer.dispose();
     }
     return bytes.toByteArray();

@@ -48,21 +48,32 @@ final class Pixels {
       image.getRGB(0, 0, w, h, out, 0, w);
       return out;
     }
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      argbRow(image, y, row);
+      System.arraycopy(row, 0, out, y * w, w);
+    }
+    return out;
+  }
+
+  /** Row {@code y} of {@link #argb}, into {@code out} (at least the image's width long). */
+  static void argbRow(BufferedImage image, int y, int[] out) {
+    int w = image.getWidth();
+    if (!isGrey(image)) {
+      image.getRGB(0, y, w, 1, out, 0, w);
+      return;
+    }
     Raster raster = image.getRaster();
     boolean alpha = hasAlpha(image);
     int bands = raster.getNumBands();
     int maxGrey = (1 << image.getColorModel().getComponentSize(0)) - 1;
     int maxAlpha = alpha ? (1 << image.getColorModel().getComponentSize(bands - 1)) - 1 : 1;
-    int[] row = new int[w * bands];
-    for (int y = 0; y < h; y++) {
-      raster.getPixels(0, y, w, 1, row);
-      for (int x = 0; x < w; x++) {
-        int g = to8(row[x * bands], maxGrey);
-        int a = alpha ? to8(row[x * bands + bands - 1], maxAlpha) : 255;
-        out[y * w + x] = (a << 24) | (g << 16) | (g << 8) | g;
-      }
+    int[] samples = raster.getPixels(0, y, w, 1, (int[]) null);
+    for (int x = 0; x < w; x++) {
+      int g = to8(samples[x * bands], maxGrey);
+      int a = alpha ? to8(samples[x * bands + bands - 1], maxAlpha) : 255;
+      out[x] = (a << 24) | (g << 16) | (g << 8) | g;
     }
-    return out;
   }
 
   private static int to8(int sample, int max) {

@@ -130,6 +130,7 @@ final class PngWriter {
     byte[] candidate = new byte[rowBytes];
     byte[] best = new byte[rowBytes];
     for (int y = 0; y < layout.height(); y++) {
+      Progress.checkInterrupted();
       int row = y * rowBytes;
       int prev = row - rowBytes;
       int dst = y * (rowBytes + 1);
@@ -191,6 +192,7 @@ final class PngWriter {
       ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
       byte[] buffer = new byte[1 << 16];
       while (!deflater.finished()) {
+        Progress.checkInterrupted();
         int n = deflater.deflate(buffer);
         out.write(buffer, 0, n);
       }

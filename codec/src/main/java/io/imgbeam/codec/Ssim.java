@@ -34,45 +34,82 @@ public final class Ssim {
               + "x"
               + b.getHeight());
     }
-    double[] x = luma(a);
-    double[] y = luma(b);
     int radius = Math.min(RADIUS, (Math.min(w, h) - 1) / 2);
     double[] kernel = gaussian(radius);
-    double[] xy = new double[x.length];
-    double[] xx = new double[x.length];
-    double[] yy = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      xx[i] = x[i] * x[i];
-      yy[i] = y[i] * y[i];
-      xy[i] = x[i] * y[i];
-    }
+    int k = kernel.length;
     int vw = w - 2 * radius;
     int vh = h - 2 * radius;
-    double[] mx = filterValid(x, w, h, kernel);
-    double[] my = filterValid(y, w, h, kernel);
-    double[] mxx = filterValid(xx, w, h, kernel);
-    double[] myy = filterValid(yy, w, h, kernel);
-    double[] mxy = filterValid(xy, w, h, kernel);
+    // One row at a time: the horizontal pass of the last k rows is kept in rings, so memory grows
+    // with the width only. The sums run in the same order as a whole-image separable filter would.
+    double[][] hx = new double[k][vw];
+    double[][] hy = new double[k][vw];
+    double[][] hxx = new double[k][vw];
+    double[][] hyy = new double[k][vw];
+    double[][] hxy = new double[k][vw];
+    double[] x = new double[w];
+    double[] y = new double[w];
+    int[] argb = new int[w];
     double sum = 0;
-    for (int i = 0; i < vw * vh; i++) {
-      double vx = mxx[i] - mx[i] * mx[i];
-      double vy = myy[i] - my[i] * my[i];
-      double cxy = mxy[i] - mx[i] * my[i];
-      sum +=
-          ((2 * mx[i] * my[i] + C1) * (2 * cxy + C2))
-              / ((mx[i] * mx[i] + my[i] * my[i] + C1) * (vx + vy + C2));
+    for (int row = 0; row < h; row++) {
+      Progress.checkInterrupted();
+      luma(a, row, argb, x);
+      luma(b, row, argb, y);
+      int slot = row % k;
+      for (int col = 0; col < vw; col++) {
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double syy = 0;
+        double sxy = 0;
+        for (int i = 0; i < k; i++) {
+          double xi = x[col + i];
+          double yi = y[col + i];
+          sx += kernel[i] * xi;
+          sy += kernel[i] * yi;
+          sxx += kernel[i] * (xi * xi);
+          syy += kernel[i] * (yi * yi);
+          sxy += kernel[i] * (xi * yi);
+        }
+        hx[slot][col] = sx;
+        hy[slot][col] = sy;
+        hxx[slot][col] = sxx;
+        hyy[slot][col] = syy;
+        hxy[slot][col] = sxy;
+      }
+      int top = row - (k - 1);
+      if (top < 0) {
+        continue;
+      }
+      for (int col = 0; col < vw; col++) {
+        double mx = 0;
+        double my = 0;
+        double mxx = 0;
+        double myy = 0;
+        double mxy = 0;
+        for (int i = 0; i < k; i++) {
+          int r = (top + i) % k;
+          mx += kernel[i] * hx[r][col];
+          my += kernel[i] * hy[r][col];
+          mxx += kernel[i] * hxx[r][col];
+          myy += kernel[i] * hyy[r][col];
+          mxy += kernel[i] * hxy[r][col];
+        }
+        double vx = mxx - mx * mx;
+        double vy = myy - my * my;
+        double cxy = mxy - mx * my;
+        sum += ((2 * mx * my + C1) * (2 * cxy + C2)) / ((mx * mx + my * my + C1) * (vx + vy + C2));
+      }
     }
     return sum / ((double) vw * vh);
   }
 
-  private static double[] luma(BufferedImage image) {
-    int[] px = Pixels.argb(image);
-    double[] out = new double[px.length];
-    for (int i = 0; i < px.length; i++) {
-      int rgb = Pixels.overWhite(px[i]);
+  /** Row {@code row} of {@code image} as Rec.601 luma over white, into {@code out}. */
+  private static void luma(BufferedImage image, int row, int[] argb, double[] out) {
+    Pixels.argbRow(image, row, argb);
+    for (int i = 0; i < out.length; i++) {
+      int rgb = Pixels.overWhite(argb[i]);
       out[i] = 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
     }
-    return out;
   }
 
   private static double[] gaussian(int radius) {
@@ -86,34 +123,5 @@ public final class Ssim {
       k[i] /= total;
     }
     return k;
-  }
-
-  /** Separable filtering, keeping only positions where the whole window lies inside. */
-  private static double[] filterValid(double[] src, int w, int h, double[] k) {
-    int r = k.length / 2;
-    int vw = w - 2 * r;
-    int vh = h - 2 * r;
-    double[] rows = new double[vw * h];
-    for (int y = 0; y < h; y++) {
-      int base = y * w;
-      for (int x = 0; x < vw; x++) {
-        double s = 0;
-        for (int i = 0; i < k.length; i++) {
-          s += k[i] * src[base + x + i];
-        }
-        rows[y * vw + x] = s;
-      }
-    }
-    double[] out = new double[vw * vh];
-    for (int y = 0; y < vh; y++) {
-      for (int x = 0; x < vw; x++) {
-        double s = 0;
-        for (int i = 0; i < k.length; i++) {
-          s += k[i] * rows[(y + i) * vw + x];
-        }
-        out[y * vw + x] = s;
-      }
-    }
-    return out;
   }
 }

@@ -73,7 +73,8 @@ class ColourProfileTest {
     assertArrayEquals(want, MetadataBlocks.read(output, outFormat).icc(), "embedded profile");
     BufferedImage samples =
         ColourConversion.untagged(decodeKeepingProfile("colour/" + name + ".jpg"));
-    BufferedImage written = ColourConversion.untagged(ImageReading.decode(output, outFormat, true));
+    BufferedImage written =
+        ColourConversion.untagged(ImageReading.decode(output, outFormat, FailOn.WARNING, true));
     if (format == OutputFormat.PNG) {
       assertArrayEquals(Pixels.argb(samples), Pixels.argb(written), "samples changed");
     } else {
@@ -101,7 +102,8 @@ class ColourProfileTest {
 
   private static BufferedImage decodeKeepingProfile(String name) {
     try {
-      BufferedImage image = ImageReading.decode(TestData.bytes(name), ImageFormat.JPEG, true);
+      BufferedImage image =
+          ImageReading.decode(TestData.bytes(name), ImageFormat.JPEG, FailOn.WARNING, true);
       assertTrue(ColourConversion.canKeepProfile(image), name + " decodes without its profile");
       return image;
     } catch (java.io.IOException e) {

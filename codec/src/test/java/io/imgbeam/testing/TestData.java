@@ -37,6 +37,16 @@ public final class TestData {
     return root().resolve("testdata/images");
   }
 
+  /** {@code testdata/hostile}: files made by {@code testdata/make-hostile.sh}. */
+  public static Path hostile() {
+    return root().resolve("testdata/hostile");
+  }
+
+  /** Every regular file under {@code testdata/hostile}, as relative paths, sorted. */
+  public static List<String> allHostile() {
+    return filesUnder(hostile());
+  }
+
   /** A test image by its path under {@code testdata/images}; fails when it is missing. */
   public static Path path(String relative) {
     Path file = images().resolve(relative);
@@ -56,10 +66,13 @@ public final class TestData {
 
   /** Every regular file under {@code testdata/images}, as relative paths, sorted. */
   public static List<String> allImages() {
-    Path images = images();
-    try (Stream<Path> walk = Files.walk(images)) {
+    return filesUnder(images());
+  }
+
+  private static List<String> filesUnder(Path folder) {
+    try (Stream<Path> walk = Files.walk(folder)) {
       return walk.filter(Files::isRegularFile)
-          .map(p -> images.relativize(p).toString())
+          .map(p -> folder.relativize(p).toString())
           .sorted()
           .collect(Collectors.toList());
     } catch (IOException e) {

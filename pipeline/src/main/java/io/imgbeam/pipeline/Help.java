@@ -51,6 +51,12 @@ final class Help {
       "getQuality",
       "getMaxInputPixels",
       "getMaxInputBytes",
+      "getMaxFrames",
+      "getMaxMetadataBytes",
+      "getPerImageTimeoutSeconds",
+      "getFailOn",
+      "getFollowSymlinks",
+      "getIncremental",
       "getMetadata",
       "getKeepDates",
       "getIccProfile"
@@ -76,6 +82,7 @@ final class Help {
       case "format" -> "same|jpeg|png";
       case "metadata" -> "strip|keep-copyright|keep";
       case "iccProfile" -> "srgb|keep";
+      case "failOn" -> "warning|error";
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";

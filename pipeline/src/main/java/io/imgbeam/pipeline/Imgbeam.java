@@ -3,12 +3,15 @@ package io.imgbeam.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.CompressionSettings;
+import io.imgbeam.codec.FailOn;
 import io.imgbeam.codec.IccPolicy;
 import io.imgbeam.codec.MetadataPolicy;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
+import io.imgbeam.transforms.OutputFiles;
 import io.imgbeam.transforms.SummarizeRun;
+import io.imgbeam.transforms.WriteManifest;
 import io.imgbeam.transforms.WriteOutcomes;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -77,9 +81,12 @@ public final class Imgbeam {
       return 2;
     }
     try {
-      job.clearPreviousRun();
+      int stale = job.clearPreviousRun();
+      if (stale > 0) {
+        out.println("imgbeam: removed " + stale + " temp files a stopped run left behind");
+      }
     } catch (IOException e) {
-      err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e.getMessage());
+      err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e);
       return 1;
     }
     EngineDefaults.apply(options);
@@ -94,7 +101,15 @@ public final class Imgbeam {
       return 1;
     }
     try {
-      job.removeStrayTempFiles();
+      Files.deleteIfExists(job.previousManifest());
+      // A worker killed mid-write leaves a temp file only when the job itself then died; a
+      // successful run removes any, so none survives it.
+      OutputFiles.deleteStaleTempFiles(job.outputRoot);
+    } catch (IOException e) {
+      err.println("imgbeam: cannot clean up " + job.runFolder() + ": " + e);
+      return 1;
+    }
+    try {
       printSummary(job, seconds, out);
       printCounters(result, out);
     } catch (IOException e) {
@@ -131,13 +146,22 @@ public final class Imgbeam {
     private final String inputList;
     private final Path outputRoot;
     private final CompressionSettings settings;
+    private final boolean followSymlinks;
+    private final boolean incremental;
 
     private Job(
-        List<String> inputs, String inputList, Path outputRoot, CompressionSettings settings) {
+        List<String> inputs,
+        String inputList,
+        Path outputRoot,
+        CompressionSettings settings,
+        boolean followSymlinks,
+        boolean incremental) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
       this.settings = settings;
+      this.followSymlinks = followSymlinks;
+      this.incremental = incremental;
     }
 
     static Job of(ImgbeamOptions options) {
@@ -153,6 +177,13 @@ public final class Imgbeam {
             "expected a local or mounted folder for output, got " + options.getOutput());
       }
       Path outputRoot = Paths.get(options.getOutput()).toAbsolutePath().normalize();
+      if (Files.isSymbolicLink(outputRoot)) {
+        throw new IllegalArgumentException(
+            "expected a real folder for output, got symbolic link "
+                + outputRoot
+                + " -> "
+                + readLink(outputRoot));
+      }
       for (String input : inputs) {
         Path base = Paths.get(MatchImages.globBase(input)).toAbsolutePath().normalize();
         if (!input.contains("://") && base.startsWith(outputRoot)) {
@@ -169,14 +200,37 @@ public final class Imgbeam {
               .withJpegQuality(options.getQuality())
               .withMaxInputPixels(options.getMaxInputPixels())
               .withMaxInputBytes(options.getMaxInputBytes())
+              .withMaxFrames(options.getMaxFrames())
+              .withMaxMetadataBytes(options.getMaxMetadataBytes())
+              .withTimeoutSeconds(options.getPerImageTimeoutSeconds())
+              .withFailOn(FailOn.parse(options.getFailOn()))
               .withMetadata(MetadataPolicy.parse(options.getMetadata()))
               .withKeepDates(options.getKeepDates())
               .withIccProfile(IccPolicy.parse(options.getIccProfile()));
-      return new Job(inputs, inputList, outputRoot, settings);
+      return new Job(
+          inputs,
+          inputList,
+          outputRoot,
+          settings,
+          options.getFollowSymlinks(),
+          options.getIncremental());
+    }
+
+    private static String readLink(Path link) {
+      try {
+        return Files.readSymbolicLink(link).toString();
+      } catch (IOException e) {
+        return "?";
+      }
     }
 
     Path runFolder() {
-      return outputRoot.resolve("_imgbeam");
+      return outputRoot.resolve(OutputFiles.RUN_FOLDER);
+    }
+
+    /** The manifest this run reads: the last finished run's, set aside before this one starts. */
+    Path previousManifest() {
+      return runFolder().resolve("manifest-previous.avro");
     }
 
     void build(Pipeline pipeline) {
@@ -187,24 +241,42 @@ public final class Imgbeam {
       if (inputList != null) {
         match = match.withInputList(inputList);
       }
+      CompressImages compress =
+          CompressImages.to(outputRoot.toString())
+              .withSettings(settings)
+              .withFollowSymlinks(followSymlinks);
+      if (incremental && Files.isRegularFile(previousManifest())) {
+        compress = compress.withPreviousManifest(previousManifest().toString());
+      }
       PCollection<ImageOutcome> outcomes =
-          pipeline
-              .apply("MatchImages", match)
-              .apply(
-                  "CompressImages",
-                  CompressImages.to(outputRoot.toString()).withSettings(settings));
+          pipeline.apply("MatchImages", match).apply("CompressImages", compress);
       outcomes.apply("WriteOutcomes", WriteOutcomes.to(outputRoot.toString()));
+      outcomes.apply(
+          "WriteManifest", WriteManifest.to(outputRoot.toString(), settings.fingerprint()));
       outcomes.apply("SummarizeRun", SummarizeRun.to(outputRoot.toString()));
     }
 
     /**
-     * Removes the previous run's records, so that outcomes-*.avro holds this run only, and temp
-     * folders a killed run left behind. Images are overwritten in place by the new run.
+     * Prepares the output folder: sets the last finished run's manifest aside as {@link
+     * #previousManifest()} (a run that stopped before writing its own manifest leaves the one it
+     * read in place, so the next run still has it), removes the previous run's records so that
+     * outcomes-*.avro holds this run only, and deletes the temp folders and temp files a stopped
+     * run left behind. Images are overwritten in place by the new run.
+     *
+     * @return how many stale temp files were deleted
      */
-    void clearPreviousRun() throws IOException {
+    int clearPreviousRun() throws IOException {
       Path folder = runFolder();
-      if (!Files.isDirectory(folder)) {
-        return;
+      Files.createDirectories(folder);
+      // Fail now, not after every image: the records must be writable.
+      Files.delete(Files.createTempFile(folder, ".write-check", ".tmp"));
+      Path manifest = folder.resolve(WriteManifest.FILE_NAME);
+      if (Files.isRegularFile(manifest)) {
+        Files.move(
+            manifest,
+            previousManifest(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       }
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
         for (Path entry : entries) {
@@ -218,23 +290,7 @@ public final class Imgbeam {
           }
         }
       }
-    }
-
-    /**
-     * Removes temp files that a killed worker left behind (a retry writes the same image through a
-     * temp file of the same name, so this only matters when the job itself died). Runs after a
-     * successful job, when no writer is active.
-     */
-    void removeStrayTempFiles() throws IOException {
-      try (Stream<Path> walk = Files.walk(outputRoot)) {
-        for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
-          Path path = it.next();
-          if (path.getFileName().toString().endsWith(CompressImages.TEMP_SUFFIX)
-              && Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(path);
-          }
-        }
-      }
+      return OutputFiles.deleteStaleTempFiles(outputRoot);
     }
 
     private static void deleteTree(Path root) throws IOException {

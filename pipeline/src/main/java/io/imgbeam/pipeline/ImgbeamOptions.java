@@ -92,4 +92,51 @@ public interface ImgbeamOptions extends PipelineOptions {
   String getIccProfile();
 
   void setIccProfile(String value);
+
+  @Description(
+      "Most frames (GIF, APNG, animated WebP, TIFF pages) accepted, checked on the header; more "
+          + "are REJECTED_LIMIT.")
+  @Default.Integer(CompressionSettings.DEFAULT_MAX_FRAMES)
+  int getMaxFrames();
+
+  void setMaxFrames(int value);
+
+  @Description(
+      "Most metadata bytes accepted (EXIF, XMP, ICC, comments, text chunks; compressed PNG text "
+          + "counted inflated), measured before the metadata is parsed; more are REJECTED_LIMIT.")
+  @Default.Long(CompressionSettings.DEFAULT_MAX_METADATA_BYTES)
+  long getMaxMetadataBytes();
+
+  void setMaxMetadataBytes(long value);
+
+  @Description(
+      "Seconds one image may take from probe to verified output; past it the image is abandoned "
+          + "and REJECTED_LIMIT, and the job goes on.")
+  @Default.Integer(CompressionSettings.DEFAULT_TIMEOUT_SECONDS)
+  int getPerImageTimeoutSeconds();
+
+  void setPerImageTimeoutSeconds(int value);
+
+  @Description(
+      "warning: decoder warnings about the data (truncation, bad CRCs, extra data) fail the "
+          + "image; error: only decoder errors do, warnings are accepted.")
+  @Default.String("warning")
+  String getFailOn();
+
+  void setFailOn(String value);
+
+  @Description(
+      "Read inputs through symbolic links (files or folders). Off: such inputs are UNSUPPORTED.")
+  @Default.Boolean(false)
+  boolean getFollowSymlinks();
+
+  void setFollowSymlinks(boolean value);
+
+  @Description(
+      "Skip inputs whose bytes and settings match the previous run's manifest in the output "
+          + "folder and whose output is unchanged (SKIPPED_UNCHANGED).")
+  @Default.Boolean(true)
+  boolean getIncremental();
+
+  void setIncremental(boolean value);
 }

@@ -10,14 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.Hashes;
 import io.imgbeam.testing.TestData;
 import io.imgbeam.transforms.avro.ImageOutcome;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +21,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,9 +34,9 @@ class ImgbeamTest {
     Path out = dir.resolve("out");
     Map<Path, String> hashes = copyTestData(in);
 
-    Run first = run("--input=" + in + "/**", "--output=" + out);
-    assertEquals(0, first.code, first.err);
-    List<ImageOutcome> outcomes = readOutcomes(out);
+    JobRun first = JobRun.of("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, first.code(), first.err());
+    List<ImageOutcome> outcomes = JobRun.readOutcomes(out);
     assertEquals(hashes.size(), outcomes.size(), "one outcome per input");
     assertEquals(
         hashes.keySet().stream().map(Path::toString).sorted().collect(Collectors.toList()),
@@ -82,34 +76,35 @@ class ImgbeamTest {
     JsonNode summary = new ObjectMapper().readTree(out.resolve("_imgbeam/summary.json").toFile());
     assertEquals(hashes.size(), summary.get("inputs").asInt());
     assertEquals(outputBytes, summary.get("output_bytes").asLong());
-    assertTrue(first.out.contains("imgbeam: " + hashes.size() + " inputs"), first.out);
-    assertTrue(first.out.contains("saved"), first.out);
-    assertTrue(first.out.contains("counters: bytesIn="), first.out);
-    assertTrue(first.out.contains(" images=" + hashes.size() + " "), first.out);
+    assertTrue(first.out().contains("imgbeam: " + hashes.size() + " inputs"), first.out());
+    assertTrue(first.out().contains("saved"), first.out());
+    assertTrue(first.out().contains("counters: bytesIn="), first.out());
+    assertTrue(first.out().contains(" images=" + hashes.size() + " "), first.out());
     // Privacy audit: astronaut-gps.jpg, png/text-chunks.png (GPS only) and privacy/camera.*.
     JsonNode privacy = summary.get("privacy");
     assertEquals(5, privacy.get("inputs_with_gps").asInt(), privacy.toString());
     assertEquals(4, privacy.get("inputs_with_serial_numbers").asInt(), privacy.toString());
     assertEquals(4, privacy.get("inputs_with_owner_names").asInt(), privacy.toString());
-    assertTrue(first.out.contains("with serials"), first.out);
+    assertTrue(first.out().contains("with serials"), first.out());
     assertEquals(4L, outcomes.stream().filter(o -> Boolean.TRUE.equals(o.getHadSerial())).count());
     assertTrue(
         Files.list(out.resolve("_imgbeam"))
             .anyMatch(p -> p.getFileName().toString().startsWith("failures-")));
 
     // A second run into the same folder replaces the first run's records.
-    Run second = run("--input=" + in + "/**", "--output=" + out);
-    assertEquals(0, second.code, second.err);
-    assertEquals(hashes.size(), readOutcomes(out).size());
+    JobRun second = JobRun.of("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, second.code(), second.err());
+    assertEquals(hashes.size(), JobRun.readOutcomes(out).size());
     assertNoTempFiles(out);
   }
 
   @Test
   void convertsToTheRequestedFormat() throws IOException {
     Path out = dir.resolve("out");
-    Run run =
-        run("--input=" + TestData.images() + "/photo/*.jpg", "--output=" + out, "--format=PNG");
-    assertEquals(0, run.code, run.err);
+    JobRun run =
+        JobRun.of(
+            "--input=" + TestData.images() + "/photo/*.jpg", "--output=" + out, "--format=PNG");
+    assertEquals(0, run.code(), run.err());
     assertTrue(Files.exists(out.resolve("coffee.png")));
     assertTrue(Files.exists(out.resolve("astronaut-gps.png")));
   }
@@ -117,14 +112,14 @@ class ImgbeamTest {
   @Test
   void passesTheMetadataAndColourOptionsToTheCodec() throws IOException {
     Path out = dir.resolve("out");
-    Run run =
-        run(
+    JobRun run =
+        JobRun.of(
             "--input=" + TestData.images() + "/privacy/camera.jpg",
             "--output=" + out,
             "--metadata=keep-copyright",
             "--keepDates",
             "--iccProfile=keep");
-    assertEquals(0, run.code, run.err);
+    assertEquals(0, run.code(), run.err());
     String bytes =
         new String(Files.readAllBytes(out.resolve("camera.jpg")), StandardCharsets.ISO_8859_1);
     assertTrue(bytes.contains("Jane Example RIGHTS"), "copyright kept");
@@ -134,8 +129,8 @@ class ImgbeamTest {
 
   @Test
   void helpListsEveryOptionWithItsDefault() {
-    Run help = run("--help");
-    assertEquals(0, help.code);
+    JobRun help = JobRun.of("--help");
+    assertEquals(0, help.code());
     for (String expected :
         List.of(
             "--input=",
@@ -146,35 +141,46 @@ class ImgbeamTest {
             "--quality=N  (default: 80)",
             "--maxInputPixels=N  (default: 100000000)",
             "--maxInputBytes=N  (default: 209715200)",
+            "--maxFrames=N  (default: 1000)",
+            "--maxMetadataBytes=N  (default: 16777216)",
+            "--perImageTimeoutSeconds=N  (default: 120)",
+            "--failOn=warning|error  (default: warning)",
+            "--followSymlinks=true|false  (default: false)",
+            "--incremental=true|false  (default: true)",
             "--metadata=strip|keep-copyright|keep  (default: strip)",
             "--keepDates=true|false  (default: false)",
             "--iccProfile=srgb|keep  (default: srgb)")) {
-      assertTrue(help.out.contains(expected), "missing " + expected + " in\n" + help.out);
+      assertTrue(help.out().contains(expected), "missing " + expected + " in\n" + help.out());
     }
   }
 
   @Test
   void refusesBadOptionsWithAClearMessage() {
-    Run quality = run("--input=x", "--output=" + dir, "--quality=0");
-    assertEquals(2, quality.code);
+    JobRun quality = JobRun.of("--input=x", "--output=" + dir, "--quality=0");
+    assertEquals(2, quality.code());
     assertTrue(
-        quality.err.contains("expected a value from 1 to 100 for quality, got 0"), quality.err);
-    Run format = run("--input=x", "--output=" + dir, "--format=bmp");
-    assertEquals(2, format.code);
-    assertTrue(format.err.contains("expected same, jpeg or png for format, got bmp"), format.err);
-    Run metadata = run("--input=x", "--output=" + dir, "--metadata=none");
-    assertEquals(2, metadata.code);
+        quality.err().contains("expected a value from 1 to 100 for quality, got 0"), quality.err());
+    JobRun failOn = JobRun.of("--input=x", "--output=" + dir, "--failOn=never");
+    assertEquals(2, failOn.code());
     assertTrue(
-        metadata.err.contains("expected strip, keep-copyright or keep for metadata, got none"),
-        metadata.err);
-    Run icc = run("--input=x", "--output=" + dir, "--iccProfile=p3");
-    assertEquals(2, icc.code);
-    assertTrue(icc.err.contains("expected srgb or keep for iccProfile, got p3"), icc.err);
-    Run noInput = run("--output=" + dir);
-    assertEquals(2, noInput.code);
-    Run inside = run("--input=" + dir + "/out/**", "--output=" + dir);
-    assertEquals(2, inside.code);
-    assertTrue(inside.err.contains("outside the inputs"), inside.err);
+        failOn.err().contains("expected warning or error for failOn, got never"), failOn.err());
+    JobRun format = JobRun.of("--input=x", "--output=" + dir, "--format=bmp");
+    assertEquals(2, format.code());
+    assertTrue(
+        format.err().contains("expected same, jpeg or png for format, got bmp"), format.err());
+    JobRun metadata = JobRun.of("--input=x", "--output=" + dir, "--metadata=none");
+    assertEquals(2, metadata.code());
+    assertTrue(
+        metadata.err().contains("expected strip, keep-copyright or keep for metadata, got none"),
+        metadata.err());
+    JobRun icc = JobRun.of("--input=x", "--output=" + dir, "--iccProfile=p3");
+    assertEquals(2, icc.code());
+    assertTrue(icc.err().contains("expected srgb or keep for iccProfile, got p3"), icc.err());
+    JobRun noInput = JobRun.of("--output=" + dir);
+    assertEquals(2, noInput.code());
+    JobRun inside = JobRun.of("--input=" + dir + "/out/**", "--output=" + dir);
+    assertEquals(2, inside.code());
+    assertTrue(inside.err().contains("outside the inputs"), inside.err());
   }
 
   @Test
@@ -198,20 +204,6 @@ class ImgbeamTest {
     return hashes;
   }
 
-  private static List<ImageOutcome> readOutcomes(Path out) throws IOException {
-    List<ImageOutcome> outcomes = new ArrayList<>();
-    try (DirectoryStream<Path> files =
-        Files.newDirectoryStream(out.resolve("_imgbeam"), "outcomes-*.avro")) {
-      for (Path file : files) {
-        try (DataFileReader<ImageOutcome> reader =
-            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ImageOutcome.class))) {
-          reader.forEach(outcomes::add);
-        }
-      }
-    }
-    return outcomes;
-  }
-
   private static void assertNoTempFiles(Path out) throws IOException {
     try (Stream<Path> walk = Files.walk(out)) {
       List<Path> temps =
@@ -222,19 +214,5 @@ class ImgbeamTest {
               .collect(Collectors.toList());
       assertFalse(!temps.isEmpty(), "temp files left: " + temps);
     }
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Imgbeam.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

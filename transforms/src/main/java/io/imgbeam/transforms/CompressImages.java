@@ -1,12 +1,14 @@
 package io.imgbeam.transforms;
 
+import io.imgbeam.codec.BoundedCompressor;
 import io.imgbeam.codec.CompressionResult;
 import io.imgbeam.codec.CompressionSettings;
-import io.imgbeam.codec.ImageCompressor;
+import io.imgbeam.codec.Hashes;
 import io.imgbeam.codec.ImageFormat;
 import io.imgbeam.codec.Stage;
 import io.imgbeam.codec.Status;
 import io.imgbeam.transforms.avro.ImageOutcome;
+import io.imgbeam.transforms.avro.ManifestEntry;
 import io.imgbeam.transforms.avro.OutcomeStatus;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -15,13 +17,22 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -29,7 +40,15 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Compresses every input and writes its output file, producing exactly one {@link ImageOutcome} per
@@ -39,6 +58,15 @@ import org.apache.beam.sdk.values.PCollection;
  * outcome records with their stage, error class and message, and the job goes on. Only I/O errors
  * reading an input that exists (an unreachable file system) fail the bundle, so the runner retries
  * it; outputs are written atomically to deterministic paths, so a retry is harmless.
+ *
+ * <p>Local inputs are checked before they are opened: a FIFO, a device or a folder is {@code
+ * UNSUPPORTED} without being opened (a FIFO would block the read forever), and a symbolic link, as
+ * the file or as a folder of its relative path, is {@code UNSUPPORTED} unless {@link
+ * #withFollowSymlinks} allows it.
+ *
+ * <p>Given the previous run's manifest ({@link #withPreviousManifest}), an input whose bytes and
+ * settings are those the manifest recorded, and whose output is still there with the recorded hash,
+ * is {@code SKIPPED_UNCHANGED} without being compressed again.
  */
 public final class CompressImages
     extends PTransform<PCollection<ImageInput>, PCollection<ImageOutcome>> {
@@ -47,10 +75,18 @@ public final class CompressImages
 
   private final String outputRoot;
   private final CompressionSettings settings;
+  private final boolean followSymlinks;
+  private final String previousManifest;
 
-  private CompressImages(String outputRoot, CompressionSettings settings) {
+  private CompressImages(
+      String outputRoot,
+      CompressionSettings settings,
+      boolean followSymlinks,
+      String previousManifest) {
     this.outputRoot = outputRoot;
     this.settings = settings;
+    this.followSymlinks = followSymlinks;
+    this.previousManifest = previousManifest;
   }
 
   /** Writes under {@code outputRoot}, a local or mounted folder, with default settings. */
@@ -58,27 +94,117 @@ public final class CompressImages
     Objects.requireNonNull(outputRoot, "outputRoot");
     return new CompressImages(
         Paths.get(outputRoot).toAbsolutePath().normalize().toString(),
-        CompressionSettings.create());
+        CompressionSettings.create(),
+        false,
+        null);
   }
 
   /**
    * The codec settings: format, quality and limits; default {@link CompressionSettings#create()}.
    */
   public CompressImages withSettings(CompressionSettings value) {
-    return new CompressImages(outputRoot, Objects.requireNonNull(value, "settings"));
+    return new CompressImages(
+        outputRoot, Objects.requireNonNull(value, "settings"), followSymlinks, previousManifest);
+  }
+
+  /**
+   * Whether inputs reached through a symbolic link are read; default false: they are {@code
+   * UNSUPPORTED}, so that a link in the input tree cannot pull in files from elsewhere.
+   */
+  public CompressImages withFollowSymlinks(boolean value) {
+    return new CompressImages(outputRoot, settings, value, previousManifest);
+  }
+
+  /**
+   * The manifest of an earlier run into the same output root (an Avro file of {@link
+   * ManifestEntry}); inputs it shows unchanged are skipped. Default none: everything is compressed.
+   */
+  public CompressImages withPreviousManifest(String path) {
+    return new CompressImages(
+        outputRoot, settings, followSymlinks, Objects.requireNonNull(path, "previousManifest"));
   }
 
   @Override
   public PCollection<ImageOutcome> expand(PCollection<ImageInput> inputs) {
-    return inputs
-        .apply("CompressEachImage", ParDo.of(new CompressFn(outputRoot, settings)))
+    KvCoder<ImageInput, ManifestEntry> pairCoder =
+        KvCoder.of(ImageInput.Coder.of(), NullableCoder.of(AvroCoder.of(ManifestEntry.class)));
+    PCollection<KV<ImageInput, ManifestEntry>> paired;
+    if (previousManifest == null) {
+      paired = inputs.apply("NoPreviousRun", ParDo.of(new NoPreviousRunFn())).setCoder(pairCoder);
+    } else {
+      TupleTag<ImageInput> current = new TupleTag<>();
+      TupleTag<ManifestEntry> previous = new TupleTag<>();
+      PCollection<KV<String, ImageInput>> byPath =
+          inputs
+              .apply(
+                  "KeyInputsByPath",
+                  WithKeys.of((SerializableFunction<ImageInput, String>) ImageInput::path)
+                      .withKeyType(TypeDescriptors.strings()))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), ImageInput.Coder.of()));
+      PCollection<KV<String, ManifestEntry>> previousByPath =
+          inputs
+              .getPipeline()
+              .apply(
+                  "ReadPreviousManifest", AvroIO.read(ManifestEntry.class).from(previousManifest))
+              .apply(
+                  "KeyManifestByPath",
+                  WithKeys.of(
+                          (SerializableFunction<ManifestEntry, String>) ManifestEntry::getInputPath)
+                      .withKeyType(TypeDescriptors.strings()))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(ManifestEntry.class)));
+      paired =
+          KeyedPCollectionTuple.of(current, byPath)
+              .and(previous, previousByPath)
+              .apply("JoinPreviousRun", CoGroupByKey.create())
+              .apply("PairWithPreviousRun", ParDo.of(new PairFn(current, previous)))
+              .setCoder(pairCoder);
+    }
+    return paired
+        .apply(
+            "CompressEachImage",
+            ParDo.of(
+                new CompressFn(outputRoot, settings, followSymlinks, previousManifest != null)))
         .setCoder(AvroCoder.of(ImageOutcome.class));
   }
 
-  private static final class CompressFn extends DoFn<ImageInput, ImageOutcome> {
+  /** Each input with no previous entry. */
+  private static final class NoPreviousRunFn
+      extends DoFn<ImageInput, KV<ImageInput, ManifestEntry>> {
+    @ProcessElement
+    public void processElement(
+        @Element ImageInput input, OutputReceiver<KV<ImageInput, ManifestEntry>> out) {
+      out.output(KV.of(input, null));
+    }
+  }
+
+  /** Each input of a path with the previous run's entry for it, or null. */
+  private static final class PairFn
+      extends DoFn<KV<String, CoGbkResult>, KV<ImageInput, ManifestEntry>> {
+    private final TupleTag<ImageInput> current;
+    private final TupleTag<ManifestEntry> previous;
+
+    PairFn(TupleTag<ImageInput> current, TupleTag<ManifestEntry> previous) {
+      this.current = current;
+      this.previous = previous;
+    }
+
+    @ProcessElement
+    public void processElement(
+        @Element KV<String, CoGbkResult> group, OutputReceiver<KV<ImageInput, ManifestEntry>> out) {
+      Iterator<ManifestEntry> entries = group.getValue().getAll(previous).iterator();
+      ManifestEntry entry = entries.hasNext() ? entries.next() : null;
+      for (ImageInput input : group.getValue().getAll(current)) {
+        out.output(KV.of(input, entry));
+      }
+    }
+  }
+
+  private static final class CompressFn extends DoFn<KV<ImageInput, ManifestEntry>, ImageOutcome> {
     private static final Counter IMAGES = Metrics.counter(CompressImages.class, "images");
     private static final Counter WRITTEN = Metrics.counter(CompressImages.class, "written");
     private static final Counter KEPT = Metrics.counter(CompressImages.class, "keptOriginal");
+    private static final Counter SKIPPED =
+        Metrics.counter(CompressImages.class, "skippedUnchanged");
     private static final Counter FAILURES = Metrics.counter(CompressImages.class, "failures");
     private static final Counter BYTES_IN = Metrics.counter(CompressImages.class, "bytesIn");
     private static final Counter BYTES_OUT = Metrics.counter(CompressImages.class, "bytesOut");
@@ -87,22 +213,39 @@ public final class CompressImages
 
     private final String outputRoot;
     private final CompressionSettings settings;
-    private transient ImageCompressor compressor;
+    private final boolean followSymlinks;
+    private final boolean incremental;
+    private transient BoundedCompressor compressor;
 
-    CompressFn(String outputRoot, CompressionSettings settings) {
+    CompressFn(
+        String outputRoot,
+        CompressionSettings settings,
+        boolean followSymlinks,
+        boolean incremental) {
       this.outputRoot = outputRoot;
       this.settings = settings;
+      this.followSymlinks = followSymlinks;
+      this.incremental = incremental;
     }
 
     @Setup
     public void setup() {
-      compressor = ImageCompressor.of(settings);
+      compressor = BoundedCompressor.of(settings);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (compressor != null) {
+        compressor.close();
+      }
     }
 
     @ProcessElement
-    public void processElement(@Element ImageInput input, OutputReceiver<ImageOutcome> out)
+    public void processElement(
+        @Element KV<ImageInput, ManifestEntry> element, OutputReceiver<ImageOutcome> out)
         throws IOException {
       long start = System.nanoTime();
+      ImageInput input = element.getKey();
       ImageOutcome.Builder record =
           ImageOutcome.newBuilder()
               .setInputPath(input.path())
@@ -114,10 +257,13 @@ public final class CompressImages
       try {
         byte[] bytes = read(input);
         record.setInputBytes((long) bytes.length);
-        CompressionResult result = compressor.compress(bytes);
-        fill(record, result);
-        if (result.output().isPresent()) {
-          write(record, input, result);
+        ManifestEntry previous = element.getValue();
+        if (!incremental || previous == null || !skipUnchanged(record, input, bytes, previous)) {
+          CompressionResult result = compressor.compress(bytes);
+          fill(record, result);
+          if (result.output().isPresent()) {
+            write(record, input, result);
+          }
         }
       } catch (DataError e) {
         record
@@ -132,33 +278,138 @@ public final class CompressImages
       out.output(outcome);
     }
 
+    /**
+     * Fills a {@code SKIPPED_UNCHANGED} record and returns true when the input's bytes and the
+     * settings are those of the previous run and its output is still there, unchanged.
+     */
+    private boolean skipUnchanged(
+        ImageOutcome.Builder record, ImageInput input, byte[] bytes, ManifestEntry previous)
+        throws IOException {
+      String sha = Hashes.sha256(bytes);
+      if (!previous.getSettings().equals(settings.fingerprint())
+          || !previous.getInputSha256().equals(sha)) {
+        return false;
+      }
+      Path expected;
+      try {
+        expected =
+            OutputFiles.resolve(
+                Paths.get(outputRoot),
+                input.relativePath(),
+                format(previous.getInputFormat()),
+                format(previous.getOutputFormat()));
+      } catch (OutputFiles.UnsafePathException | IllegalArgumentException e) {
+        return false;
+      }
+      if (!expected.toString().equals(previous.getOutputPath())
+          || !Files.isRegularFile(expected, LinkOption.NOFOLLOW_LINKS)
+          || !Hashes.sha256(Files.readAllBytes(expected)).equals(previous.getOutputSha256())) {
+        return false;
+      }
+      record
+          .setStatus(OutcomeStatus.SKIPPED_UNCHANGED)
+          .setInputFormat(previous.getInputFormat())
+          .setInputSha256(sha)
+          .setOutputPath(previous.getOutputPath())
+          .setOutputFormat(previous.getOutputFormat())
+          .setOutputBytes(previous.getOutputBytes())
+          .setOutputSha256(previous.getOutputSha256())
+          .setRatio(bytes.length == 0 ? null : (double) previous.getOutputBytes() / bytes.length)
+          .setWidth(previous.getWidth())
+          .setHeight(previous.getHeight())
+          .setOutputWidth(previous.getOutputWidth())
+          .setOutputHeight(previous.getOutputHeight());
+      return true;
+    }
+
+    private static ImageFormat format(String recordName) {
+      return ImageFormat.valueOf(recordName.toUpperCase(Locale.ROOT));
+    }
+
     private byte[] read(ImageInput input) throws IOException, DataError {
       long limit = settings.maxInputBytes();
       if (input.sizeBytes() > limit) {
         throw tooLarge(input.sizeBytes(), limit);
       }
       if (!input.path().contains("://")) {
-        Path local = Paths.get(input.path());
-        if (!Files.exists(local)) {
-          throw new DataError(Status.FAILED, Stage.READ, NoSuchFileException.class, "no such file");
-        }
-        if (!Files.isRegularFile(local)) {
-          throw new DataError(
-              Status.UNSUPPORTED, Stage.READ, IOException.class, "not a regular file");
-        }
+        return readLocal(Paths.get(input.path()), input.relativePath(), limit);
       }
       try (ReadableByteChannel channel =
               FileSystems.open(FileSystems.matchNewResource(input.path(), false));
           InputStream in = Channels.newInputStream(channel)) {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (bytes.length > limit) {
-          throw tooLarge(bytes.length, limit);
-        }
-        return bytes;
+        return readLimited(in, limit);
       } catch (FileNotFoundException | NoSuchFileException | AccessDeniedException e) {
         throw new DataError(
             Status.FAILED, Stage.READ, e.getClass(), String.valueOf(e.getMessage()));
       }
+    }
+
+    /**
+     * Reads a local file after checking what it is without opening it: only a regular file is
+     * opened, and without {@code followSymlinks} neither the file nor a folder of its relative path
+     * may be a symbolic link.
+     */
+    private byte[] readLocal(Path file, String relativePath, long limit)
+        throws IOException, DataError {
+      if (!followSymlinks) {
+        String path = file.toString();
+        Path folder =
+            path.endsWith("/" + relativePath)
+                ? Paths.get(path.substring(0, path.length() - relativePath.length()))
+                : file.getParent();
+        for (Path part : folder.relativize(file)) {
+          folder = folder.resolve(part);
+          if (Files.isSymbolicLink(folder)) {
+            throw new DataError(
+                Status.UNSUPPORTED,
+                Stage.READ,
+                IOException.class,
+                "symbolic link "
+                    + folder
+                    + " -> "
+                    + Files.readSymbolicLink(folder)
+                    + " (not followed without --followSymlinks)");
+          }
+        }
+      }
+      LinkOption[] links =
+          followSymlinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+      BasicFileAttributes attributes;
+      try {
+        attributes = Files.readAttributes(file, BasicFileAttributes.class, links);
+      } catch (NoSuchFileException e) {
+        throw new DataError(Status.FAILED, Stage.READ, NoSuchFileException.class, "no such file");
+      }
+      if (!attributes.isRegularFile()) {
+        String kind =
+            attributes.isDirectory()
+                ? "a folder"
+                : attributes.isOther() ? "a FIFO, socket or device" : "not a regular file";
+        throw new DataError(
+            Status.UNSUPPORTED,
+            Stage.READ,
+            IOException.class,
+            "not a regular file (" + kind + "); not opened");
+      }
+      if (attributes.size() > limit) {
+        throw tooLarge(attributes.size(), limit);
+      }
+      OpenOption[] open =
+          followSymlinks ? new OpenOption[0] : new OpenOption[] {LinkOption.NOFOLLOW_LINKS};
+      try (InputStream in = Files.newInputStream(file, open)) {
+        return readLimited(in, limit);
+      } catch (NoSuchFileException | AccessDeniedException e) {
+        throw new DataError(
+            Status.FAILED, Stage.READ, e.getClass(), String.valueOf(e.getMessage()));
+      }
+    }
+
+    private static byte[] readLimited(InputStream in, long limit) throws IOException, DataError {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+      if (bytes.length > limit) {
+        throw tooLarge(bytes.length, limit);
+      }
+      return bytes;
     }
 
     private static DataError tooLarge(long size, long limit) {
@@ -198,7 +449,7 @@ public final class CompressImages
         Path dest =
             OutputFiles.resolve(
                 Paths.get(outputRoot), input.relativePath(), result.inputFormat(), format);
-        OutputFiles.writeAtomically(dest, bytes);
+        OutputFiles.writeAtomically(Paths.get(outputRoot), dest, bytes);
         record
             .setOutputPath(dest.toString())
             .setOutputFormat(format.recordName())
@@ -222,6 +473,7 @@ public final class CompressImages
       switch (outcome.getStatus()) {
         case WRITTEN -> WRITTEN.inc();
         case KEPT_ORIGINAL -> KEPT.inc();
+        case SKIPPED_UNCHANGED -> SKIPPED.inc();
         case REJECTED_LIMIT, UNSUPPORTED, FAILED -> FAILURES.inc();
         default -> {}
       }

@@ -1,9 +1,13 @@
 package io.imgbeam.transforms;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -210,12 +214,65 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
         emit(pattern, base, -1, out);
         return;
       }
+      if (!SCHEME.matcher(pattern).matches()) {
+        matchLocal(pattern, base, out);
+        return;
+      }
       MatchResult match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
       for (MatchResult.Metadata file : match.metadata()) {
         if (!file.resourceId().isDirectory()) {
           emit(file.resourceId().toString(), base, file.sizeBytes(), out);
         }
       }
+    }
+
+    /**
+     * Walks the local tree under the pattern's base without following symbolic links and emits
+     * every entry that is not a folder: regular files, but also links, FIFOs, devices and names
+     * with control characters, which Beam's local match leaves out silently. Each of them gets its
+     * own outcome downstream (UNSUPPORTED or FAILED), so nothing in the tree goes unreported, and a
+     * link loop cannot make the walk endless.
+     */
+    private void matchLocal(String pattern, String base, OutputReceiver<ImageInput> out)
+        throws IOException {
+      Path start = Paths.get(base.isEmpty() ? "/" : base);
+      if (!Files.isDirectory(start)) {
+        return;
+      }
+      PathMatcher matcher = defaultFileSystem().getPathMatcher("glob:" + pattern);
+      Files.walkFileTree(
+          start,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (!attrs.isDirectory() && matches(matcher, file)) {
+                emit(file.toString(), base, attrs.isRegularFile() ? attrs.size() : -1, out);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              // An unreadable folder or entry is still an input the job was pointed at.
+              if (matches(matcher, file)) {
+                emit(file.toString(), base, -1, out);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    }
+
+    /**
+     * The JDK's glob turns {@code **} into {@code .*}, which stops at a line break: a name with a
+     * newline would drop out unseen. Line breaks are matched as ordinary characters instead.
+     */
+    private static boolean matches(PathMatcher matcher, Path file) {
+      return matcher.matches(
+          Paths.get(file.toString().replaceAll("[\\n\\r\\u0085\\u2028\\u2029]", "_")));
+    }
+
+    private static java.nio.file.FileSystem defaultFileSystem() {
+      return java.nio.file.FileSystems.getDefault();
     }
 
     private void emit(String path, String base, long size, OutputReceiver<ImageInput> out) {

@@ -4,19 +4,24 @@ import io.imgbeam.codec.ImageFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where outputs go and how they get there: a deterministic path under the output root, written
  * through a temp file in the destination folder and an atomic rename, so a reader never sees a
  * half-written image and a retried bundle overwrites only its own output.
  */
-final class OutputFiles {
+public final class OutputFiles {
   /** The folder under the output root that holds outcomes and the summary. */
-  static final String RUN_FOLDER = "_imgbeam";
+  public static final String RUN_FOLDER = "_imgbeam";
 
   static final String TEMP_SUFFIX = CompressImages.TEMP_SUFFIX;
 
@@ -73,13 +78,15 @@ final class OutputFiles {
   }
 
   /**
-   * Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. The temp
-   * file's name is derived from the destination, so a retry of a worker that was killed mid-write
-   * overwrites the temp file it left instead of leaving a second one.
+   * Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. The folders
+   * between {@code root} and {@code dest} are created one at a time and none may be a symbolic
+   * link, so that a link planted in the output tree cannot send the write elsewhere. On any failure
+   * (disk full, read-only file system) the temp file is deleted: nothing empty or partial is left.
+   * The temp file's name is derived from the destination, so a retry of a worker that was killed
+   * mid-write overwrites the temp file it left instead of leaving a second one.
    */
-  static void writeAtomically(Path dest, byte[] data) throws IOException {
-    Path folder = dest.getParent();
-    Files.createDirectories(folder);
+  static void writeAtomically(Path root, Path dest, byte[] data) throws IOException {
+    Path folder = safeFolders(root.toAbsolutePath().normalize(), dest.getParent());
     Path temp = folder.resolve("." + dest.getFileName() + TEMP_SUFFIX);
     boolean moved = false;
     try {
@@ -88,7 +95,8 @@ final class OutputFiles {
               temp,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buffer = ByteBuffer.wrap(data);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -102,5 +110,53 @@ final class OutputFiles {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  /** Creates the folders from {@code root} down to {@code folder}, refusing symbolic links. */
+  private static Path safeFolders(Path root, Path folder) throws IOException {
+    Path current = root;
+    for (Path part : root.relativize(folder)) {
+      current = current.resolve(part);
+      if (Files.isSymbolicLink(current)) {
+        throw new UnsafePathException("output folder " + current + " is a symbolic link");
+      }
+      if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.createDirectory(current);
+        } catch (FileAlreadyExistsException e) {
+          // Another worker made it, or it is a file: only a real folder will do.
+          if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UnsafePathException("output folder " + current + " is not a folder");
+          }
+        }
+      }
+    }
+    return current;
+  }
+
+  /**
+   * Deletes the temp files a killed run left anywhere under {@code root} (without following
+   * symbolic links); returns how many.
+   */
+  public static int deleteStaleTempFiles(Path root) throws IOException {
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    int[] deleted = {0};
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            String name = file.getFileName().toString();
+            if (attrs.isRegularFile() && name.startsWith(".") && name.endsWith(TEMP_SUFFIX)) {
+              Files.delete(file);
+              deleted[0]++;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return deleted[0];
   }
 }

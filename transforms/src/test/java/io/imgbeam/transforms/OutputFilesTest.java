@@ -52,8 +52,8 @@ class OutputFilesTest {
   @Test
   void writesAtomicallyAndLeavesNoTempFile() throws IOException {
     Path dest = root.resolve("x/y/out.jpg");
-    OutputFiles.writeAtomically(dest, new byte[] {1, 2, 3});
-    OutputFiles.writeAtomically(dest, new byte[] {4, 5});
+    OutputFiles.writeAtomically(root, dest, new byte[] {1, 2, 3});
+    OutputFiles.writeAtomically(root, dest, new byte[] {4, 5});
     assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(dest));
     try (Stream<Path> files = Files.walk(root)) {
       assertEquals(1, files.filter(Files::isRegularFile).count());
@@ -64,9 +64,37 @@ class OutputFilesTest {
   void leavesNoTempFileWhenTheMoveFails() throws IOException {
     Path dest = root.resolve("taken");
     Files.createDirectories(dest.resolve("child"));
-    assertThrows(IOException.class, () -> OutputFiles.writeAtomically(dest, new byte[] {1}));
+    assertThrows(IOException.class, () -> OutputFiles.writeAtomically(root, dest, new byte[] {1}));
     try (Stream<Path> files = Files.list(root)) {
       assertEquals(1, files.count(), "only the folder that was in the way");
+    }
+  }
+
+  @Test
+  void refusesASymbolicLinkInTheOutputTree() throws IOException {
+    Path elsewhere =
+        Files.createDirectories(root.resolveSibling(root.getFileName() + "-elsewhere"));
+    Files.createSymbolicLink(root.resolve("link"), elsewhere);
+    OutputFiles.UnsafePathException e =
+        assertThrows(
+            OutputFiles.UnsafePathException.class,
+            () -> OutputFiles.writeAtomically(root, root.resolve("link/a/b.jpg"), new byte[] {1}));
+    assertEquals("output folder " + root.resolve("link") + " is a symbolic link", e.getMessage());
+    try (Stream<Path> files = Files.walk(elsewhere)) {
+      assertEquals(1, files.count(), "nothing written through the link");
+    }
+    Files.delete(root.resolve("link"));
+    Files.delete(elsewhere);
+  }
+
+  @Test
+  void deletesStaleTempFilesOnly() throws IOException {
+    Files.createDirectories(root.resolve("a"));
+    Files.write(root.resolve("a/.x.jpg.0f0e-uuid" + OutputFiles.TEMP_SUFFIX), new byte[] {1});
+    Files.write(root.resolve("a/x.jpg"), new byte[] {2});
+    assertEquals(1, OutputFiles.deleteStaleTempFiles(root));
+    try (Stream<Path> files = Files.walk(root)) {
+      assertEquals(1, files.filter(Files::isRegularFile).count());
     }
   }
 }

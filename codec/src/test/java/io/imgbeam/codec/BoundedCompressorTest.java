@@ -1,0 +1,100 @@
+package io.imgbeam.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.testing.TestData;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class BoundedCompressorTest {
+  @Test
+  void abandonsAnImageThatRunsPastItsTimeAndStopsItsThread() throws Exception {
+    // 2500x2500 of noise: decode, three deflate trials and the lossless check take seconds.
+    BufferedImage noise = new BufferedImage(2500, 2500, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(8);
+    for (int y = 0; y < noise.getHeight(); y++) {
+      for (int x = 0; x < noise.getWidth(); x++) {
+        noise.setRGB(x, y, random.nextInt());
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(noise, "png", png);
+
+    try (BoundedCompressor compressor =
+        BoundedCompressor.of(CompressionSettings.create().withTimeoutSeconds(1))) {
+      CompressionResult result = compressor.compress(png.toByteArray());
+      assertEquals(Status.REJECTED_LIMIT, result.status(), result.toString());
+      String message = result.errorMessage().orElseThrow();
+      assertTrue(message.startsWith("timed out after 1 s in stage "), message);
+      assertTrue(message.endsWith("over the limit perImageTimeoutSeconds=1"), message);
+      assertEquals(2500, result.width());
+
+      // The abandoned work stops by itself (interrupt, abort, row checks), well before it would
+      // have finished; then the next image runs normally on the same instance.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (compressor.busyThreads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, compressor.busyThreads(), "the abandoned thread is still running");
+      CompressionResult next = compressor.compress(TestData.bytes("photo/coffee.jpg"));
+      assertEquals(Status.WRITTEN, next.status(), next.toString());
+    }
+  }
+
+  @Test
+  void namesEveryLimitInItsRecord() throws IOException {
+    CompressionSettings defaults = CompressionSettings.create();
+    CompressionResult metadata =
+        ImageCompressor.of(defaults.withMaxMetadataBytes(1000))
+            .compress(TestData.bytes("photo/astronaut-gps.jpg"));
+    assertEquals(Status.REJECTED_LIMIT, metadata.status());
+    assertEquals(Stage.METADATA, metadata.errorStage().orElseThrow());
+    assertTrue(
+        metadata.errorMessage().orElseThrow().contains("over the limit maxMetadataBytes=1000"));
+
+    CompressionResult frames =
+        ImageCompressor.of(defaults.withMaxFrames(3)).compress(TestData.bytes("gif/animated.gif"));
+    assertEquals(Status.REJECTED_LIMIT, frames.status());
+    assertTrue(
+        frames.errorMessage().orElseThrow().contains("4 frames, over the limit maxFrames=3"));
+
+    CompressionResult bytes =
+        ImageCompressor.of(defaults.withMaxInputBytes(100))
+            .compress(TestData.bytes("photo/coffee.jpg"));
+    assertEquals(Status.REJECTED_LIMIT, bytes.status());
+    assertTrue(bytes.errorMessage().orElseThrow().contains("maxInputBytes=100"));
+  }
+
+  @Test
+  void checksEverySettingWithTheUniformMessage() {
+    CompressionSettings s = CompressionSettings.create();
+    assertEquals(
+        "expected at least 1 for maxFrames, got 0",
+        assertThrows(IllegalArgumentException.class, () -> s.withMaxFrames(0)).getMessage());
+    assertEquals(
+        "expected a value from 1 to 86400 for perImageTimeoutSeconds, got 0",
+        assertThrows(IllegalArgumentException.class, () -> s.withTimeoutSeconds(0)).getMessage());
+    assertEquals(
+        "expected at least 0 for maxMetadataBytes, got -1",
+        assertThrows(IllegalArgumentException.class, () -> s.withMaxMetadataBytes(-1))
+            .getMessage());
+    assertEquals(
+        "expected warning or error for failOn, got none",
+        assertThrows(IllegalArgumentException.class, () -> FailOn.parse("none")).getMessage());
+    assertEquals(
+        "codec=1 format=same quality=80 failOn=warning metadata=strip keepDates=false"
+            + " iccProfile=srgb",
+        CompressionSettings.create().fingerprint());
+    // What decides an output's bytes changes the fingerprint, so incremental runs redo the image.
+    assertNotEquals(
+        CompressionSettings.create().fingerprint(),
+        CompressionSettings.create().withMetadata(MetadataPolicy.KEEP).fingerprint());
+  }
+}
