@@ -1,7 +1,11 @@
 package io.imgbeam.codec;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * What to do with each image: immutable; {@link #create()} holds every default in one place and
@@ -12,6 +16,25 @@ public final class CompressionSettings implements Serializable {
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
+
+  /**
+   * Default WebP quality (libwebp's 0-100 scale): at default settings WebP, AVIF and JPEG reach a
+   * comparable SSIM on photos (README, "WebP and AVIF").
+   */
+  public static final int DEFAULT_WEBP_QUALITY = 77;
+
+  /** Default WebP effort: libwebp's method 4, cwebp's default. */
+  public static final int DEFAULT_WEBP_EFFORT = 4;
+
+  /** Default AVIF quality (libavif's 1-100 scale, mapped to libaom's constant-quality level). */
+  public static final int DEFAULT_AVIF_QUALITY = 55;
+
+  /** Default AVIF effort, 0-8: libaom speed (cpu-used) 8 - effort, so 2 is avifenc's speed 6. */
+  public static final int DEFAULT_AVIF_EFFORT = 2;
+
+  /** Default candidates of {@link OutputFormat#AUTO}, tried in this order. */
+  public static final List<OutputFormat> DEFAULT_AUTO_FORMATS =
+      List.of(OutputFormat.WEBP, OutputFormat.AVIF, OutputFormat.JPEG);
 
   /** Default pixel limit: 100 megapixels, as sharp's {@code limitInputPixels} order of size. */
   public static final long DEFAULT_MAX_INPUT_PIXELS = 100_000_000L;
@@ -26,6 +49,7 @@ public final class CompressionSettings implements Serializable {
   private final MetadataPolicy metadata;
   private final boolean keepDates;
   private final IccPolicy iccProfile;
+  private final FormatOptions formats;
 
   private CompressionSettings(
       OutputFormat outputFormat,
@@ -34,7 +58,8 @@ public final class CompressionSettings implements Serializable {
       long maxInputBytes,
       MetadataPolicy metadata,
       boolean keepDates,
-      IccPolicy iccProfile) {
+      IccPolicy iccProfile,
+      FormatOptions formats) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
@@ -42,11 +67,68 @@ public final class CompressionSettings implements Serializable {
     this.metadata = metadata;
     this.keepDates = keepDates;
     this.iccProfile = iccProfile;
+    this.formats = formats;
   }
 
   /**
-   * Same format, JPEG quality 80, 100 MP and 200 MB limits, metadata stripped (dates too), pixels
-   * converted to sRGB.
+   * The settings of the WebP and AVIF encoders and of {@link OutputFormat#AUTO}, kept together so
+   * that this class grows by one field for them. Never changed after {@link #copy} returns it.
+   */
+  private static final class FormatOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    int webpQuality = DEFAULT_WEBP_QUALITY;
+    int webpEffort = DEFAULT_WEBP_EFFORT;
+    boolean webpLossless;
+    boolean webpSharpYuv;
+    int avifQuality = DEFAULT_AVIF_QUALITY;
+    int avifEffort = DEFAULT_AVIF_EFFORT;
+    int avifChroma = 420;
+    int avifBitDepth = 8;
+    List<OutputFormat> autoFormats = DEFAULT_AUTO_FORMATS;
+
+    FormatOptions copy(Consumer<FormatOptions> change) {
+      FormatOptions copy = new FormatOptions();
+      copy.webpQuality = webpQuality;
+      copy.webpEffort = webpEffort;
+      copy.webpLossless = webpLossless;
+      copy.webpSharpYuv = webpSharpYuv;
+      copy.avifQuality = avifQuality;
+      copy.avifEffort = avifEffort;
+      copy.avifChroma = avifChroma;
+      copy.avifBitDepth = avifBitDepth;
+      copy.autoFormats = autoFormats;
+      change.accept(copy);
+      return copy;
+    }
+
+    @Override
+    public String toString() {
+      return "webpQuality="
+          + webpQuality
+          + ", webpEffort="
+          + webpEffort
+          + ", webpLossless="
+          + webpLossless
+          + ", webpSharpYuv="
+          + webpSharpYuv
+          + ", avifQuality="
+          + avifQuality
+          + ", avifEffort="
+          + avifEffort
+          + ", avifChroma="
+          + avifChroma
+          + ", avifBitDepth="
+          + avifBitDepth
+          + ", formats="
+          + autoFormats.stream().map(OutputFormat::optionName).collect(Collectors.joining(","));
+    }
+  }
+
+  /**
+   * Same format, JPEG quality 80, WebP quality 77 at effort 4, AVIF quality 55 at effort 2 with
+   * 4:2:0 chroma and 8 bits, auto's candidates webp, avif, jpeg, 100 MP and 200 MB limits, metadata
+   * stripped (dates too), pixels converted to sRGB.
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
@@ -56,21 +138,36 @@ public final class CompressionSettings implements Serializable {
         DEFAULT_MAX_INPUT_BYTES,
         MetadataPolicy.STRIP,
         false,
-        IccPolicy.SRGB);
+        IccPolicy.SRGB,
+        new FormatOptions());
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
   public CompressionSettings withOutputFormat(OutputFormat format) {
     Objects.requireNonNull(format, "format");
     return new CompressionSettings(
-        format, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
+        format,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        iccProfile,
+        formats);
   }
 
   /** JPEG quality, 1 (smallest) to 100 (best); default 80. */
   public CompressionSettings withJpegQuality(int quality) {
     checkRange("quality", quality, 1, 100);
     return new CompressionSettings(
-        outputFormat, quality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
+        outputFormat,
+        quality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        iccProfile,
+        formats);
   }
 
   /**
@@ -80,14 +177,14 @@ public final class CompressionSettings implements Serializable {
   public CompressionSettings withMaxInputPixels(long pixels) {
     checkRange("maxInputPixels", pixels, 1, Long.MAX_VALUE);
     return new CompressionSettings(
-        outputFormat, jpegQuality, pixels, maxInputBytes, metadata, keepDates, iccProfile);
+        outputFormat, jpegQuality, pixels, maxInputBytes, metadata, keepDates, iccProfile, formats);
   }
 
   /** Largest accepted input file, in bytes, checked before the file is read; default 200 MB. */
   public CompressionSettings withMaxInputBytes(long bytes) {
     checkRange("maxInputBytes", bytes, 1, Integer.MAX_VALUE - 64);
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, bytes, metadata, keepDates, iccProfile);
+        outputFormat, jpegQuality, maxInputPixels, bytes, metadata, keepDates, iccProfile, formats);
   }
 
   /**
@@ -97,7 +194,14 @@ public final class CompressionSettings implements Serializable {
   public CompressionSettings withMetadata(MetadataPolicy policy) {
     Objects.requireNonNull(policy, "metadata");
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, policy, keepDates, iccProfile);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        policy,
+        keepDates,
+        iccProfile,
+        formats);
   }
 
   /**
@@ -107,7 +211,14 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withKeepDates(boolean value) {
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, value, iccProfile);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        value,
+        iccProfile,
+        formats);
   }
 
   /**
@@ -117,7 +228,118 @@ public final class CompressionSettings implements Serializable {
   public CompressionSettings withIccProfile(IccPolicy policy) {
     Objects.requireNonNull(policy, "iccProfile");
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, policy);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        policy,
+        formats);
+  }
+
+  private CompressionSettings withFormats(Consumer<FormatOptions> change) {
+    return new CompressionSettings(
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        iccProfile,
+        formats.copy(change));
+  }
+
+  /** Lossy WebP quality, 1 (smallest) to 100 (best), libwebp's scale; default 77. */
+  public CompressionSettings withWebpQuality(int quality) {
+    checkRange("webpQuality", quality, 1, 100);
+    return withFormats(f -> f.webpQuality = quality);
+  }
+
+  /**
+   * WebP effort, 0 (fastest) to 6 (smallest): libwebp's method; default 4, as cwebp's {@code -m}.
+   */
+  public CompressionSettings withWebpEffort(int effort) {
+    checkRange("webpEffort", effort, 0, 6);
+    return withFormats(f -> f.webpEffort = effort);
+  }
+
+  /**
+   * Whether WebP outputs are lossless (VP8L, exact pixels, quality ignored) rather than lossy;
+   * default false.
+   */
+  public CompressionSettings withWebpLossless(boolean value) {
+    return withFormats(f -> f.webpLossless = value);
+  }
+
+  /**
+   * Whether lossy WebP uses libwebp's sharp (iterative) RGB-to-YUV conversion, which keeps thin
+   * coloured edges crisper at some encode time; default false.
+   */
+  public CompressionSettings withWebpSharpYuv(boolean value) {
+    return withFormats(f -> f.webpSharpYuv = value);
+  }
+
+  /**
+   * AVIF quality, 1 (smallest) to 100 (best), libavif's scale, mapped to libaom's constant-quality
+   * level as {@code crf = ((100 - quality) * 63 + 50) / 100}; default 55.
+   */
+  public CompressionSettings withAvifQuality(int quality) {
+    checkRange("avifQuality", quality, 1, 100);
+    return withFormats(f -> f.avifQuality = quality);
+  }
+
+  /**
+   * AVIF effort, 0 (fastest) to 8 (smallest): libaom's speed {@code cpu-used = 8 - effort}; default
+   * 2 (speed 6, avifenc's default).
+   */
+  public CompressionSettings withAvifEffort(int effort) {
+    checkRange("avifEffort", effort, 0, 8);
+    return withFormats(f -> f.avifEffort = effort);
+  }
+
+  /** AVIF chroma sampling: 420 (half-resolution chroma, default, smallest) or 444 (full). */
+  public CompressionSettings withAvifChroma(int chroma) {
+    if (chroma != 420 && chroma != 444) {
+      throw new IllegalArgumentException("expected 420 or 444 for avifChroma, got " + chroma);
+    }
+    return withFormats(f -> f.avifChroma = chroma);
+  }
+
+  /** AVIF bits per sample: 8 (default) or 10. */
+  public CompressionSettings withAvifBitDepth(int bits) {
+    if (bits != 8 && bits != 10) {
+      throw new IllegalArgumentException("expected 8 or 10 for avifBitDepth, got " + bits);
+    }
+    return withFormats(f -> f.avifBitDepth = bits);
+  }
+
+  /**
+   * The candidates of {@link OutputFormat#AUTO}: one or more of jpeg, png, webp and avif, each at
+   * most once; default webp, avif, jpeg. Auto encodes every candidate that can hold the image and
+   * keeps the smallest.
+   */
+  public CompressionSettings withAutoFormats(List<OutputFormat> candidates) {
+    Objects.requireNonNull(candidates, "formats");
+    List<OutputFormat> checked = new ArrayList<>();
+    for (OutputFormat candidate : candidates) {
+      if (candidate == null
+          || candidate == OutputFormat.SAME
+          || candidate == OutputFormat.AUTO
+          || checked.contains(candidate)) {
+        throw new IllegalArgumentException(
+            "expected distinct formats from jpeg, png, webp, avif for formats, got "
+                + candidates.stream()
+                    .map(c -> c == null ? "null" : c.optionName())
+                    .collect(Collectors.joining(",")));
+      }
+      checked.add(candidate);
+    }
+    if (checked.isEmpty()) {
+      throw new IllegalArgumentException(
+          "expected distinct formats from jpeg, png, webp, avif for formats, got nothing");
+    }
+    return withFormats(f -> f.autoFormats = List.copyOf(checked));
   }
 
   public OutputFormat outputFormat() {
@@ -148,6 +370,43 @@ public final class CompressionSettings implements Serializable {
     return iccProfile;
   }
 
+  public int webpQuality() {
+    return formats.webpQuality;
+  }
+
+  public int webpEffort() {
+    return formats.webpEffort;
+  }
+
+  public boolean webpLossless() {
+    return formats.webpLossless;
+  }
+
+  public boolean webpSharpYuv() {
+    return formats.webpSharpYuv;
+  }
+
+  public int avifQuality() {
+    return formats.avifQuality;
+  }
+
+  public int avifEffort() {
+    return formats.avifEffort;
+  }
+
+  /** 420 or 444. */
+  public int avifChroma() {
+    return formats.avifChroma;
+  }
+
+  public int avifBitDepth() {
+    return formats.avifBitDepth;
+  }
+
+  public List<OutputFormat> autoFormats() {
+    return formats.autoFormats;
+  }
+
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
   static void checkRange(String name, long value, long min, long max) {
     if (value < min || value > max) {
@@ -174,6 +433,8 @@ public final class CompressionSettings implements Serializable {
         + keepDates
         + ", iccProfile="
         + iccProfile.optionName()
+        + ", "
+        + formats
         + "}";
   }
 }
