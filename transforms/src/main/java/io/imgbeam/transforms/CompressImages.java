@@ -2,6 +2,7 @@ package io.imgbeam.transforms;
 
 import io.imgbeam.codec.CompressionResult;
 import io.imgbeam.codec.CompressionSettings;
+import io.imgbeam.codec.Hashes;
 import io.imgbeam.codec.ImageCompressor;
 import io.imgbeam.codec.ImageFormat;
 import io.imgbeam.codec.Stage;
@@ -18,22 +19,42 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Compresses every input and writes its output file, producing exactly one {@link ImageOutcome} per
  * input.
+ *
+ * <p>Two inputs may map to one output path ({@code a.jpg} and {@code a.png} both become {@code
+ * a.webp} with {@code --format=webp}; with {@code same} or {@code auto} the extension depends on
+ * the content, so the clash is known only after encoding). Each output is therefore first staged in
+ * a temp file beside its destination, named after the destination and the input; the outcomes that
+ * staged a file are grouped by destination, and only a destination with a single input is renamed
+ * into place. Every input of a shared destination is {@code FAILED} with a message naming the
+ * others, and nothing is written there: no input silently overwrites another, and the result does
+ * not depend on which worker finished first.
  *
  * <p>Data errors (a corrupt or unsupported image, a limit, an unsafe path, a failed write) become
  * outcome records with their stage, error class and message, and the job goes on. Only I/O errors
@@ -68,14 +89,114 @@ public final class CompressImages
     return new CompressImages(outputRoot, Objects.requireNonNull(value, "settings"));
   }
 
+  /** Outcomes whose output is staged, keyed by destination path. */
+  private static final TupleTag<KV<String, ImageOutcome>> STAGED = new TupleTag<>() {};
+
+  /** Outcomes with nothing to write (failures, rejections), final as they are. */
+  private static final TupleTag<ImageOutcome> FINAL = new TupleTag<>() {};
+
   @Override
   public PCollection<ImageOutcome> expand(PCollection<ImageInput> inputs) {
-    return inputs
-        .apply("CompressEachImage", ParDo.of(new CompressFn(outputRoot, settings)))
-        .setCoder(AvroCoder.of(ImageOutcome.class));
+    AvroCoder<ImageOutcome> coder = AvroCoder.of(ImageOutcome.class);
+    PCollectionTuple compressed =
+        inputs.apply(
+            "CompressEachImage",
+            ParDo.of(new CompressFn(outputRoot, settings))
+                .withOutputTags(STAGED, TupleTagList.of(FINAL)));
+    PCollection<ImageOutcome> moved =
+        compressed
+            .get(STAGED)
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
+            .apply("GroupByOutputPath", GroupByKey.create())
+            .apply("MoveIntoPlace", ParDo.of(new MoveIntoPlaceFn()))
+            .setCoder(coder);
+    return PCollectionList.of(compressed.get(FINAL).setCoder(coder))
+        .and(moved)
+        .apply("AllOutcomes", Flatten.pCollections())
+        .apply("CountOutcomes", ParDo.of(new CountFn()))
+        .setCoder(coder);
   }
 
-  private static final class CompressFn extends DoFn<ImageInput, ImageOutcome> {
+  /**
+   * Renames each staged output into place when its destination has one input; otherwise fails every
+   * input of the destination and removes their staged files.
+   */
+  private static final class MoveIntoPlaceFn
+      extends DoFn<KV<String, Iterable<ImageOutcome>>, ImageOutcome> {
+    @ProcessElement
+    public void processElement(
+        @Element KV<String, Iterable<ImageOutcome>> group, OutputReceiver<ImageOutcome> out)
+        throws IOException {
+      Path dest = Paths.get(group.getKey());
+      List<ImageOutcome> outcomes = new ArrayList<>();
+      group.getValue().forEach(outcomes::add);
+      outcomes.sort(Comparator.comparing(o -> o.getInputPath().toString()));
+      if (outcomes.size() == 1) {
+        out.output(move(outcomes.get(0), dest));
+        return;
+      }
+      for (ImageOutcome outcome : outcomes) {
+        Files.deleteIfExists(OutputFiles.stagedPath(dest, outcome.getInputPath().toString()));
+        List<String> others = new ArrayList<>();
+        for (ImageOutcome other : outcomes) {
+          if (other != outcome) {
+            others.add(other.getInputPath().toString());
+          }
+        }
+        out.output(
+            failed(
+                outcome,
+                OutputFiles.OutputCollisionException.class,
+                "output "
+                    + dest
+                    + " is also the output of "
+                    + String.join(", ", others)
+                    + "; none of them was written (rename one input, or choose another"
+                    + " --format)"));
+      }
+    }
+
+    private static ImageOutcome move(ImageOutcome outcome, Path dest) throws IOException {
+      Path staged = OutputFiles.stagedPath(dest, outcome.getInputPath().toString());
+      try {
+        OutputFiles.moveIntoPlace(staged, dest);
+        return outcome;
+      } catch (NoSuchFileException e) {
+        // A retry of this step after the rename succeeded: the destination holds the output.
+        if (Files.isRegularFile(dest)
+            && Hashes.sha256(Files.readAllBytes(dest))
+                .equals(String.valueOf(outcome.getOutputSha256()))) {
+          return outcome;
+        }
+        return failed(outcome, e.getClass(), "staged output " + staged + " is gone");
+      } catch (IOException e) {
+        Files.deleteIfExists(staged);
+        return failed(outcome, e.getClass(), String.valueOf(e.getMessage()));
+      }
+    }
+
+    private static ImageOutcome failed(ImageOutcome outcome, Class<?> error, String message) {
+      return ImageOutcome.newBuilder(outcome)
+          .setStatus(OutcomeStatus.FAILED)
+          .setOutputPath(null)
+          .setOutputFormat(null)
+          .setOutputBytes(null)
+          .setRatio(null)
+          .setOutputWidth(null)
+          .setOutputHeight(null)
+          .setOutputSha256(null)
+          .setQualitySetting(null)
+          .setScoreName(null)
+          .setScore(null)
+          .setErrorStage(Stage.WRITE.recordName())
+          .setErrorClass(error.getName())
+          .setErrorMessage(message)
+          .build();
+    }
+  }
+
+  /** The progress counters, on final outcomes (after collisions are settled). */
+  private static final class CountFn extends DoFn<ImageOutcome, ImageOutcome> {
     private static final Counter IMAGES = Metrics.counter(CompressImages.class, "images");
     private static final Counter WRITTEN = Metrics.counter(CompressImages.class, "written");
     private static final Counter KEPT = Metrics.counter(CompressImages.class, "keptOriginal");
@@ -85,6 +206,25 @@ public final class CompressImages
     private static final Distribution MILLIS =
         Metrics.distribution(CompressImages.class, "millisPerImage");
 
+    @ProcessElement
+    public void processElement(@Element ImageOutcome outcome, OutputReceiver<ImageOutcome> out) {
+      IMAGES.inc();
+      BYTES_IN.inc(outcome.getInputBytes());
+      MILLIS.update(outcome.getTotalMillis());
+      switch (outcome.getStatus()) {
+        case WRITTEN -> WRITTEN.inc();
+        case KEPT_ORIGINAL -> KEPT.inc();
+        case REJECTED_LIMIT, UNSUPPORTED, FAILED -> FAILURES.inc();
+        default -> {}
+      }
+      if (outcome.getOutputBytes() != null) {
+        BYTES_OUT.inc(outcome.getOutputBytes());
+      }
+      out.output(outcome);
+    }
+  }
+
+  private static final class CompressFn extends DoFn<ImageInput, KV<String, ImageOutcome>> {
     private final String outputRoot;
     private final CompressionSettings settings;
     private transient ImageCompressor compressor;
@@ -100,7 +240,7 @@ public final class CompressImages
     }
 
     @ProcessElement
-    public void processElement(@Element ImageInput input, OutputReceiver<ImageOutcome> out)
+    public void processElement(@Element ImageInput input, MultiOutputReceiver out)
         throws IOException {
       long start = System.nanoTime();
       ImageOutcome.Builder record =
@@ -117,7 +257,10 @@ public final class CompressImages
         CompressionResult result = compressor.compress(bytes);
         fill(record, result);
         if (result.output().isPresent()) {
-          write(record, input, result);
+          Path dest = stage(record, input, result);
+          record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+          out.get(STAGED).output(KV.of(dest.toString(), record.build()));
+          return;
         }
       } catch (DataError e) {
         record
@@ -127,9 +270,7 @@ public final class CompressImages
             .setErrorMessage(e.getMessage());
       }
       record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-      ImageOutcome outcome = record.build();
-      count(outcome);
-      out.output(outcome);
+      out.get(FINAL).output(record.build());
     }
 
     private byte[] read(ImageInput input) throws IOException, DataError {
@@ -188,9 +329,11 @@ public final class CompressImages
       result.errorStage().ifPresent(stage -> record.setErrorStage(stage.recordName()));
       result.errorClass().ifPresent(record::setErrorClass);
       result.errorMessage().ifPresent(record::setErrorMessage);
+      result.candidates().ifPresent(record::setCandidates);
     }
 
-    private void write(ImageOutcome.Builder record, ImageInput input, CompressionResult result)
+    /** Writes the output to its staged path; returns the destination. */
+    private Path stage(ImageOutcome.Builder record, ImageInput input, CompressionResult result)
         throws DataError {
       byte[] bytes = result.output().orElseThrow();
       ImageFormat format = result.outputFormat().orElseThrow();
@@ -198,7 +341,7 @@ public final class CompressImages
         Path dest =
             OutputFiles.resolve(
                 Paths.get(outputRoot), input.relativePath(), result.inputFormat(), format);
-        OutputFiles.writeAtomically(dest, bytes);
+        OutputFiles.stage(OutputFiles.stagedPath(dest, input.path()), bytes);
         record
             .setOutputPath(dest.toString())
             .setOutputFormat(format.recordName())
@@ -208,25 +351,11 @@ public final class CompressImages
             .setOutputWidth(result.outputWidth())
             .setOutputHeight(result.outputHeight())
             .setOutputSha256(result.outputSha256().orElseThrow());
+        return dest;
       } catch (IOException e) {
         record.setScoreName(null).setScore(null).setQualitySetting(null);
         throw new DataError(
             Status.FAILED, Stage.WRITE, e.getClass(), String.valueOf(e.getMessage()));
-      }
-    }
-
-    private static void count(ImageOutcome outcome) {
-      IMAGES.inc();
-      BYTES_IN.inc(outcome.getInputBytes());
-      MILLIS.update(outcome.getTotalMillis());
-      switch (outcome.getStatus()) {
-        case WRITTEN -> WRITTEN.inc();
-        case KEPT_ORIGINAL -> KEPT.inc();
-        case REJECTED_LIMIT, UNSUPPORTED, FAILED -> FAILURES.inc();
-        default -> {}
-      }
-      if (outcome.getOutputBytes() != null) {
-        BYTES_OUT.inc(outcome.getOutputBytes());
       }
     }
   }

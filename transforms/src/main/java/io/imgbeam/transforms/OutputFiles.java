@@ -1,9 +1,11 @@
 package io.imgbeam.transforms;
 
+import io.imgbeam.codec.Hashes;
 import io.imgbeam.codec.ImageFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -72,6 +74,60 @@ final class OutputFiles {
     return stem + "." + format.extension();
   }
 
+  /** Two inputs whose outputs would have the same path. */
+  static final class OutputCollisionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    OutputCollisionException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Where the output of {@code inputPath} waits for {@link #moveIntoPlace}: a hidden temp file
+   * beside {@code dest} (same folder, so the rename is atomic), named after the destination and the
+   * input, so that two inputs bound for one destination never share a temp file and a retry
+   * overwrites its own.
+   */
+  static Path stagedPath(Path dest, String inputPath) {
+    String id = Hashes.sha256(inputPath.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    return dest.resolveSibling("." + dest.getFileName() + "." + id + TEMP_SUFFIX);
+  }
+
+  /** Writes {@code data} to its staged path, flushed to disk; see {@link #stagedPath}. */
+  static void stage(Path staged, byte[] data) throws IOException {
+    Files.createDirectories(staged.getParent());
+    boolean written = false;
+    try {
+      write(staged, data);
+      written = true;
+    } finally {
+      if (!written) {
+        Files.deleteIfExists(staged);
+      }
+    }
+  }
+
+  /** Renames a staged file to its destination atomically, replacing an earlier run's file. */
+  static void moveIntoPlace(Path staged, Path dest) throws IOException {
+    Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void write(Path file, byte[] data) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(data);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+  }
+
   /**
    * Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. The temp
    * file's name is derived from the destination, so a retry of a worker that was killed mid-write
@@ -83,19 +139,8 @@ final class OutputFiles {
     Path temp = folder.resolve("." + dest.getFileName() + TEMP_SUFFIX);
     boolean moved = false;
     try {
-      try (FileChannel channel =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(data);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      write(temp, data);
+      moveIntoPlace(temp, dest);
       moved = true;
     } finally {
       if (!moved) {
