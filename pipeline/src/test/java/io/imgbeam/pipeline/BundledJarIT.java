@@ -54,6 +54,35 @@ class BundledJarIT {
     assertTrue(output.contains("saved"), output);
   }
 
+  /** libwebp (webp-imageio) and FFmpeg (JavaCPP) load their natives from the shaded jar. */
+  @Test
+  void writesWebpAndAvifFromTheBundledJar() throws Exception {
+    Path out = dir.resolve("modern");
+    Path log = dir.resolve("modern.txt");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("imgbeam.bundledJar"),
+                "--input=" + TestData.images() + "/photo/*.jpg",
+                "--output=" + out,
+                "--format=auto",
+                "--formats=avif,webp")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the job did not finish in 5 minutes");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, process.exitValue(), output);
+    assertTrue(output.matches("(?s).*WRITTEN +2\n.*"), output);
+    for (String stem : List.of("coffee", "astronaut-gps")) {
+      assertTrue(
+          Files.isRegularFile(out.resolve(stem + ".avif"))
+              || Files.isRegularFile(out.resolve(stem + ".webp")),
+          "no AVIF or WebP output for " + stem + "\n" + output);
+    }
+  }
+
   @Test
   void printsHelpWithoutStartingAJob() throws IOException, InterruptedException {
     Process process =
