@@ -23,6 +23,7 @@ public final class CompressionResult {
   private final long encodeMillis;
   private final long totalMillis;
   private final List<String> metadataRemoved;
+  private final List<String> candidates;
   private final boolean hadGps;
   private final boolean hadSerial;
   private final boolean hadOwner;
@@ -48,6 +49,7 @@ public final class CompressionResult {
     this.encodeMillis = b.encodeMillis;
     this.totalMillis = b.totalMillis;
     this.metadataRemoved = List.copyOf(b.metadataRemoved);
+    this.candidates = b.candidates == null ? null : List.copyOf(b.candidates);
     this.hadGps = b.hadGps;
     this.hadSerial = b.hadSerial;
     this.hadOwner = b.hadOwner;
@@ -129,6 +131,15 @@ public final class CompressionResult {
     return metadataRemoved;
   }
 
+  /**
+   * With {@code --format=auto}: every candidate format as {@code "webp:12345"} (its output size in
+   * bytes, metadata included) or {@code "jpeg:skipped (reason)"}, in the order tried; empty for a
+   * fixed format.
+   */
+  public Optional<List<String>> candidates() {
+    return Optional.ofNullable(candidates);
+  }
+
   public boolean hadGps() {
     return hadGps;
   }
@@ -200,6 +211,7 @@ public final class CompressionResult {
     private long encodeMillis;
     private long totalMillis;
     private List<String> metadataRemoved = List.of();
+    private List<String> candidates;
     private boolean hadGps;
     private boolean hadSerial;
     private boolean hadOwner;
@@ -272,6 +284,11 @@ public final class CompressionResult {
 
     Builder metadataRemoved(List<String> removed) {
       metadataRemoved = removed;
+      return this;
+    }
+
+    Builder candidates(List<String> value) {
+      candidates = value;
       return this;
     }
 

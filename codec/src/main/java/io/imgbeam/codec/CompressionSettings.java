@@ -1,7 +1,11 @@
 package io.imgbeam.codec;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * What to do with each image: immutable; {@link #create()} holds every default in one place and
@@ -18,6 +22,25 @@ public final class CompressionSettings implements Serializable {
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
+
+  /**
+   * Default WebP quality (libwebp's 0-100 scale): at default settings WebP, AVIF and JPEG reach a
+   * comparable SSIM on photos (README, "WebP and AVIF").
+   */
+  public static final int DEFAULT_WEBP_QUALITY = 77;
+
+  /** Default WebP effort: libwebp's method 4, cwebp's default. */
+  public static final int DEFAULT_WEBP_EFFORT = 4;
+
+  /** Default AVIF quality (libavif's 1-100 scale, mapped to libaom's constant-quality level). */
+  public static final int DEFAULT_AVIF_QUALITY = 55;
+
+  /** Default AVIF effort, 0-8: libaom speed (cpu-used) 8 - effort, so 2 is avifenc's speed 6. */
+  public static final int DEFAULT_AVIF_EFFORT = 2;
+
+  /** Default candidates of {@link OutputFormat#AUTO}, tried in this order. */
+  public static final List<OutputFormat> DEFAULT_AUTO_FORMATS =
+      List.of(OutputFormat.WEBP, OutputFormat.AVIF, OutputFormat.JPEG);
 
   /** Default pixel limit: 100 megapixels, as sharp's {@code limitInputPixels} order of size. */
   public static final long DEFAULT_MAX_INPUT_PIXELS = 100_000_000L;
@@ -46,6 +69,7 @@ public final class CompressionSettings implements Serializable {
   private MetadataPolicy metadata;
   private boolean keepDates;
   private IccPolicy iccProfile;
+  private FormatOptions formats;
 
   private CompressionSettings(
       OutputFormat outputFormat,
@@ -58,7 +82,8 @@ public final class CompressionSettings implements Serializable {
       FailOn failOn,
       MetadataPolicy metadata,
       boolean keepDates,
-      IccPolicy iccProfile) {
+      IccPolicy iccProfile,
+      FormatOptions formats) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
@@ -70,11 +95,69 @@ public final class CompressionSettings implements Serializable {
     this.metadata = metadata;
     this.keepDates = keepDates;
     this.iccProfile = iccProfile;
+    this.formats = formats;
+  }
+
+  /**
+   * The settings of the WebP and AVIF encoders and of {@link OutputFormat#AUTO}, kept together so
+   * that this class grows by one field for them. Never changed after {@link #copy} returns it.
+   */
+  private static final class FormatOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    int webpQuality = DEFAULT_WEBP_QUALITY;
+    int webpEffort = DEFAULT_WEBP_EFFORT;
+    boolean webpLossless;
+    boolean webpSharpYuv;
+    int avifQuality = DEFAULT_AVIF_QUALITY;
+    int avifEffort = DEFAULT_AVIF_EFFORT;
+    int avifChroma = 420;
+    int avifBitDepth = 8;
+    List<OutputFormat> autoFormats = DEFAULT_AUTO_FORMATS;
+
+    FormatOptions copy(Consumer<FormatOptions> change) {
+      FormatOptions copy = new FormatOptions();
+      copy.webpQuality = webpQuality;
+      copy.webpEffort = webpEffort;
+      copy.webpLossless = webpLossless;
+      copy.webpSharpYuv = webpSharpYuv;
+      copy.avifQuality = avifQuality;
+      copy.avifEffort = avifEffort;
+      copy.avifChroma = avifChroma;
+      copy.avifBitDepth = avifBitDepth;
+      copy.autoFormats = autoFormats;
+      change.accept(copy);
+      return copy;
+    }
+
+    @Override
+    public String toString() {
+      return "webpQuality="
+          + webpQuality
+          + ", webpEffort="
+          + webpEffort
+          + ", webpLossless="
+          + webpLossless
+          + ", webpSharpYuv="
+          + webpSharpYuv
+          + ", avifQuality="
+          + avifQuality
+          + ", avifEffort="
+          + avifEffort
+          + ", avifChroma="
+          + avifChroma
+          + ", avifBitDepth="
+          + avifBitDepth
+          + ", formats="
+          + autoFormats.stream().map(OutputFormat::optionName).collect(Collectors.joining(","));
+    }
   }
 
   /**
    * Same format, JPEG quality 80, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120 s per image,
-   * warnings fail, metadata stripped (dates too), pixels converted to sRGB.
+   * warnings fail, metadata stripped (dates too), pixels converted to sRGB; WebP quality 77 at
+   * effort 4, AVIF quality 55 at effort 2 with 4:2:0 chroma and 8 bits, auto's candidates webp,
+   * avif, jpeg.
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
@@ -88,7 +171,8 @@ public final class CompressionSettings implements Serializable {
         FailOn.WARNING,
         MetadataPolicy.STRIP,
         false,
-        IccPolicy.SRGB);
+        IccPolicy.SRGB,
+        new FormatOptions());
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
@@ -201,6 +285,104 @@ public final class CompressionSettings implements Serializable {
     return copy;
   }
 
+  private CompressionSettings withFormats(Consumer<FormatOptions> change) {
+    CompressionSettings copy = copy();
+    copy.formats = formats.copy(change);
+    return copy;
+  }
+
+  /** Lossy WebP quality, 1 (smallest) to 100 (best), libwebp's scale; default 77. */
+  public CompressionSettings withWebpQuality(int quality) {
+    checkRange("webpQuality", quality, 1, 100);
+    return withFormats(f -> f.webpQuality = quality);
+  }
+
+  /**
+   * WebP effort, 0 (fastest) to 6 (smallest): libwebp's method; default 4, as cwebp's {@code -m}.
+   */
+  public CompressionSettings withWebpEffort(int effort) {
+    checkRange("webpEffort", effort, 0, 6);
+    return withFormats(f -> f.webpEffort = effort);
+  }
+
+  /**
+   * Whether WebP outputs are lossless (VP8L, exact pixels, quality ignored) rather than lossy;
+   * default false.
+   */
+  public CompressionSettings withWebpLossless(boolean value) {
+    return withFormats(f -> f.webpLossless = value);
+  }
+
+  /**
+   * Whether lossy WebP uses libwebp's sharp (iterative) RGB-to-YUV conversion, which keeps thin
+   * coloured edges crisper at some encode time; default false.
+   */
+  public CompressionSettings withWebpSharpYuv(boolean value) {
+    return withFormats(f -> f.webpSharpYuv = value);
+  }
+
+  /**
+   * AVIF quality, 1 (smallest) to 100 (best), libavif's scale, mapped to libaom's constant-quality
+   * level as {@code crf = ((100 - quality) * 63 + 50) / 100}; default 55.
+   */
+  public CompressionSettings withAvifQuality(int quality) {
+    checkRange("avifQuality", quality, 1, 100);
+    return withFormats(f -> f.avifQuality = quality);
+  }
+
+  /**
+   * AVIF effort, 0 (fastest) to 8 (smallest): libaom's speed {@code cpu-used = 8 - effort}; default
+   * 2 (speed 6, avifenc's default).
+   */
+  public CompressionSettings withAvifEffort(int effort) {
+    checkRange("avifEffort", effort, 0, 8);
+    return withFormats(f -> f.avifEffort = effort);
+  }
+
+  /** AVIF chroma sampling: 420 (half-resolution chroma, default, smallest) or 444 (full). */
+  public CompressionSettings withAvifChroma(int chroma) {
+    if (chroma != 420 && chroma != 444) {
+      throw new IllegalArgumentException("expected 420 or 444 for avifChroma, got " + chroma);
+    }
+    return withFormats(f -> f.avifChroma = chroma);
+  }
+
+  /** AVIF bits per sample: 8 (default) or 10. */
+  public CompressionSettings withAvifBitDepth(int bits) {
+    if (bits != 8 && bits != 10) {
+      throw new IllegalArgumentException("expected 8 or 10 for avifBitDepth, got " + bits);
+    }
+    return withFormats(f -> f.avifBitDepth = bits);
+  }
+
+  /**
+   * The candidates of {@link OutputFormat#AUTO}: one or more of jpeg, png, webp and avif, each at
+   * most once; default webp, avif, jpeg. Auto encodes every candidate that can hold the image and
+   * keeps the smallest.
+   */
+  public CompressionSettings withAutoFormats(List<OutputFormat> candidates) {
+    Objects.requireNonNull(candidates, "formats");
+    List<OutputFormat> checked = new ArrayList<>();
+    for (OutputFormat candidate : candidates) {
+      if (candidate == null
+          || candidate == OutputFormat.SAME
+          || candidate == OutputFormat.AUTO
+          || checked.contains(candidate)) {
+        throw new IllegalArgumentException(
+            "expected distinct formats from jpeg, png, webp, avif for formats, got "
+                + candidates.stream()
+                    .map(c -> c == null ? "null" : c.optionName())
+                    .collect(Collectors.joining(",")));
+      }
+      checked.add(candidate);
+    }
+    if (checked.isEmpty()) {
+      throw new IllegalArgumentException(
+          "expected distinct formats from jpeg, png, webp, avif for formats, got nothing");
+    }
+    return withFormats(f -> f.autoFormats = List.copyOf(checked));
+  }
+
   private CompressionSettings copy() {
     return new CompressionSettings(
         outputFormat,
@@ -213,7 +395,8 @@ public final class CompressionSettings implements Serializable {
         failOn,
         metadata,
         keepDates,
-        iccProfile);
+        iccProfile,
+        formats);
   }
 
   public OutputFormat outputFormat() {
@@ -260,6 +443,43 @@ public final class CompressionSettings implements Serializable {
     return iccProfile;
   }
 
+  public int webpQuality() {
+    return formats.webpQuality;
+  }
+
+  public int webpEffort() {
+    return formats.webpEffort;
+  }
+
+  public boolean webpLossless() {
+    return formats.webpLossless;
+  }
+
+  public boolean webpSharpYuv() {
+    return formats.webpSharpYuv;
+  }
+
+  public int avifQuality() {
+    return formats.avifQuality;
+  }
+
+  public int avifEffort() {
+    return formats.avifEffort;
+  }
+
+  /** 420 or 444. */
+  public int avifChroma() {
+    return formats.avifChroma;
+  }
+
+  public int avifBitDepth() {
+    return formats.avifBitDepth;
+  }
+
+  public List<OutputFormat> autoFormats() {
+    return formats.autoFormats;
+  }
+
   /**
    * The settings that decide an output's bytes, with the codec version: two runs with the same
    * fingerprint write the same output for the same input. Limits are left out: they decide whether
@@ -279,7 +499,9 @@ public final class CompressionSettings implements Serializable {
         + " keepDates="
         + keepDates
         + " iccProfile="
-        + iccProfile.optionName();
+        + iccProfile.optionName()
+        + " "
+        + formats.toString().replace(", ", " ");
   }
 
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
@@ -316,6 +538,8 @@ public final class CompressionSettings implements Serializable {
         + keepDates
         + ", iccProfile="
         + iccProfile.optionName()
+        + ", "
+        + formats
         + "}";
   }
 }

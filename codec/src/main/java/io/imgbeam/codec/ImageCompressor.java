@@ -2,8 +2,12 @@ package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Compresses one encoded image. Thread-safe and cheap to create; holds only its settings.
@@ -23,13 +27,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>colour: convert to sRGB, after orientation, because both are per-pixel and independent, and
  *       before encoding, since the output carries no profile; or, with {@link IccPolicy#KEEP}, keep
  *       the samples and the profile;
- *   <li>encode the target format;
+ *   <li>encode the target format, or with {@link OutputFormat#AUTO} every candidate format that can
+ *       hold the image (its size, its alpha, the metadata kept);
  *   <li>verify: decode the output again and compare it with what was encoded; this runs before the
  *       metadata goes in, so that a profile in the output cannot change what the decoder returns;
  *   <li>metadata: write the blocks the policy keeps (orientation reset to 1, since the pixels are
  *       upright now) and the kept profile into the encoded file;
- *   <li>decide: when the output is not smaller than an input of the same format, keep the input's
- *       own bytes with its metadata filtered losslessly by the same policy.
+ *   <li>decide: auto keeps the smallest candidate; when the output is not smaller than an input of
+ *       the same format (or, with auto, of a candidate format), keep the input's own bytes with its
+ *       metadata filtered losslessly by the same policy.
  * </ol>
  *
  * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
@@ -121,19 +127,26 @@ public final class ImageCompressor {
             ? MetadataBlocks.NONE
             : MetadataBlocks.read(input, format);
 
-    // Animations, and WebP until a WebP encoder exists, are kept as they are: a single-image
-    // encoder would lose frames, and re-encoding lossy WebP as JPEG only adds bytes.
-    ImageFormat target = targetFormat(format, header);
-    if (target == null) {
+    // Animations are kept as they are with --format=same or auto: a single-image encoder would
+    // lose their frames.
+    List<ImageEncoder> encoders = encoders(input, format, header);
+    if (encoders == null) {
       progress.stage(Stage.DECIDE);
       keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
+    boolean auto = settings.outputFormat() == OutputFormat.AUTO;
+    List<String> candidates = new ArrayList<>();
+
+    // Formats that cannot hold the image's size are refused on the header: native encoders never
+    // see a size they cannot handle, and nothing is decoded for nothing.
+    encoders = admit(encoders, auto, candidates, e -> e.refusal(header.width(), header.height()));
 
     // 5-11 hold decoded pixels: they share the JVM's pixel budget.
     progress.stage(Stage.DECODE);
     try (PixelBudget.Lease lease = PixelBudget.acquire((long) header.width() * header.height())) {
-      encodeAndDecide(input, format, target, header, metadata, blocks, result, progress);
+      encodeAndDecide(
+          input, format, encoders, auto, candidates, header, metadata, blocks, result, progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CodecException(
@@ -144,7 +157,9 @@ public final class ImageCompressor {
   private void encodeAndDecide(
       byte[] input,
       ImageFormat format,
-      ImageFormat target,
+      List<ImageEncoder> encoders,
+      boolean auto,
+      List<String> candidates,
       ImageReading.Header header,
       MetadataScan metadata,
       MetadataBlocks blocks,
@@ -165,11 +180,15 @@ public final class ImageCompressor {
     progress.stage(Stage.ORIENT);
     image = Orientation.apply(image, metadata.orientation());
 
-    // 7. Colour.
+    // 7. Colour. A kept profile needs a format that can embed it: AVIF cannot, so with a fixed
+    // AVIF output the pixels are converted to sRGB instead, and auto skips AVIF.
     progress.stage(Stage.COLOUR);
     byte[] keptProfile = null;
+    boolean keepProfile =
+        settings.iccProfile() == IccPolicy.KEEP
+            && (auto || encoders.stream().allMatch(ImageEncoder::carriesMetadata));
     try {
-      if (settings.iccProfile() == IccPolicy.KEEP && ColourConversion.canKeepProfile(image)) {
+      if (keepProfile && ColourConversion.canKeepProfile(image)) {
         keptProfile = blocks.icc() != null ? blocks.icc() : ColourConversion.profileData(image);
         image = ColourConversion.untagged(image);
       } else {
@@ -178,52 +197,211 @@ public final class ImageCompressor {
     } catch (RuntimeException e) {
       throw CodecException.failed(Stage.COLOUR, e);
     }
-
-    // 8. Encode.
-    progress.stage(Stage.ENCODE);
-    ImageEncoder encoder =
-        target == ImageFormat.JPEG ? new JpegEncoder(settings.jpegQuality()) : new PngEncoder();
-    long encodeStart = System.nanoTime();
-    ImageEncoder.Encoded encoded;
-    try {
-      encoded = encoder.encode(image);
-    } catch (IOException | RuntimeException e) {
-      throw CodecException.failed(Stage.ENCODE, e);
-    }
-    result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - encodeStart));
-
-    // 9. Verify.
-    progress.stage(Stage.VERIFY);
-    double score = verify(encoded, target);
-
-    // 10. Metadata the policy keeps, written into the new file.
-    BufferedImage reference = encoded.reference();
     MetadataBlocks kept =
         MetadataFilter.apply(
                 blocks,
                 settings.metadata(),
                 settings.keepDates(),
-                new MetadataFilter.Target(1, reference.getWidth(), reference.getHeight()))
+                new MetadataFilter.Target(1, image.getWidth(), image.getHeight()))
             .withIcc(keptProfile);
-    byte[] output;
-    try {
-      output = kept.isEmpty() ? encoded.bytes() : kept.writeInto(encoded.bytes(), target, true);
-    } catch (IOException | RuntimeException e) {
-      throw CodecException.failed(Stage.ENCODE, e);
+
+    // Formats that would lose something the settings keep: alpha (JPEG), kept metadata (AVIF).
+    boolean translucent = Pixels.hasAlpha(image) && !isOpaque(image);
+    encoders =
+        admit(
+            encoders,
+            auto,
+            candidates,
+            e -> {
+              if (auto && translucent && !e.keepsAlpha()) {
+                return Optional.of("it has no alpha channel");
+              }
+              if (!kept.isEmpty() && !e.carriesMetadata()) {
+                return Optional.of(
+                    "it cannot carry the metadata --metadata="
+                        + settings.metadata().optionName()
+                        + " keeps ("
+                        + kept.describe()
+                        + "); use --metadata=strip or another format");
+              }
+              return Optional.empty();
+            });
+
+    // 8. Encode, 9. verify and 10. add the kept metadata, for each candidate.
+    Candidate best = null;
+    long encodeNanos = 0;
+    for (ImageEncoder encoder : encoders) {
+      progress.stage(Stage.ENCODE);
+      long encodeStart = System.nanoTime();
+      ImageEncoder.Encoded encoded;
+      try {
+        encoded = encoder.encode(image);
+      } catch (IOException | RuntimeException e) {
+        throw CodecException.failed(Stage.ENCODE, e);
+      } finally {
+        encodeNanos += System.nanoTime() - encodeStart;
+      }
+      progress.stage(Stage.VERIFY);
+      double score = verify(encoded, encoder);
+      byte[] output;
+      try {
+        output =
+            kept.isEmpty()
+                ? encoded.bytes()
+                : kept.writeInto(encoded.bytes(), encoder.format(), true);
+      } catch (IOException | RuntimeException e) {
+        throw CodecException.failed(Stage.ENCODE, e);
+      }
+      candidates.add(encoder.format().recordName() + ":" + output.length);
+      if (best == null || output.length < best.output().length) {
+        best = new Candidate(encoder.format(), encoded, score, output);
+      }
+    }
+    result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(encodeNanos));
+    if (auto) {
+      result.candidates(candidates);
     }
 
     // 11. Decide.
     progress.stage(Stage.DECIDE);
-    if (target == format && output.length >= input.length) {
+    ImageFormat target = best.format();
+    boolean inputIsACandidate =
+        auto ? settings.autoFormats().stream().anyMatch(f -> same(f, format)) : target == format;
+    if (inputIsACandidate && best.output().length >= input.length) {
       keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
+    BufferedImage reference = best.encoded().reference();
     result
         .status(Status.WRITTEN)
-        .output(target, output, reference.getWidth(), reference.getHeight())
-        .quality(encoded.quality())
-        .score(SCORE_NAME, score)
-        .metadataRemoved(metadata.removedIn(MetadataScan.of(output)));
+        .output(target, best.output(), reference.getWidth(), reference.getHeight())
+        .quality(best.encoded().quality())
+        .score(SCORE_NAME, best.score())
+        .metadataRemoved(metadata.removedIn(MetadataScan.of(best.output())));
+  }
+
+  /** One encoded, verified output with its metadata in place. */
+  private record Candidate(
+      ImageFormat format, ImageEncoder.Encoded encoded, double score, byte[] output) {}
+
+  private static boolean same(OutputFormat output, ImageFormat input) {
+    return output.name().equals(input.name());
+  }
+
+  private static boolean isOpaque(BufferedImage image) {
+    for (int p : Pixels.argb(image)) {
+      if (p >>> 24 != 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The encoders that accept the image. A refusal fails the image when the format was asked for;
+   * with auto the candidate is skipped and listed as such, and the image fails only when no
+   * candidate is left.
+   */
+  private static List<ImageEncoder> admit(
+      List<ImageEncoder> encoders,
+      boolean auto,
+      List<String> candidates,
+      Function<ImageEncoder, Optional<String>> refusal)
+      throws CodecException {
+    List<ImageEncoder> admitted = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (ImageEncoder encoder : encoders) {
+      Optional<String> reason = refusal.apply(encoder);
+      if (reason.isEmpty()) {
+        admitted.add(encoder);
+        continue;
+      }
+      String name = encoder.format().recordName();
+      if (!auto) {
+        throw new CodecException(
+            Status.FAILED, Stage.ENCODE, "cannot write " + name + ": " + reason.get());
+      }
+      candidates.add(name + ":skipped (" + reason.get() + ")");
+      reasons.add(name + ": " + reason.get());
+    }
+    if (admitted.isEmpty()) {
+      throw new CodecException(
+          Status.FAILED, Stage.ENCODE, "no candidate format fits: " + String.join("; ", reasons));
+    }
+    return admitted;
+  }
+
+  /**
+   * The encoders to try, in order (one unless the format is auto), or null to keep the input's
+   * bytes (animations with {@link OutputFormat#SAME} or {@link OutputFormat#AUTO}).
+   */
+  private List<ImageEncoder> encoders(byte[] input, ImageFormat format, ImageReading.Header header)
+      throws CodecException {
+    OutputFormat wanted = settings.outputFormat();
+    boolean strippable = format != ImageFormat.TIFF && format != ImageFormat.BMP;
+    boolean keepable = wanted == OutputFormat.SAME || wanted == OutputFormat.AUTO;
+    if (header.frames() > 1) {
+      if (keepable && strippable) {
+        return null;
+      }
+      throw new CodecException(
+          Status.UNSUPPORTED,
+          Stage.PROBE,
+          format.recordName()
+              + " with "
+              + header.frames()
+              + " frames cannot be written as "
+              + (keepable ? "a single image" : wanted.optionName())
+              + " without losing frames"
+              + (strippable ? "; --format=same keeps it (metadata removed)" : ""));
+    }
+    return switch (wanted) {
+      case JPEG, PNG, WEBP, AVIF -> List.of(encoder(wanted, false));
+      case AUTO -> settings.autoFormats().stream().map(f -> encoder(f, false)).toList();
+      case SAME ->
+          switch (format) {
+            case JPEG -> List.of(encoder(OutputFormat.JPEG, false));
+            // Lossless WebP stays lossless: it is a graphic, not a photo.
+            case WEBP -> List.of(encoder(OutputFormat.WEBP, isLosslessWebp(input)));
+            default -> List.of(encoder(OutputFormat.PNG, false));
+          };
+    };
+  }
+
+  private ImageEncoder encoder(OutputFormat format, boolean losslessWebp) {
+    return switch (format) {
+      case JPEG -> new JpegEncoder(settings.jpegQuality());
+      case PNG -> new PngEncoder();
+      case WEBP ->
+          new WebpEncoder(
+              settings.webpQuality(),
+              settings.webpEffort(),
+              settings.webpLossless() || losslessWebp,
+              settings.webpSharpYuv());
+      case AVIF ->
+          new AvifEncoder(
+              settings.avifQuality(),
+              settings.avifEffort(),
+              settings.avifChroma() == 444,
+              settings.avifBitDepth());
+      case SAME, AUTO -> throw new IllegalArgumentException("not a concrete format: " + format);
+    };
+  }
+
+  /** Whether a WebP file's image is VP8L (lossless) rather than VP8 (lossy). */
+  static boolean isLosslessWebp(byte[] webp) {
+    for (int pos = 12; pos + 8 <= webp.length; ) {
+      String fourCc = new String(webp, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      if (fourCc.equals("VP8L")) {
+        return true;
+      }
+      if (fourCc.equals("VP8 ")) {
+        return false;
+      }
+      long size = Bytes.u32le(webp, pos + 4);
+      pos += 8 + (int) Math.min(Integer.MAX_VALUE - 16, size + (size & 1));
+    }
+    return false;
   }
 
   private static ImageFormat sniff(byte[] input, CompressionResult.Builder result)
@@ -284,47 +462,12 @@ public final class ImageCompressor {
     return header;
   }
 
-  /**
-   * The format to encode, or null to keep the input's bytes (animations and WebP with {@link
-   * OutputFormat#SAME}).
-   */
-  private ImageFormat targetFormat(ImageFormat format, ImageReading.Header header)
-      throws CodecException {
-    OutputFormat wanted = settings.outputFormat();
-    boolean strippable = format != ImageFormat.TIFF && format != ImageFormat.BMP;
-    if (header.frames() > 1) {
-      if (wanted == OutputFormat.SAME && strippable) {
-        return null;
-      }
-      throw new CodecException(
-          Status.UNSUPPORTED,
-          Stage.PROBE,
-          format.recordName()
-              + " with "
-              + header.frames()
-              + " frames cannot be written as "
-              + (wanted == OutputFormat.SAME ? "a single image" : wanted.optionName())
-              + " without losing frames"
-              + (strippable ? "; --format=same keeps it (metadata removed)" : ""));
-    }
-    return switch (wanted) {
-      case JPEG -> ImageFormat.JPEG;
-      case PNG -> ImageFormat.PNG;
-      case SAME ->
-          switch (format) {
-            case JPEG -> ImageFormat.JPEG;
-            case WEBP -> null;
-            default -> ImageFormat.PNG;
-          };
-    };
-  }
-
   /** Decodes the output and checks it against what was encoded; returns the score. */
-  private static double verify(ImageEncoder.Encoded encoded, ImageFormat format)
+  private static double verify(ImageEncoder.Encoded encoded, ImageEncoder encoder)
       throws CodecException {
     BufferedImage decoded;
     try {
-      decoded = ImageReading.decode(encoded.bytes(), format);
+      decoded = encoder.decode(encoded.bytes());
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.VERIFY, e);
     }

@@ -25,6 +25,11 @@ final class JpegEncoder implements ImageEncoder {
   }
 
   @Override
+  public boolean keepsAlpha() {
+    return false;
+  }
+
+  @Override
   public Encoded encode(BufferedImage image) throws IOException {
     BufferedImage pixels = Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
     ImageWriter writer = ImageWriting.jdkWriter("jpeg");

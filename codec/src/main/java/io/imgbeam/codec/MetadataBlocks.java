@@ -82,6 +82,33 @@ record MetadataBlocks(
         && icc == null;
   }
 
+  /** The kinds of block present, for messages: {@code exif, xmp, icc}. */
+  String describe() {
+    List<String> kinds = new ArrayList<>();
+    if (exif != null) {
+      kinds.add("exif");
+    }
+    if (xmp != null) {
+      kinds.add("xmp");
+    }
+    if (photoshop != null) {
+      kinds.add("iptc/photoshop");
+    }
+    if (!comments.isEmpty()) {
+      kinds.add("comment");
+    }
+    if (!pngText.isEmpty()) {
+      kinds.add("png-text");
+    }
+    if (pngTime != null) {
+      kinds.add("png-time");
+    }
+    if (icc != null) {
+      kinds.add("icc");
+    }
+    return String.join(", ", kinds);
+  }
+
   MetadataBlocks withIcc(byte[] profile) {
     return new MetadataBlocks(exif, xmp, photoshop, comments, pngText, pngTime, profile);
   }
@@ -270,14 +297,15 @@ record MetadataBlocks(
   /**
    * Returns {@code file} with these blocks added. The file must carry none of them already (an
    * encoder's output, or a {@link MetadataStripper} result, whose kept ICC profile is why {@code
-   * withIcc} can be false). WebP without the extended (VP8X) header cannot carry metadata and is
-   * returned unchanged, as is GIF.
+   * withIcc} can be false). A simple WebP (VP8 or VP8L only, as an encoder writes it) gets the
+   * extended (VP8X) header that metadata needs when {@code withIcc}; a simple WebP kept original is
+   * returned unchanged (its header is not rewritten), as is GIF.
    */
   byte[] writeInto(byte[] file, ImageFormat format, boolean withIcc) throws IOException {
     return switch (format) {
       case JPEG -> writeJpeg(file, withIcc);
       case PNG -> writePng(file, withIcc);
-      case WEBP -> writeWebp(file);
+      case WEBP -> writeWebp(withIcc ? extendedWebp(file) : file, withIcc);
       default -> file;
     };
   }
@@ -386,13 +414,78 @@ record MetadataBlocks(
   private static final int VP8X_XMP_FLAG = 0x04;
   private static final int VP8X_EXIF_FLAG = 0x08;
 
-  private byte[] writeWebp(byte[] file) {
+  private static final int VP8X_ICC_FLAG = 0x20;
+  private static final int VP8X_ALPHA_FLAG = 0x10;
+
+  /**
+   * A simple WebP (one VP8 or VP8L chunk, as libwebp writes it) with a VP8X header in front, so
+   * that ICC, EXIF and XMP chunks may follow; an extended WebP is returned as it is. The canvas
+   * size comes from the bitstream's own header.
+   */
+  static byte[] extendedWebp(byte[] file) throws IOException {
+    if (file.length < 30 || startsWith(file, 12, 4, ascii("VP8X"))) {
+      return file;
+    }
+    int width;
+    int height;
+    boolean alpha;
+    if (startsWith(file, 12, 4, ascii("VP8 "))) {
+      // Frame tag (3 bytes), start code 9d 01 2a, then 14-bit width and height.
+      width = u16le(file, 26) & 0x3FFF;
+      height = u16le(file, 28) & 0x3FFF;
+      alpha = false;
+    } else if (startsWith(file, 12, 4, ascii("VP8L")) && u8(file, 20) == 0x2F) {
+      long bits = Bytes.u32le(file, 21);
+      width = (int) (bits & 0x3FFF) + 1;
+      height = (int) ((bits >> 14) & 0x3FFF) + 1;
+      alpha = ((bits >> 28) & 1) != 0;
+    } else {
+      throw new IOException("not a simple WebP");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + 18);
+    out.writeBytes(ascii("RIFF"));
+    out.writeBytes(new byte[4]);
+    out.writeBytes(ascii("WEBP"));
+    byte[] vp8x = new byte[10];
+    vp8x[0] = (byte) (alpha ? VP8X_ALPHA_FLAG : 0);
+    for (int i = 0; i < 3; i++) {
+      vp8x[4 + i] = (byte) ((width - 1) >> (8 * i));
+      vp8x[7 + i] = (byte) ((height - 1) >> (8 * i));
+    }
+    webpChunk(out, "VP8X", vp8x);
+    out.write(file, 12, file.length - 12);
+    byte[] result = out.toByteArray();
+    setRiffSize(result);
+    return result;
+  }
+
+  private static int u16le(byte[] data, int pos) {
+    return (data[pos] & 0xFF) | ((data[pos + 1] & 0xFF) << 8);
+  }
+
+  private static void setRiffSize(byte[] webp) {
+    long riffSize = webp.length - 8L;
+    for (int i = 0; i < 4; i++) {
+      webp[4 + i] = (byte) (riffSize >> (8 * i));
+    }
+  }
+
+  private byte[] writeWebp(byte[] file, boolean withIcc) {
     if (file.length < 30 || !startsWith(file, 12, 4, ascii("VP8X"))) {
       return file;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + 1024);
-    out.write(file, 0, file.length);
     int flags = u8(file, 20);
+    if (withIcc && icc != null) {
+      // ICCP must come right after VP8X, before the image data.
+      int afterVp8x = 12 + 8 + 10;
+      out.write(file, 0, afterVp8x);
+      webpChunk(out, "ICCP", icc);
+      out.write(file, afterVp8x, file.length - afterVp8x);
+      flags |= VP8X_ICC_FLAG;
+    } else {
+      out.write(file, 0, file.length);
+    }
     if (exif != null) {
       webpChunk(out, "EXIF", exif);
       flags |= VP8X_EXIF_FLAG;
@@ -403,10 +496,7 @@ record MetadataBlocks(
     }
     byte[] result = out.toByteArray();
     result[20] = (byte) flags;
-    long riffSize = result.length - 8L;
-    for (int i = 0; i < 4; i++) {
-      result[4 + i] = (byte) (riffSize >> (8 * i));
-    }
+    setRiffSize(result);
     return result;
   }
 

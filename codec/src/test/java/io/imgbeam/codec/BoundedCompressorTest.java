@@ -90,7 +90,9 @@ class BoundedCompressorTest {
         assertThrows(IllegalArgumentException.class, () -> FailOn.parse("none")).getMessage());
     assertEquals(
         "codec=1 format=same quality=80 failOn=warning metadata=strip keepDates=false"
-            + " iccProfile=srgb",
+            + " iccProfile=srgb webpQuality=77 webpEffort=4 webpLossless=false"
+            + " webpSharpYuv=false avifQuality=55 avifEffort=2 avifChroma=420 avifBitDepth=8"
+            + " formats=webp,avif,jpeg",
         CompressionSettings.create().fingerprint());
     // What decides an output's bytes changes the fingerprint, so incremental runs redo the image.
     assertNotEquals(

@@ -19,12 +19,20 @@ abstract class EncoderContract {
     return encoder().encode(TestData.decode(testImage));
   }
 
+  /**
+   * Decodes an output with a reference decoder, independent of the encoder's own: ImageIO's readers
+   * by default.
+   */
+  BufferedImage decode(byte[] output) throws Exception {
+    return TestData.decode(output);
+  }
+
   @Test
   void roundTripsAPhotoAtTheDefaultQuality() throws Exception {
     for (String photo : List.of("photo/coffee.jpg", "photo/astronaut-gps.jpg")) {
       BufferedImage source = TestData.decode(photo);
       ImageEncoder.Encoded encoded = encoder().encode(source);
-      BufferedImage decoded = TestData.decode(encoded.bytes());
+      BufferedImage decoded = decode(encoded.bytes());
       assertEquals(source.getWidth(), decoded.getWidth(), photo);
       assertEquals(source.getHeight(), decoded.getHeight(), photo);
       double score = Ssim.score(source, decoded);
@@ -45,7 +53,7 @@ abstract class EncoderContract {
   void handlesAlphaAsTheFormatAllows() throws Exception {
     BufferedImage source = TestData.decode("png/rgba.png");
     ImageEncoder.Encoded encoded = encoder().encode(source);
-    BufferedImage decoded = TestData.decode(encoded.bytes());
+    BufferedImage decoded = decode(encoded.bytes());
     assertEquals(source.getWidth(), decoded.getWidth());
     if (decoded.getColorModel().hasAlpha()) {
       int[] want = Pixels.argb(source);
@@ -59,12 +67,26 @@ abstract class EncoderContract {
     assertTrue(score >= minScore(), "SSIM over white " + score);
   }
 
+  /**
+   * How far apart red, green and blue of a grey input may decode: 0, except for formats without a
+   * grey mode whose decoders' fixed-point YUV-to-RGB rounds the channels differently.
+   */
+  int greyChannelTolerance() {
+    return 0;
+  }
+
   @Test
   void keepsGreyImagesGrey() throws Exception {
     ImageEncoder.Encoded encoded = encode("png/grey.png");
-    for (int pixel : Pixels.argb(TestData.decode(encoded.bytes()))) {
+    int worst = 0;
+    for (int pixel : Pixels.argb(decode(encoded.bytes()))) {
       int r = (pixel >> 16) & 0xFF;
-      assertTrue(r == ((pixel >> 8) & 0xFF) && r == (pixel & 0xFF), "colour in grey output");
+      int g = (pixel >> 8) & 0xFF;
+      int b = pixel & 0xFF;
+      worst =
+          Math.max(worst, Math.max(Math.abs(r - g), Math.max(Math.abs(r - b), Math.abs(g - b))));
     }
+    assertTrue(
+        worst <= greyChannelTolerance(), "colour in grey output: channels " + worst + " apart");
   }
 }

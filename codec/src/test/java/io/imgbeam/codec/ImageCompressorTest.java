@@ -1,6 +1,5 @@
 package io.imgbeam.codec;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -240,11 +239,20 @@ class ImageCompressorTest {
     assertTrue(PixelEquality.equal(TestData.decode(input), TestData.decode(result.output().get())));
   }
 
+  /** Same format for WebP: lossy WebP is re-encoded as lossy WebP, lossless as lossless. */
   @Test
-  void keepsWebpAsItIsUntilThereIsAWebpEncoder() {
-    byte[] input = TestData.bytes("webp/lossy.webp");
-    CompressionResult result = DEFAULTS.compress(input);
-    assertEquals(Status.KEPT_ORIGINAL, result.status());
-    assertArrayEquals(input, result.output().orElseThrow(), "nothing to strip in this file");
+  void keepsWebpAsWebpLossyOrLossless() {
+    byte[] lossy = TestData.bytes("webp/lossy.webp");
+    CompressionResult result = ImageCompressor.of(CompressionSettings.create()).compress(lossy);
+    assertEquals(ImageFormat.WEBP, result.outputFormat().orElseThrow(), result.toString());
+    assertTrue(result.output().orElseThrow().length <= lossy.length);
+    if (result.status() == Status.WRITTEN) {
+      assertFalse(ImageCompressor.isLosslessWebp(result.output().get()));
+    }
+    byte[] lossless = TestData.bytes("webp/lossless.webp");
+    CompressionResult exact = ImageCompressor.of(CompressionSettings.create()).compress(lossless);
+    assertEquals(ImageFormat.WEBP, exact.outputFormat().orElseThrow(), exact.toString());
+    assertTrue(
+        PixelEquality.equal(TestData.decode(lossless), TestData.decode(exact.output().get())));
   }
 }

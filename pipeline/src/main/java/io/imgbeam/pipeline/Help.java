@@ -48,7 +48,16 @@ final class Help {
       "getInputList",
       "getOutput",
       "getFormat",
+      "getFormats",
       "getQuality",
+      "getWebpQuality",
+      "getWebpEffort",
+      "getWebpLossless",
+      "getWebpSharpYuv",
+      "getAvifQuality",
+      "getAvifEffort",
+      "getAvifChroma",
+      "getAvifBitDepth",
       "getMaxInputPixels",
       "getMaxInputBytes",
       "getMaxFrames",
@@ -72,21 +81,21 @@ final class Help {
 
   private static String valueHint(Method getter) {
     Class<?> type = getter.getReturnType();
-    if (type == int.class || type == long.class) {
-      return "N";
-    }
-    if (type == boolean.class) {
-      return "true|false";
-    }
     return switch (optionName(getter)) {
-      case "format" -> "same|jpeg|png";
+      case "format" -> "same|jpeg|png|webp|avif|auto";
+      case "formats" -> "webp,avif,jpeg,png";
+      case "avifChroma" -> "420|444";
+      case "avifBitDepth" -> "8|10";
       case "metadata" -> "strip|keep-copyright|keep";
       case "iccProfile" -> "srgb|keep";
       case "failOn" -> "warning|error";
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";
-      default -> "VALUE";
+      default ->
+          type == int.class || type == long.class
+              ? "N"
+              : type == boolean.class ? "true|false" : "VALUE";
     };
   }
 

@@ -198,6 +198,15 @@ public final class Imgbeam {
           CompressionSettings.create()
               .withOutputFormat(parseFormat(options.getFormat()))
               .withJpegQuality(options.getQuality())
+              .withAutoFormats(parseFormats(options.getFormats()))
+              .withWebpQuality(options.getWebpQuality())
+              .withWebpEffort(options.getWebpEffort())
+              .withWebpLossless(options.getWebpLossless())
+              .withWebpSharpYuv(options.getWebpSharpYuv())
+              .withAvifQuality(options.getAvifQuality())
+              .withAvifEffort(options.getAvifEffort())
+              .withAvifChroma(options.getAvifChroma())
+              .withAvifBitDepth(options.getAvifBitDepth())
               .withMaxInputPixels(options.getMaxInputPixels())
               .withMaxInputBytes(options.getMaxInputBytes())
               .withMaxFrames(options.getMaxFrames())
@@ -304,12 +313,26 @@ public final class Imgbeam {
   }
 
   static OutputFormat parseFormat(String value) {
-    for (OutputFormat format : OutputFormat.values()) {
-      if (format.optionName().equalsIgnoreCase(value)) {
-        return format;
-      }
+    OutputFormat format = OutputFormat.fromOptionName(value);
+    if (format == null) {
+      throw new IllegalArgumentException(
+          "expected same, jpeg, png, webp, avif or auto for format, got " + value);
     }
-    throw new IllegalArgumentException("expected same, jpeg or png for format, got " + value);
+    return format;
+  }
+
+  /** {@code --formats}: comma-separated concrete formats, checked by the settings. */
+  static List<OutputFormat> parseFormats(String value) {
+    List<OutputFormat> formats = new ArrayList<>();
+    for (String part : (value == null ? "" : value).split(",", -1)) {
+      OutputFormat format = OutputFormat.fromOptionName(part);
+      if (format == null || format == OutputFormat.SAME || format == OutputFormat.AUTO) {
+        throw new IllegalArgumentException(
+            "expected distinct formats from jpeg, png, webp, avif for formats, got " + value);
+      }
+      formats.add(format);
+    }
+    return formats;
   }
 
   /**

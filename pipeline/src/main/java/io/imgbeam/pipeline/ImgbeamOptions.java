@@ -35,18 +35,77 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setOutput(String value);
 
   @Description(
-      "Output format: same (JPEG stays JPEG, PNG stays PNG, BMP/TIFF/still GIF become PNG, WebP "
-          + "and animations are kept with metadata removed), jpeg or png.")
+      "Output format: same (JPEG stays JPEG, PNG stays PNG, WebP stays WebP, BMP/TIFF/still GIF "
+          + "become PNG, animations are kept with metadata removed), jpeg, png, webp, avif, or auto "
+          + "(encode every --formats candidate and keep the smallest).")
   @Default.String("same")
   String getFormat();
 
   void setFormat(String value);
+
+  @Description(
+      "The candidates of --format=auto, comma-separated, from jpeg, png, webp and avif. A "
+          + "candidate that cannot hold an image (size, alpha for jpeg, kept metadata for avif) "
+          + "is skipped for it.")
+  @Default.String("webp,avif,jpeg")
+  String getFormats();
+
+  void setFormats(String value);
 
   @Description("JPEG quality, 1-100.")
   @Default.Integer(CompressionSettings.DEFAULT_JPEG_QUALITY)
   int getQuality();
 
   void setQuality(int value);
+
+  @Description("Lossy WebP quality, 1-100 (libwebp's scale).")
+  @Default.Integer(CompressionSettings.DEFAULT_WEBP_QUALITY)
+  int getWebpQuality();
+
+  void setWebpQuality(int value);
+
+  @Description("WebP effort, 0 (fastest) to 6 (smallest): libwebp's method, as cwebp -m.")
+  @Default.Integer(CompressionSettings.DEFAULT_WEBP_EFFORT)
+  int getWebpEffort();
+
+  void setWebpEffort(int value);
+
+  @Description("Write lossless WebP (exact pixels) instead of lossy.")
+  @Default.Boolean(false)
+  boolean getWebpLossless();
+
+  void setWebpLossless(boolean value);
+
+  @Description("Lossy WebP with libwebp's sharp RGB-to-YUV conversion (crisper coloured edges).")
+  @Default.Boolean(false)
+  boolean getWebpSharpYuv();
+
+  void setWebpSharpYuv(boolean value);
+
+  @Description(
+      "AVIF quality, 1-100 (libavif's scale), mapped to libaom's crf = ((100 - q) * 63 + 50) / 100.")
+  @Default.Integer(CompressionSettings.DEFAULT_AVIF_QUALITY)
+  int getAvifQuality();
+
+  void setAvifQuality(int value);
+
+  @Description("AVIF effort, 0 (fastest) to 8 (smallest): libaom speed (cpu-used) 8 - effort.")
+  @Default.Integer(CompressionSettings.DEFAULT_AVIF_EFFORT)
+  int getAvifEffort();
+
+  void setAvifEffort(int value);
+
+  @Description("AVIF chroma sampling: 420 (smallest) or 444 (full-resolution colour).")
+  @Default.Integer(420)
+  int getAvifChroma();
+
+  void setAvifChroma(int value);
+
+  @Description("AVIF bits per sample: 8 or 10.")
+  @Default.Integer(8)
+  int getAvifBitDepth();
+
+  void setAvifBitDepth(int value);
 
   @Description(
       "Largest image accepted, in pixels (width x height x frames), checked on the header before "

@@ -28,20 +28,7 @@ class BundledJarIT {
     Path jar = Path.of(System.getProperty("imgbeam.bundledJar"));
     assertTrue(Files.isRegularFile(jar), "no bundled jar at " + jar);
     Path out = dir.resolve("out");
-    Path log = dir.resolve("log.txt");
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "--input=" + TestData.images() + "/**",
-                "--output=" + out)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the job did not finish in 5 minutes");
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), output);
+    String output = runJob("--input=" + TestData.images() + "/**", "--output=" + out);
     assertFalse(output.contains("Exception"), output);
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("_imgbeam/summary.json").toFile());
@@ -52,6 +39,43 @@ class BundledJarIT {
       assertTrue(Files.isRegularFile(out.resolve(file)), "missing output " + file + "\n" + output);
     }
     assertTrue(output.contains("saved"), output);
+  }
+
+  /** libwebp (webp-imageio) and FFmpeg (JavaCPP) load their natives from the shaded jar. */
+  @Test
+  void writesWebpAndAvifFromTheBundledJar() throws Exception {
+    Path out = dir.resolve("modern");
+    String output =
+        runJob(
+            "--input=" + TestData.images() + "/photo/*.jpg",
+            "--output=" + out,
+            "--format=auto",
+            "--formats=avif,webp");
+    assertTrue(output.matches("(?s).*WRITTEN +2\n.*"), output);
+    for (String stem : List.of("coffee", "astronaut-gps")) {
+      assertTrue(
+          Files.isRegularFile(out.resolve(stem + ".avif"))
+              || Files.isRegularFile(out.resolve(stem + ".webp")),
+          "no AVIF or WebP output for " + stem + "\n" + output);
+    }
+  }
+
+  /** Runs the bundled jar with {@code args} in its own JVM; returns its output after exit 0. */
+  private String runJob(String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("imgbeam.bundledJar")));
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile(dir, "job", ".txt");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the job did not finish in 5 minutes");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, process.exitValue(), output);
+    return output;
   }
 
   @Test

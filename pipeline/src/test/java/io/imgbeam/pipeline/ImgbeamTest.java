@@ -110,6 +110,32 @@ class ImgbeamTest {
   }
 
   @Test
+  void writesWebpAvifAndAutoWithTheirOptions() throws IOException {
+    String photos = "--input=" + TestData.images() + "/photo/*.jpg";
+    Path webp = dir.resolve("webp");
+    JobRun lossless = JobRun.of(photos, "--output=" + webp, "--format=webp", "--webpLossless");
+    assertEquals(0, lossless.code(), lossless.err());
+    byte[] coffee = Files.readAllBytes(webp.resolve("coffee.webp"));
+    assertEquals("VP8L", new String(coffee, 12, 4, StandardCharsets.US_ASCII));
+
+    Path avif = dir.resolve("avif");
+    JobRun tenBit =
+        JobRun.of(
+            photos, "--output=" + avif, "--format=avif", "--avifBitDepth=10", "--avifChroma=444");
+    assertEquals(0, tenBit.code(), tenBit.err());
+    byte[] file = Files.readAllBytes(avif.resolve("coffee.avif"));
+    assertEquals("ftypavif", new String(file, 4, 8, StandardCharsets.US_ASCII));
+
+    Path auto = dir.resolve("auto");
+    JobRun both = JobRun.of(photos, "--output=" + auto, "--format=auto", "--formats=jpeg,png");
+    assertEquals(0, both.code(), both.err());
+    for (ImageOutcome outcome : JobRun.readOutcomes(auto)) {
+      assertEquals(2, outcome.getCandidates().size(), outcome.toString());
+      assertTrue(outcome.getCandidates().get(0).toString().startsWith("jpeg:"), outcome.toString());
+    }
+  }
+
+  @Test
   void passesTheMetadataAndColourOptionsToTheCodec() throws IOException {
     Path out = dir.resolve("out");
     JobRun run =
@@ -137,7 +163,15 @@ class ImgbeamTest {
             "--inputList=",
             "--output=",
             "(required)",
-            "--format=same|jpeg|png  (default: same)",
+            "--format=same|jpeg|png|webp|avif|auto  (default: same)",
+            "--formats=webp,avif,jpeg,png  (default: webp,avif,jpeg)",
+            "--webpQuality=N  (default: 77)",
+            "--webpEffort=N  (default: 4)",
+            "--webpLossless=true|false  (default: false)",
+            "--avifQuality=N  (default: 55)",
+            "--avifEffort=N  (default: 2)",
+            "--avifChroma=420|444  (default: 420)",
+            "--avifBitDepth=8|10  (default: 8)",
             "--quality=N  (default: 80)",
             "--maxInputPixels=N  (default: 100000000)",
             "--maxInputBytes=N  (default: 209715200)",
@@ -167,7 +201,20 @@ class ImgbeamTest {
     JobRun format = JobRun.of("--input=x", "--output=" + dir, "--format=bmp");
     assertEquals(2, format.code());
     assertTrue(
-        format.err().contains("expected same, jpeg or png for format, got bmp"), format.err());
+        format.err().contains("expected same, jpeg, png, webp, avif or auto for format, got bmp"),
+        format.err());
+    JobRun formats =
+        JobRun.of("--input=x", "--output=" + dir, "--format=auto", "--formats=webp,gif");
+    assertEquals(2, formats.code());
+    assertTrue(
+        formats
+            .err()
+            .contains(
+                "expected distinct formats from jpeg, png, webp, avif for formats, got webp,gif"),
+        formats.err());
+    JobRun chroma = JobRun.of("--input=x", "--output=" + dir, "--avifChroma=422");
+    assertEquals(2, chroma.code());
+    assertTrue(chroma.err().contains("expected 420 or 444 for avifChroma, got 422"), chroma.err());
     JobRun metadata = JobRun.of("--input=x", "--output=" + dir, "--metadata=none");
     assertEquals(2, metadata.code());
     assertTrue(

@@ -23,6 +23,8 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +40,8 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -47,12 +51,24 @@ import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Compresses every input and writes its output file, producing exactly one {@link ImageOutcome} per
  * input.
+ *
+ * <p>Two inputs may map to one output path ({@code a.jpg} and {@code a.png} both become {@code
+ * a.webp} with {@code --format=webp}; with {@code same} or {@code auto} the extension depends on
+ * the content, so the clash is known only after encoding). Each output is therefore first staged in
+ * a temp file beside its destination, named after the destination and the input; the outcomes that
+ * staged a file are grouped by destination, and only a destination with a single input is renamed
+ * into place. Every input of a shared destination is {@code FAILED} with a message naming the
+ * others, and nothing is written there: no input silently overwrites another, and the result does
+ * not depend on which worker finished first.
  *
  * <p>Data errors (a corrupt or unsupported image, a limit, an unsafe path, a failed write) become
  * outcome records with their stage, error class and message, and the job goes on. Only I/O errors
@@ -124,6 +140,12 @@ public final class CompressImages
         outputRoot, settings, followSymlinks, Objects.requireNonNull(path, "previousManifest"));
   }
 
+  /** Outcomes whose output is staged, keyed by destination path. */
+  private static final TupleTag<KV<String, ImageOutcome>> STAGED = new TupleTag<>() {};
+
+  /** Outcomes with nothing to write (failures, rejections), final as they are. */
+  private static final TupleTag<ImageOutcome> FINAL = new TupleTag<>() {};
+
   @Override
   public PCollection<ImageOutcome> expand(PCollection<ImageInput> inputs) {
     KvCoder<ImageInput, ManifestEntry> pairCoder =
@@ -159,12 +181,24 @@ public final class CompressImages
               .apply("PairWithPreviousRun", ParDo.of(new PairFn(current, previous)))
               .setCoder(pairCoder);
     }
-    return paired
-        .apply(
+    AvroCoder<ImageOutcome> coder = AvroCoder.of(ImageOutcome.class);
+    PCollectionTuple compressed =
+        paired.apply(
             "CompressEachImage",
-            ParDo.of(
-                new CompressFn(outputRoot, settings, followSymlinks, previousManifest != null)))
-        .setCoder(AvroCoder.of(ImageOutcome.class));
+            ParDo.of(new CompressFn(outputRoot, settings, followSymlinks, previousManifest != null))
+                .withOutputTags(STAGED, TupleTagList.of(FINAL)));
+    PCollection<ImageOutcome> moved =
+        compressed
+            .get(STAGED)
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
+            .apply("GroupByOutputPath", GroupByKey.create())
+            .apply("MoveIntoPlace", ParDo.of(new MoveIntoPlaceFn()))
+            .setCoder(coder);
+    return PCollectionList.of(compressed.get(FINAL).setCoder(coder))
+        .and(moved)
+        .apply("AllOutcomes", Flatten.pCollections())
+        .apply("CountOutcomes", ParDo.of(new CountFn()))
+        .setCoder(coder);
   }
 
   /** Each input with no previous entry. */
@@ -199,7 +233,86 @@ public final class CompressImages
     }
   }
 
-  private static final class CompressFn extends DoFn<KV<ImageInput, ManifestEntry>, ImageOutcome> {
+  /**
+   * Renames each staged output into place when its destination has one input; otherwise fails every
+   * input of the destination and removes their staged files.
+   */
+  private static final class MoveIntoPlaceFn
+      extends DoFn<KV<String, Iterable<ImageOutcome>>, ImageOutcome> {
+    @ProcessElement
+    public void processElement(
+        @Element KV<String, Iterable<ImageOutcome>> group, OutputReceiver<ImageOutcome> out)
+        throws IOException {
+      Path dest = Paths.get(group.getKey());
+      List<ImageOutcome> outcomes = new ArrayList<>();
+      group.getValue().forEach(outcomes::add);
+      outcomes.sort(Comparator.comparing(o -> o.getInputPath().toString()));
+      if (outcomes.size() == 1) {
+        out.output(move(outcomes.get(0), dest));
+        return;
+      }
+      for (ImageOutcome outcome : outcomes) {
+        Files.deleteIfExists(OutputFiles.stagedPath(dest, outcome.getInputPath().toString()));
+        List<String> others = new ArrayList<>();
+        for (ImageOutcome other : outcomes) {
+          if (other != outcome) {
+            others.add(other.getInputPath().toString());
+          }
+        }
+        out.output(
+            failed(
+                outcome,
+                OutputFiles.OutputCollisionException.class,
+                "output "
+                    + dest
+                    + " is also the output of "
+                    + String.join(", ", others)
+                    + "; none of them was written (rename one input, or choose another"
+                    + " --format)"));
+      }
+    }
+
+    private static ImageOutcome move(ImageOutcome outcome, Path dest) throws IOException {
+      Path staged = OutputFiles.stagedPath(dest, outcome.getInputPath().toString());
+      try {
+        OutputFiles.moveIntoPlace(staged, dest);
+        return outcome;
+      } catch (NoSuchFileException e) {
+        // A retry of this step after the rename succeeded: the destination holds the output.
+        if (Files.isRegularFile(dest)
+            && Hashes.sha256(Files.readAllBytes(dest))
+                .equals(String.valueOf(outcome.getOutputSha256()))) {
+          return outcome;
+        }
+        return failed(outcome, e.getClass(), "staged output " + staged + " is gone");
+      } catch (IOException e) {
+        Files.deleteIfExists(staged);
+        return failed(outcome, e.getClass(), String.valueOf(e.getMessage()));
+      }
+    }
+
+    private static ImageOutcome failed(ImageOutcome outcome, Class<?> error, String message) {
+      return ImageOutcome.newBuilder(outcome)
+          .setStatus(OutcomeStatus.FAILED)
+          .setOutputPath(null)
+          .setOutputFormat(null)
+          .setOutputBytes(null)
+          .setRatio(null)
+          .setOutputWidth(null)
+          .setOutputHeight(null)
+          .setOutputSha256(null)
+          .setQualitySetting(null)
+          .setScoreName(null)
+          .setScore(null)
+          .setErrorStage(Stage.WRITE.recordName())
+          .setErrorClass(error.getName())
+          .setErrorMessage(message)
+          .build();
+    }
+  }
+
+  /** The progress counters, on final outcomes (after collisions are settled). */
+  private static final class CountFn extends DoFn<ImageOutcome, ImageOutcome> {
     private static final Counter IMAGES = Metrics.counter(CompressImages.class, "images");
     private static final Counter WRITTEN = Metrics.counter(CompressImages.class, "written");
     private static final Counter KEPT = Metrics.counter(CompressImages.class, "keptOriginal");
@@ -211,6 +324,27 @@ public final class CompressImages
     private static final Distribution MILLIS =
         Metrics.distribution(CompressImages.class, "millisPerImage");
 
+    @ProcessElement
+    public void processElement(@Element ImageOutcome outcome, OutputReceiver<ImageOutcome> out) {
+      IMAGES.inc();
+      BYTES_IN.inc(outcome.getInputBytes());
+      MILLIS.update(outcome.getTotalMillis());
+      switch (outcome.getStatus()) {
+        case WRITTEN -> WRITTEN.inc();
+        case KEPT_ORIGINAL -> KEPT.inc();
+        case SKIPPED_UNCHANGED -> SKIPPED.inc();
+        case REJECTED_LIMIT, UNSUPPORTED, FAILED -> FAILURES.inc();
+        default -> {}
+      }
+      if (outcome.getOutputBytes() != null) {
+        BYTES_OUT.inc(outcome.getOutputBytes());
+      }
+      out.output(outcome);
+    }
+  }
+
+  private static final class CompressFn
+      extends DoFn<KV<ImageInput, ManifestEntry>, KV<String, ImageOutcome>> {
     private final String outputRoot;
     private final CompressionSettings settings;
     private final boolean followSymlinks;
@@ -242,7 +376,7 @@ public final class CompressImages
 
     @ProcessElement
     public void processElement(
-        @Element KV<ImageInput, ManifestEntry> element, OutputReceiver<ImageOutcome> out)
+        @Element KV<ImageInput, ManifestEntry> element, MultiOutputReceiver out)
         throws IOException {
       long start = System.nanoTime();
       ImageInput input = element.getKey();
@@ -262,7 +396,10 @@ public final class CompressImages
           CompressionResult result = compressor.compress(bytes);
           fill(record, result);
           if (result.output().isPresent()) {
-            write(record, input, result);
+            Path dest = stage(record, input, result);
+            record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            out.get(STAGED).output(KV.of(dest.toString(), record.build()));
+            return;
           }
         }
       } catch (DataError e) {
@@ -273,9 +410,7 @@ public final class CompressImages
             .setErrorMessage(e.getMessage());
       }
       record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-      ImageOutcome outcome = record.build();
-      count(outcome);
-      out.output(outcome);
+      out.get(FINAL).output(record.build());
     }
 
     /**
@@ -439,9 +574,11 @@ public final class CompressImages
       result.errorStage().ifPresent(stage -> record.setErrorStage(stage.recordName()));
       result.errorClass().ifPresent(record::setErrorClass);
       result.errorMessage().ifPresent(record::setErrorMessage);
+      result.candidates().ifPresent(record::setCandidates);
     }
 
-    private void write(ImageOutcome.Builder record, ImageInput input, CompressionResult result)
+    /** Writes the output to its staged path; returns the destination. */
+    private Path stage(ImageOutcome.Builder record, ImageInput input, CompressionResult result)
         throws DataError {
       byte[] bytes = result.output().orElseThrow();
       ImageFormat format = result.outputFormat().orElseThrow();
@@ -449,7 +586,7 @@ public final class CompressImages
         Path dest =
             OutputFiles.resolve(
                 Paths.get(outputRoot), input.relativePath(), result.inputFormat(), format);
-        OutputFiles.writeAtomically(Paths.get(outputRoot), dest, bytes);
+        OutputFiles.stage(Paths.get(outputRoot), OutputFiles.stagedPath(dest, input.path()), bytes);
         record
             .setOutputPath(dest.toString())
             .setOutputFormat(format.recordName())
@@ -459,26 +596,11 @@ public final class CompressImages
             .setOutputWidth(result.outputWidth())
             .setOutputHeight(result.outputHeight())
             .setOutputSha256(result.outputSha256().orElseThrow());
+        return dest;
       } catch (IOException e) {
         record.setScoreName(null).setScore(null).setQualitySetting(null);
         throw new DataError(
             Status.FAILED, Stage.WRITE, e.getClass(), String.valueOf(e.getMessage()));
-      }
-    }
-
-    private static void count(ImageOutcome outcome) {
-      IMAGES.inc();
-      BYTES_IN.inc(outcome.getInputBytes());
-      MILLIS.update(outcome.getTotalMillis());
-      switch (outcome.getStatus()) {
-        case WRITTEN -> WRITTEN.inc();
-        case KEPT_ORIGINAL -> KEPT.inc();
-        case SKIPPED_UNCHANGED -> SKIPPED.inc();
-        case REJECTED_LIMIT, UNSUPPORTED, FAILED -> FAILURES.inc();
-        default -> {}
-      }
-      if (outcome.getOutputBytes() != null) {
-        BYTES_OUT.inc(outcome.getOutputBytes());
       }
     }
   }

@@ -1,9 +1,11 @@
 package io.imgbeam.transforms;
 
+import io.imgbeam.codec.Hashes;
 import io.imgbeam.codec.ImageFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -77,6 +79,64 @@ public final class OutputFiles {
     return stem + "." + format.extension();
   }
 
+  /** Two inputs whose outputs would have the same path. */
+  static final class OutputCollisionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    OutputCollisionException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Where the output of {@code inputPath} waits for {@link #moveIntoPlace}: a hidden temp file
+   * beside {@code dest} (same folder, so the rename is atomic), named after the destination and the
+   * input, so that two inputs bound for one destination never share a temp file and a retry
+   * overwrites its own.
+   */
+  static Path stagedPath(Path dest, String inputPath) {
+    String id = Hashes.sha256(inputPath.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    return dest.resolveSibling("." + dest.getFileName() + "." + id + TEMP_SUFFIX);
+  }
+
+  /**
+   * Writes {@code data} to its staged path, flushed to disk; see {@link #stagedPath}. The folders
+   * between {@code root} and the file are created as {@link #writeAtomically} creates them.
+   */
+  static void stage(Path root, Path staged, byte[] data) throws IOException {
+    safeFolders(root.toAbsolutePath().normalize(), staged.getParent());
+    boolean written = false;
+    try {
+      write(staged, data);
+      written = true;
+    } finally {
+      if (!written) {
+        Files.deleteIfExists(staged);
+      }
+    }
+  }
+
+  /** Renames a staged file to its destination atomically, replacing an earlier run's file. */
+  static void moveIntoPlace(Path staged, Path dest) throws IOException {
+    Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void write(Path file, byte[] data) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer buffer = ByteBuffer.wrap(data);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+  }
+
   /**
    * Writes {@code data} to {@code dest} atomically, replacing an earlier run's file. The folders
    * between {@code root} and {@code dest} are created one at a time and none may be a symbolic
@@ -90,20 +150,8 @@ public final class OutputFiles {
     Path temp = folder.resolve("." + dest.getFileName() + TEMP_SUFFIX);
     boolean moved = false;
     try {
-      try (FileChannel channel =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS)) {
-        ByteBuffer buffer = ByteBuffer.wrap(data);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      write(temp, data);
+      moveIntoPlace(temp, dest);
       moved = true;
     } finally {
       if (!moved) {
