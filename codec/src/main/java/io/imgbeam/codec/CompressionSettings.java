@@ -8,7 +8,7 @@ import java.util.Objects;
  * each {@code withX} checks its argument and returns a copy.
  */
 public final class CompressionSettings implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
@@ -26,6 +26,7 @@ public final class CompressionSettings implements Serializable {
   private final MetadataPolicy metadata;
   private final boolean keepDates;
   private final IccPolicy iccProfile;
+  private final Resize resize;
 
   private CompressionSettings(
       OutputFormat outputFormat,
@@ -34,7 +35,8 @@ public final class CompressionSettings implements Serializable {
       long maxInputBytes,
       MetadataPolicy metadata,
       boolean keepDates,
-      IccPolicy iccProfile) {
+      IccPolicy iccProfile,
+      Resize resize) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
@@ -42,11 +44,13 @@ public final class CompressionSettings implements Serializable {
     this.metadata = metadata;
     this.keepDates = keepDates;
     this.iccProfile = iccProfile;
+    this.resize = resize;
   }
 
   /**
    * Same format, JPEG quality 80, 100 MP and 200 MB limits, metadata stripped (dates too), pixels
-   * converted to sRGB.
+   * converted to sRGB, no resizing (when limits are set: fit inside, centre gravity, never
+   * enlarge).
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
@@ -56,21 +60,36 @@ public final class CompressionSettings implements Serializable {
         DEFAULT_MAX_INPUT_BYTES,
         MetadataPolicy.STRIP,
         false,
-        IccPolicy.SRGB);
+        IccPolicy.SRGB,
+        Resize.NONE);
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
   public CompressionSettings withOutputFormat(OutputFormat format) {
     Objects.requireNonNull(format, "format");
     return new CompressionSettings(
-        format, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
+        format,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        iccProfile,
+        resize);
   }
 
   /** JPEG quality, 1 (smallest) to 100 (best); default 80. */
   public CompressionSettings withJpegQuality(int quality) {
     checkRange("quality", quality, 1, 100);
     return new CompressionSettings(
-        outputFormat, quality, maxInputPixels, maxInputBytes, metadata, keepDates, iccProfile);
+        outputFormat,
+        quality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        iccProfile,
+        resize);
   }
 
   /**
@@ -80,14 +99,14 @@ public final class CompressionSettings implements Serializable {
   public CompressionSettings withMaxInputPixels(long pixels) {
     checkRange("maxInputPixels", pixels, 1, Long.MAX_VALUE);
     return new CompressionSettings(
-        outputFormat, jpegQuality, pixels, maxInputBytes, metadata, keepDates, iccProfile);
+        outputFormat, jpegQuality, pixels, maxInputBytes, metadata, keepDates, iccProfile, resize);
   }
 
   /** Largest accepted input file, in bytes, checked before the file is read; default 200 MB. */
   public CompressionSettings withMaxInputBytes(long bytes) {
     checkRange("maxInputBytes", bytes, 1, Integer.MAX_VALUE - 64);
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, bytes, metadata, keepDates, iccProfile);
+        outputFormat, jpegQuality, maxInputPixels, bytes, metadata, keepDates, iccProfile, resize);
   }
 
   /**
@@ -97,7 +116,14 @@ public final class CompressionSettings implements Serializable {
   public CompressionSettings withMetadata(MetadataPolicy policy) {
     Objects.requireNonNull(policy, "metadata");
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, policy, keepDates, iccProfile);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        policy,
+        keepDates,
+        iccProfile,
+        resize);
   }
 
   /**
@@ -107,7 +133,14 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withKeepDates(boolean value) {
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, value, iccProfile);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        value,
+        iccProfile,
+        resize);
   }
 
   /**
@@ -117,7 +150,63 @@ public final class CompressionSettings implements Serializable {
   public CompressionSettings withIccProfile(IccPolicy policy) {
     Objects.requireNonNull(policy, "iccProfile");
     return new CompressionSettings(
-        outputFormat, jpegQuality, maxInputPixels, maxInputBytes, metadata, keepDates, policy);
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        policy,
+        resize);
+  }
+
+  /**
+   * The largest output width in pixels, 1 to 65535; default none. The image is scaled after it is
+   * turned upright, so this is the displayed width. See {@link Fit} for how width and height limits
+   * combine.
+   */
+  public CompressionSettings withMaxWidth(int pixels) {
+    checkRange("maxWidth", pixels, 1, Resize.MAX_SIDE);
+    return withResize(resize.withMaxWidth(pixels));
+  }
+
+  /** The largest output height in pixels, 1 to 65535; default none. See {@link #withMaxWidth}. */
+  public CompressionSettings withMaxHeight(int pixels) {
+    checkRange("maxHeight", pixels, 1, Resize.MAX_SIDE);
+    return withResize(resize.withMaxHeight(pixels));
+  }
+
+  /**
+   * How the image meets both limits: {@link Fit#INSIDE} (default), {@link Fit#COVER}, {@link
+   * Fit#FILL} or {@link Fit#EXACT}; has an effect only when both limits are set.
+   */
+  public CompressionSettings withFit(Fit fit) {
+    return withResize(resize.withFit(Objects.requireNonNull(fit, "fit")));
+  }
+
+  /**
+   * What {@link Fit#COVER} keeps when it crops and where {@link Fit#EXACT} places the image;
+   * default {@link Gravity#CENTRE}.
+   */
+  public CompressionSettings withGravity(Gravity gravity) {
+    return withResize(resize.withGravity(Objects.requireNonNull(gravity, "gravity")));
+  }
+
+  /** Whether images smaller than the limits may be scaled up; default false (never enlarge). */
+  public CompressionSettings withEnlarge(boolean value) {
+    return withResize(resize.withEnlarge(value));
+  }
+
+  private CompressionSettings withResize(Resize value) {
+    return new CompressionSettings(
+        outputFormat,
+        jpegQuality,
+        maxInputPixels,
+        maxInputBytes,
+        metadata,
+        keepDates,
+        iccProfile,
+        value);
   }
 
   public OutputFormat outputFormat() {
@@ -148,6 +237,13 @@ public final class CompressionSettings implements Serializable {
     return iccProfile;
   }
 
+  /**
+   * The geometry: limits, fit, gravity, enlarge; {@link Resize#requested()} is false by default.
+   */
+  public Resize resize() {
+    return resize;
+  }
+
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
   static void checkRange(String name, long value, long min, long max) {
     if (value < min || value > max) {
@@ -174,6 +270,7 @@ public final class CompressionSettings implements Serializable {
         + keepDates
         + ", iccProfile="
         + iccProfile.optionName()
+        + (resize.requested() ? ", resize=" + resize : "")
         + "}";
   }
 }

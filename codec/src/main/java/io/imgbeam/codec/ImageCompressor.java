@@ -20,13 +20,18 @@ import java.util.concurrent.TimeUnit;
  *   <li>colour: convert to sRGB, after orientation, because both are per-pixel and independent, and
  *       before encoding, since the output carries no profile; or, with {@link IccPolicy#KEEP}, keep
  *       the samples and the profile;
+ *   <li>resize ({@code --maxWidth}, {@code --maxHeight}, {@code --fit}): after orientation, so the
+ *       limits apply to the displayed width and height, and after colour, so the filter works on
+ *       sRGB samples it can linearise; before encoding, which must see the final pixels. When the
+ *       target is much smaller, decoding already skipped pixels (see {@link #subsampling});
  *   <li>encode the target format;
  *   <li>verify: decode the output again and compare it with what was encoded; this runs before the
  *       metadata goes in, so that a profile in the output cannot change what the decoder returns;
  *   <li>metadata: write the blocks the policy keeps (orientation reset to 1, since the pixels are
  *       upright now) and the kept profile into the encoded file;
- *   <li>decide: when the output is not smaller than an input of the same format, keep the input's
- *       own bytes with its metadata filtered losslessly by the same policy.
+ *   <li>decide: when the output is not smaller than an input of the same format and was not
+ *       resized, keep the input's own bytes with its metadata filtered losslessly by the same
+ *       policy. A resized output is never replaced by the unresized input.
  * </ol>
  *
  * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
@@ -37,6 +42,9 @@ public final class ImageCompressor {
 
   /** Below this SSIM a JPEG output is treated as broken rather than merely lossy. */
   private static final double MIN_VERIFIED_SSIM = 0.5;
+
+  /** How many times the target size a subsampled decode keeps; see {@link #subsampling}. */
+  private static final int KEPT_BEFORE_FILTER = 4;
 
   private final CompressionSettings settings;
 
@@ -95,7 +103,16 @@ public final class ImageCompressor {
     // Animations, and WebP until a WebP encoder exists, are kept as they are: a single-image
     // encoder would lose frames, and re-encoding lossy WebP as JPEG only adds bytes.
     ImageFormat target = targetFormat(format, header);
+    boolean swap = Orientation.swapsAxes(metadata.orientation());
+    Resize.Plan plan =
+        settings
+            .resize()
+            .plan(swap ? header.height() : header.width(), swap ? header.width() : header.height());
+    boolean resized = !plan.isIdentity();
     if (target == null) {
+      if (resized) {
+        throw cannotResize(format, header);
+      }
       keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
@@ -103,7 +120,13 @@ public final class ImageCompressor {
     // 4. Decode.
     BufferedImage image;
     try {
-      image = ImageReading.decode(input, format, settings.iccProfile() == IccPolicy.KEEP);
+      image =
+          ImageReading.decode(
+              input,
+              format,
+              settings.iccProfile() == IccPolicy.KEEP,
+              subsampling(header.width(), swap ? plan.scaledHeight() : plan.scaledWidth()),
+              subsampling(header.height(), swap ? plan.scaledWidth() : plan.scaledHeight()));
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.DECODE, e);
     }
@@ -124,7 +147,16 @@ public final class ImageCompressor {
       throw CodecException.failed(Stage.COLOUR, e);
     }
 
-    // 7. Encode.
+    // 7. Resize.
+    if (resized) {
+      try {
+        image = Resizer.apply(image, plan);
+      } catch (RuntimeException e) {
+        throw CodecException.failed(Stage.RESIZE, e);
+      }
+    }
+
+    // 8. Encode.
     ImageEncoder encoder =
         target == ImageFormat.JPEG ? new JpegEncoder(settings.jpegQuality()) : new PngEncoder();
     long encodeStart = System.nanoTime();
@@ -136,10 +168,10 @@ public final class ImageCompressor {
     }
     result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - encodeStart));
 
-    // 8. Verify.
+    // 9. Verify.
     double score = verify(encoded, target);
 
-    // 9. Metadata.
+    // 10. Metadata.
     BufferedImage reference = encoded.reference();
     MetadataBlocks kept =
         MetadataFilter.apply(
@@ -155,8 +187,8 @@ public final class ImageCompressor {
       throw CodecException.failed(Stage.ENCODE, e);
     }
 
-    // 10. Decide.
-    if (target == format && output.length >= input.length) {
+    // 11. Decide. A resized output stays, even when larger: the input does not have the size asked.
+    if (target == format && !resized && output.length >= input.length) {
       keepOriginal(input, format, header, metadata, blocks, result);
       return;
     }
@@ -166,6 +198,37 @@ public final class ImageCompressor {
         .quality(encoded.quality())
         .score(SCORE_NAME, score)
         .metadataRemoved(metadata.removedIn(MetadataScan.of(output)));
+  }
+
+  /**
+   * The decode step along one stored axis: how many source pixels to skip per pixel kept so that at
+   * least four times the {@code target} size remains, or 1 when the reduction is less than 8 times.
+   * Subsampling is point sampling, so what it drops aliases; at four times the target the final
+   * Lanczos pass still sets the quality (SSIM 0.995 against a full decode's reference on photos),
+   * while at twice the target the aliasing showed (0.983).
+   */
+  static int subsampling(int stored, int target) {
+    return Math.max(1, stored / (KEPT_BEFORE_FILTER * Math.max(1, target)));
+  }
+
+  /**
+   * Inputs kept in their own format (animations, WebP until it has an encoder) cannot be resized;
+   * passing them on unresized would break the size promise, so they are refused instead.
+   */
+  private static CodecException cannotResize(ImageFormat format, ImageReading.Header header) {
+    String message =
+        header.frames() > 1
+            ? "cannot resize an animated "
+                + format.recordName()
+                + " ("
+                + header.frames()
+                + " frames) without losing frames"
+            : "cannot resize "
+                + format.recordName()
+                + " with --format=same: there is no "
+                + format.recordName()
+                + " encoder yet; --format=jpeg or --format=png resizes it";
+    return new CodecException(Status.UNSUPPORTED, Stage.RESIZE, message);
   }
 
   private static ImageFormat sniff(byte[] input, CompressionResult.Builder result)

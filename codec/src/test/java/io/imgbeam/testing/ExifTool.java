@@ -1,17 +1,11 @@
 package io.imgbeam.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Debian's exiftool ({@code exiftool -a -G1 -s}), the reference reader for metadata. Installs
@@ -54,32 +48,10 @@ public final class ExifTool {
   }
 
   private static void ensureInstalled() throws IOException {
-    if (Files.isExecutable(EXIFTOOL)) {
-      return;
-    }
-    String env = "DEBIAN_FRONTEND=noninteractive";
-    run(
-        "sh",
-        "-c",
-        env
-            + " apt-get install -y -q libimage-exiftool-perl >/dev/null 2>&1 || "
-            + "(apt-get update -q >/dev/null && "
-            + env
-            + " apt-get install -y -q libimage-exiftool-perl >/dev/null)");
-    assertTrue(Files.isExecutable(EXIFTOOL), "could not install libimage-exiftool-perl");
+    DebianTool.ensureInstalled(EXIFTOOL, "libimage-exiftool-perl");
   }
 
   private static String run(String... command) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    try {
-      assertTrue(process.waitFor(10, TimeUnit.MINUTES), String.join(" ", command));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), String.join(" ", command) + "\n" + text);
-    return text;
+    return DebianTool.run(command);
   }
 }
