@@ -16,10 +16,12 @@ final class Help {
 
   static void print(PrintStream out) {
     out.println("Usage: imgbeam --input=GLOB [--input=GLOB ...] --output=FOLDER [options]");
+    out.println("       imgbeam report OUTPUT   (rebuild OUTPUT/_imgbeam/report.html from the");
+    out.println("                                outcome files of a finished run)");
     out.println();
     out.println("Compresses every image matched and writes, under --output, the same tree of");
-    out.println("smaller images, _imgbeam/outcomes-*.avro (one record per input) and");
-    out.println("_imgbeam/summary.json.");
+    out.println("smaller images, _imgbeam/outcomes-*.avro (one record per input),");
+    out.println("_imgbeam/summary.json and _imgbeam/report.html.");
     out.println();
     out.println("Options:");
     Method[] getters = ImgbeamOptions.class.getDeclaredMethods();
@@ -53,7 +55,12 @@ final class Help {
       "getMaxInputBytes",
       "getMetadata",
       "getKeepDates",
-      "getIccProfile"
+      "getIccProfile",
+      "getMaxWidth",
+      "getMaxHeight",
+      "getFit",
+      "getGravity",
+      "getEnlarge"
     };
     int i = Arrays.asList(order).indexOf(method.getName());
     return i < 0 ? order.length : i;
@@ -66,7 +73,7 @@ final class Help {
 
   private static String valueHint(Method getter) {
     Class<?> type = getter.getReturnType();
-    if (type == int.class || type == long.class) {
+    if (type == int.class || type == long.class || type == Integer.class) {
       return "N";
     }
     if (type == boolean.class) {
@@ -76,6 +83,8 @@ final class Help {
       case "format" -> "same|jpeg|png";
       case "metadata" -> "strip|keep-copyright|keep";
       case "iccProfile" -> "srgb|keep";
+      case "fit" -> "inside|cover|fill|exact";
+      case "gravity" -> "centre|north|...|northwest";
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.Hashes;
 import io.imgbeam.testing.TestData;
 import io.imgbeam.transforms.avro.ImageOutcome;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -115,6 +116,32 @@ class ImgbeamTest {
   }
 
   @Test
+  void resizesWithTheGeometryOptionsAndWritesTheReport() throws IOException {
+    Path out = dir.resolve("out");
+    Run run =
+        run(
+            "--input=" + TestData.images() + "/photo/*.jpg",
+            "--output=" + out,
+            "--maxWidth=120",
+            "--maxHeight=90",
+            "--fit=cover",
+            "--gravity=north");
+    assertEquals(0, run.code, run.err);
+    List<ImageOutcome> outcomes = readOutcomes(out);
+    assertEquals(2, outcomes.size());
+    for (ImageOutcome o : outcomes) {
+      assertEquals(120, o.getOutputWidth(), o.toString());
+      assertEquals(90, o.getOutputHeight(), o.toString());
+      assertTrue(o.getWidth() > 120, "input size recorded: " + o);
+      BufferedImage written = ImageIO.read(Path.of(o.getOutputPath()).toFile());
+      assertEquals(120, written.getWidth());
+      assertEquals(90, written.getHeight());
+    }
+    assertTrue(Files.isRegularFile(out.resolve("_imgbeam/report.html")));
+    assertTrue(run.out.contains("report:   " + out.resolve("_imgbeam/report.html")), run.out);
+  }
+
+  @Test
   void passesTheMetadataAndColourOptionsToTheCodec() throws IOException {
     Path out = dir.resolve("out");
     Run run =
@@ -148,7 +175,13 @@ class ImgbeamTest {
             "--maxInputBytes=N  (default: 209715200)",
             "--metadata=strip|keep-copyright|keep  (default: strip)",
             "--keepDates=true|false  (default: false)",
-            "--iccProfile=srgb|keep  (default: srgb)")) {
+            "--iccProfile=srgb|keep  (default: srgb)",
+            "--maxWidth=N  (optional)",
+            "--maxHeight=N  (optional)",
+            "--fit=inside|cover|fill|exact  (default: inside)",
+            "--gravity=centre|north|...|northwest  (default: centre)",
+            "--enlarge=true|false  (default: false)",
+            "imgbeam report OUTPUT")) {
       assertTrue(help.out.contains(expected), "missing " + expected + " in\n" + help.out);
     }
   }
@@ -170,6 +203,17 @@ class ImgbeamTest {
     Run icc = run("--input=x", "--output=" + dir, "--iccProfile=p3");
     assertEquals(2, icc.code);
     assertTrue(icc.err.contains("expected srgb or keep for iccProfile, got p3"), icc.err);
+    Run fit = run("--input=x", "--output=" + dir, "--fit=crop");
+    assertEquals(2, fit.code);
+    assertTrue(
+        fit.err.contains("expected inside, cover, fill or exact for fit, got crop"), fit.err);
+    Run width = run("--input=x", "--output=" + dir, "--maxWidth=0");
+    assertEquals(2, width.code);
+    assertTrue(
+        width.err.contains("expected a value from 1 to 65535 for maxWidth, got 0"), width.err);
+    Run gravity = run("--input=x", "--output=" + dir, "--gravity=up");
+    assertEquals(2, gravity.code);
+    assertTrue(gravity.err.contains("for gravity, got up"), gravity.err);
     Run noInput = run("--output=" + dir);
     assertEquals(2, noInput.code);
     Run inside = run("--input=" + dir + "/out/**", "--output=" + dir);
