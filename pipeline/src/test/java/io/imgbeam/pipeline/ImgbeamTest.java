@@ -228,7 +228,8 @@ class ImgbeamTest {
         Imgbeam.rejoinBraces(List.of("/a/*.{jpg", "png}", "/b/**")));
   }
 
-  private static Map<Path, String> copyTestData(Path target) throws IOException {
+  /** Copies testdata/images under {@code target}; returns each copy's SHA-256. */
+  static Map<Path, String> copyTestData(Path target) throws IOException {
     Map<Path, String> hashes = new HashMap<>();
     Path source = TestData.images();
     try (Stream<Path> walk = Files.walk(source)) {

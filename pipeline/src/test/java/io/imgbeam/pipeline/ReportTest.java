@@ -10,7 +10,6 @@ import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +43,7 @@ class ReportTest {
   void theReportOpensCleanlyDrawsItsChartsAndShowsTheSummary() throws Exception {
     Path in = dir.resolve("in");
     Path out = dir.resolve("out");
-    copyTestData(in);
+    ImgbeamTest.copyTestData(in);
     Files.writeString(in.resolve("bad").resolve(HOSTILE), "not an image");
     int code = Imgbeam.run(args("--input=" + in + "/**", "--output=" + out), quiet(), quiet());
     assertEquals(0, code);
@@ -328,16 +325,5 @@ class ReportTest {
 
   private static PrintStream quiet() {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-  }
-
-  private static void copyTestData(Path target) throws IOException {
-    Path source = TestData.images();
-    try (Stream<Path> walk = Files.walk(source)) {
-      for (Path file : walk.filter(Files::isRegularFile).collect(Collectors.toList())) {
-        Path copy = target.resolve(source.relativize(file).toString());
-        Files.createDirectories(copy.getParent());
-        Files.copy(file, copy);
-      }
-    }
   }
 }

@@ -167,19 +167,7 @@ final class ReportPage {
     int height = Math.max(1, rows.size()) * rowHeight + 24;
     int labelWidth = 120;
     int barSpace = CHART_WIDTH - labelWidth - 90;
-    html.append("<svg data-chart=\"")
-        .append(id)
-        .append("\" width=\"")
-        .append(CHART_WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(CHART_WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"")
-        .append(esc(title))
-        .append("\">");
+    openChart(id, title, height, "");
     int y = 4;
     for (Map.Entry<String, long[]> row : rows.entrySet()) {
       long[] v = row.getValue();
@@ -210,6 +198,25 @@ final class ReportPage {
           .append("</td></tr>");
     }
     html.append("</tbody></table></div>");
+  }
+
+  /** The opening tag of a chart: marked with its name, as wide as every chart. */
+  private void openChart(String id, String title, int height, String attributes) {
+    html.append("<svg data-chart=\"")
+        .append(id)
+        .append('"')
+        .append(attributes)
+        .append(" width=\"")
+        .append(CHART_WIDTH)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(CHART_WIDTH)
+        .append(' ')
+        .append(height)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(esc(title))
+        .append("\">");
   }
 
   private static String saved(long in, long out) {
@@ -310,24 +317,9 @@ final class ReportPage {
     int top = 18;
     int base = height - 34;
     int slot = (CHART_WIDTH - 20) / counts.length;
-    html.append("<div><h3>")
-        .append(esc(title))
-        .append("</h3><svg data-chart=\"")
-        .append(id)
-        .append("\" data-total=\"")
-        .append(total)
-        .append("\" width=\"")
-        .append(CHART_WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(CHART_WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"")
-        .append(esc(title))
-        .append("\">")
-        .append("<line x1=\"10\" x2=\"")
+    html.append("<div><h3>").append(esc(title)).append("</h3>");
+    openChart(id, title, height, " data-total=\"" + total + "\"");
+    html.append("<line x1=\"10\" x2=\"")
         .append(CHART_WIDTH - 10)
         .append("\" y1=\"")
         .append(base)
