@@ -23,7 +23,7 @@ final class ReportPage {
   private static final String INPUT_COLOUR = "#9db4d0";
   private static final String OUTPUT_COLOUR = "#2f855a";
   private static final String BAR_COLOUR = "#3b6fb6";
-  private static final int CHART_WIDTH = 520;
+  private static final int CHART_WIDTH = 480;
 
   private final JsonNode summary;
   private final ReportStats stats;
@@ -506,7 +506,7 @@ final class ReportPage {
           + ".card .label{color:#4a5568;font-size:12px}.card .value{font-size:20px;"
           + "font-weight:600;font-variant-numeric:tabular-nums}"
           + ".card.big .value{color:#2f855a;font-size:26px}"
-          + ".pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
+          + ".pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px}"
           + "svg{display:block;font-size:11px;fill:#2d3748}"
           + "table{border-collapse:collapse;margin:8px 0;width:100%}"
           + "th,td{border-bottom:1px solid #edf2f7;padding:4px 6px;text-align:left;"
