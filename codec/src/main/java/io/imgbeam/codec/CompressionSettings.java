@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * each {@code withX} checks its argument and returns a copy.
  */
 public final class CompressionSettings implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /**
    * Bumped whenever the codec would write different bytes for the same input and settings, so that
@@ -70,6 +70,7 @@ public final class CompressionSettings implements Serializable {
   private boolean keepDates;
   private IccPolicy iccProfile;
   private FormatOptions formats;
+  private Resize resize;
 
   private CompressionSettings(
       OutputFormat outputFormat,
@@ -83,7 +84,8 @@ public final class CompressionSettings implements Serializable {
       MetadataPolicy metadata,
       boolean keepDates,
       IccPolicy iccProfile,
-      FormatOptions formats) {
+      FormatOptions formats,
+      Resize resize) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
@@ -96,6 +98,7 @@ public final class CompressionSettings implements Serializable {
     this.keepDates = keepDates;
     this.iccProfile = iccProfile;
     this.formats = formats;
+    this.resize = resize;
   }
 
   /**
@@ -157,7 +160,7 @@ public final class CompressionSettings implements Serializable {
    * Same format, JPEG quality 80, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120 s per image,
    * warnings fail, metadata stripped (dates too), pixels converted to sRGB; WebP quality 77 at
    * effort 4, AVIF quality 55 at effort 2 with 4:2:0 chroma and 8 bits, auto's candidates webp,
-   * avif, jpeg.
+   * avif, jpeg; no resizing (when limits are set: fit inside, centre gravity, never enlarge).
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
@@ -172,7 +175,8 @@ public final class CompressionSettings implements Serializable {
         MetadataPolicy.STRIP,
         false,
         IccPolicy.SRGB,
-        new FormatOptions());
+        new FormatOptions(),
+        Resize.NONE);
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
@@ -383,6 +387,49 @@ public final class CompressionSettings implements Serializable {
     return withFormats(f -> f.autoFormats = List.copyOf(checked));
   }
 
+  /**
+   * The largest output width in pixels, 1 to 65535; default none. The image is scaled after it is
+   * turned upright, so this is the displayed width. See {@link Fit} for how width and height limits
+   * combine.
+   */
+  public CompressionSettings withMaxWidth(int pixels) {
+    checkRange("maxWidth", pixels, 1, Resize.MAX_SIDE);
+    return withResize(resize.withMaxWidth(pixels));
+  }
+
+  /** The largest output height in pixels, 1 to 65535; default none. See {@link #withMaxWidth}. */
+  public CompressionSettings withMaxHeight(int pixels) {
+    checkRange("maxHeight", pixels, 1, Resize.MAX_SIDE);
+    return withResize(resize.withMaxHeight(pixels));
+  }
+
+  /**
+   * How the image meets both limits: {@link Fit#INSIDE} (default), {@link Fit#COVER}, {@link
+   * Fit#FILL} or {@link Fit#EXACT}; has an effect only when both limits are set.
+   */
+  public CompressionSettings withFit(Fit fit) {
+    return withResize(resize.withFit(Objects.requireNonNull(fit, "fit")));
+  }
+
+  /**
+   * What {@link Fit#COVER} keeps when it crops and where {@link Fit#EXACT} places the image;
+   * default {@link Gravity#CENTRE}.
+   */
+  public CompressionSettings withGravity(Gravity gravity) {
+    return withResize(resize.withGravity(Objects.requireNonNull(gravity, "gravity")));
+  }
+
+  /** Whether images smaller than the limits may be scaled up; default false (never enlarge). */
+  public CompressionSettings withEnlarge(boolean value) {
+    return withResize(resize.withEnlarge(value));
+  }
+
+  private CompressionSettings withResize(Resize value) {
+    CompressionSettings copy = copy();
+    copy.resize = value;
+    return copy;
+  }
+
   private CompressionSettings copy() {
     return new CompressionSettings(
         outputFormat,
@@ -396,7 +443,8 @@ public final class CompressionSettings implements Serializable {
         metadata,
         keepDates,
         iccProfile,
-        formats);
+        formats,
+        resize);
   }
 
   public OutputFormat outputFormat() {
@@ -441,6 +489,13 @@ public final class CompressionSettings implements Serializable {
 
   public IccPolicy iccProfile() {
     return iccProfile;
+  }
+
+  /**
+   * The geometry: limits, fit, gravity, enlarge; {@link Resize#requested()} is false by default.
+   */
+  public Resize resize() {
+    return resize;
   }
 
   public int webpQuality() {
@@ -501,7 +556,8 @@ public final class CompressionSettings implements Serializable {
         + " iccProfile="
         + iccProfile.optionName()
         + " "
-        + formats.toString().replace(", ", " ");
+        + formats.toString().replace(", ", " ")
+        + (resize.requested() ? " resize=" + resize : "");
   }
 
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
@@ -540,6 +596,7 @@ public final class CompressionSettings implements Serializable {
         + iccProfile.optionName()
         + ", "
         + formats
+        + (resize.requested() ? ", resize=" + resize : "")
         + "}";
   }
 }

@@ -78,6 +78,18 @@ final class ImageReading {
    */
   static BufferedImage decode(
       byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile) throws IOException {
+    return decode(data, format, failOn, embeddedProfile, 1, 1);
+  }
+
+  /**
+   * Decodes the first image, keeping only every {@code stepX}-th column and {@code stepY}-th row
+   * (ImageIO source subsampling, offset by half a step so the kept pixels sit at the centres of
+   * their cells): the fast path for a resize to much less than the stored size. It is point
+   * sampling, so callers keep several times the final size and let the resize filter do the rest.
+   */
+  static BufferedImage decode(
+      byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile, int stepX, int stepY)
+      throws IOException {
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener(
@@ -93,6 +105,9 @@ final class ImageReading {
       ImageReadParam param = reader.getDefaultReadParam();
       if (embeddedProfile) {
         param.setDestinationType(embeddedProfileType(reader));
+      }
+      if (stepX > 1 || stepY > 1) {
+        param.setSourceSubsampling(stepX, stepY, stepX / 2, stepY / 2);
       }
       BufferedImage image = reader.read(0, param);
       Progress.checkInterrupted();

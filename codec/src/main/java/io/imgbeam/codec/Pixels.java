@@ -49,8 +49,9 @@ final class Pixels {
       return out;
     }
     int[] row = new int[w];
+    int[] samples = new int[w * image.getRaster().getNumBands()];
     for (int y = 0; y < h; y++) {
-      argbRow(image, y, row);
+      argbRow(image, y, row, samples);
       System.arraycopy(row, 0, out, y * w, w);
     }
     return out;
@@ -58,6 +59,14 @@ final class Pixels {
 
   /** Row {@code y} of {@link #argb}, into {@code out} (at least the image's width long). */
   static void argbRow(BufferedImage image, int y, int[] out) {
+    argbRow(image, y, out, new int[image.getWidth() * image.getRaster().getNumBands()]);
+  }
+
+  /**
+   * Non-premultiplied 8-bit ARGB of row {@code y} into {@code out} (width entries); {@code samples}
+   * is scratch space of width x bands entries.
+   */
+  static void argbRow(BufferedImage image, int y, int[] out, int[] samples) {
     int w = image.getWidth();
     if (!isGrey(image)) {
       image.getRGB(0, y, w, 1, out, 0, w);
@@ -68,7 +77,7 @@ final class Pixels {
     int bands = raster.getNumBands();
     int maxGrey = (1 << image.getColorModel().getComponentSize(0)) - 1;
     int maxAlpha = alpha ? (1 << image.getColorModel().getComponentSize(bands - 1)) - 1 : 1;
-    int[] samples = raster.getPixels(0, y, w, 1, (int[]) null);
+    raster.getPixels(0, y, w, 1, samples);
     for (int x = 0; x < w; x++) {
       int g = to8(samples[x * bands], maxGrey);
       int a = alpha ? to8(samples[x * bands + bands - 1], maxAlpha) : 255;
@@ -130,24 +139,34 @@ final class Pixels {
   static int[] rgba16(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    Raster raster = image.getRaster();
-    int bands = raster.getNumBands();
-    boolean alpha = hasAlpha(image);
-    boolean grey = isGrey(image);
-    int[] row = new int[w * bands];
+    int[] samples = new int[w * image.getRaster().getNumBands()];
+    int[] row = new int[w * 4];
     int[] out = new int[w * h * 4];
     for (int y = 0; y < h; y++) {
-      raster.getPixels(0, y, w, 1, row);
-      for (int x = 0; x < w; x++) {
-        int s = x * bands;
-        int o = (y * w + x) * 4;
-        out[o] = row[s];
-        out[o + 1] = grey ? row[s] : row[s + 1];
-        out[o + 2] = grey ? row[s] : row[s + 2];
-        out[o + 3] = alpha ? row[s + bands - 1] : 0xFFFF;
-      }
+      rgba16Row(image, y, row, samples);
+      System.arraycopy(row, 0, out, y * w * 4, w * 4);
     }
     return out;
+  }
+
+  /**
+   * {@link #rgba16} for row {@code y} only, into {@code out} (width x 4 entries); {@code samples}
+   * is scratch space of width x bands entries.
+   */
+  static void rgba16Row(BufferedImage image, int y, int[] out, int[] samples) {
+    int w = image.getWidth();
+    int bands = image.getRaster().getNumBands();
+    boolean alpha = hasAlpha(image);
+    boolean grey = isGrey(image);
+    image.getRaster().getPixels(0, y, w, 1, samples);
+    for (int x = 0; x < w; x++) {
+      int s = x * bands;
+      int o = x * 4;
+      out[o] = samples[s];
+      out[o + 1] = grey ? samples[s] : samples[s + 1];
+      out[o + 2] = grey ? samples[s] : samples[s + 2];
+      out[o + 3] = alpha ? samples[s + bands - 1] : 0xFFFF;
+    }
   }
 
   /** Whether the raster stores 16-bit unsigned samples. */

@@ -11,6 +11,7 @@ public enum Stage {
   DECODE,
   ORIENT,
   COLOUR,
+  RESIZE,
   ENCODE,
   VERIFY,
   DECIDE,

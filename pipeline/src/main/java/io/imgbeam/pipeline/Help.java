@@ -16,10 +16,12 @@ final class Help {
 
   static void print(PrintStream out) {
     out.println("Usage: imgbeam --input=GLOB [--input=GLOB ...] --output=FOLDER [options]");
+    out.println("       imgbeam report OUTPUT   (rebuild OUTPUT/_imgbeam/report.html from the");
+    out.println("                                outcome files of a finished run)");
     out.println();
     out.println("Compresses every image matched and writes, under --output, the same tree of");
-    out.println("smaller images, _imgbeam/outcomes-*.avro (one record per input) and");
-    out.println("_imgbeam/summary.json.");
+    out.println("smaller images, _imgbeam/outcomes-*.avro (one record per input),");
+    out.println("_imgbeam/summary.json and _imgbeam/report.html.");
     out.println();
     out.println("Options:");
     Method[] getters = ImgbeamOptions.class.getDeclaredMethods();
@@ -68,7 +70,12 @@ final class Help {
       "getIncremental",
       "getMetadata",
       "getKeepDates",
-      "getIccProfile"
+      "getIccProfile",
+      "getMaxWidth",
+      "getMaxHeight",
+      "getFit",
+      "getGravity",
+      "getEnlarge"
     };
     int i = Arrays.asList(order).indexOf(method.getName());
     return i < 0 ? order.length : i;
@@ -89,11 +96,13 @@ final class Help {
       case "metadata" -> "strip|keep-copyright|keep";
       case "iccProfile" -> "srgb|keep";
       case "failOn" -> "warning|error";
+      case "fit" -> "inside|cover|fill|exact";
+      case "gravity" -> "centre|north|...|northwest";
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";
       default ->
-          type == int.class || type == long.class
+          type == int.class || type == long.class || type == Integer.class
               ? "N"
               : type == boolean.class ? "true|false" : "VALUE";
     };

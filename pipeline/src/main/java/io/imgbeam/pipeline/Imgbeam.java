@@ -4,15 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.CompressionSettings;
 import io.imgbeam.codec.FailOn;
+import io.imgbeam.codec.Fit;
+import io.imgbeam.codec.Gravity;
 import io.imgbeam.codec.IccPolicy;
 import io.imgbeam.codec.MetadataPolicy;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
 import io.imgbeam.transforms.OutputFiles;
+import io.imgbeam.transforms.RunReport;
+import io.imgbeam.transforms.RunSummary;
 import io.imgbeam.transforms.SummarizeRun;
 import io.imgbeam.transforms.WriteManifest;
 import io.imgbeam.transforms.WriteOutcomes;
+import io.imgbeam.transforms.WriteReport;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,12 +62,16 @@ public final class Imgbeam {
   }
 
   /**
-   * Runs the job to completion and prints its summary table.
+   * Runs the job to completion and prints its summary table; or, for {@code report OUTPUT},
+   * rebuilds the report page of a finished run from its outcome files.
    *
    * @return 0 when the job finished (whatever the images' outcomes), 2 for bad options, 1 when the
    *     job failed
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("report")) {
+      return report(args, out, err);
+    }
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h") || arg.startsWith("--help=")) {
         Help.print(out);
@@ -117,6 +126,22 @@ public final class Imgbeam {
       return 1;
     }
     return 0;
+  }
+
+  /** {@code imgbeam report OUTPUT}: the page again, from OUTPUT/_imgbeam/outcomes-*.avro. */
+  private static int report(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 2 || args[1].startsWith("--")) {
+      err.println("imgbeam: expected report OUTPUT, got " + String.join(" ", args));
+      return 2;
+    }
+    try {
+      Path page = RunReport.fromOutcomes(Paths.get(args[1]).toAbsolutePath().normalize());
+      out.println("report: " + page);
+      return 0;
+    } catch (IOException e) {
+      err.println("imgbeam: cannot write the report: " + e.getMessage());
+      return 1;
+    }
   }
 
   /**
@@ -216,6 +241,7 @@ public final class Imgbeam {
               .withMetadata(MetadataPolicy.parse(options.getMetadata()))
               .withKeepDates(options.getKeepDates())
               .withIccProfile(IccPolicy.parse(options.getIccProfile()));
+      settings = withGeometry(settings, options);
       return new Job(
           inputs,
           inputList,
@@ -231,6 +257,22 @@ public final class Imgbeam {
       } catch (IOException e) {
         return "?";
       }
+    }
+
+    private static CompressionSettings withGeometry(
+        CompressionSettings settings, ImgbeamOptions options) {
+      CompressionSettings out =
+          settings
+              .withFit(Fit.parse(options.getFit()))
+              .withGravity(Gravity.parse(options.getGravity()))
+              .withEnlarge(options.getEnlarge());
+      if (options.getMaxWidth() != null) {
+        out = out.withMaxWidth(options.getMaxWidth());
+      }
+      if (options.getMaxHeight() != null) {
+        out = out.withMaxHeight(options.getMaxHeight());
+      }
+      return out;
     }
 
     Path runFolder() {
@@ -262,7 +304,10 @@ public final class Imgbeam {
       outcomes.apply("WriteOutcomes", WriteOutcomes.to(outputRoot.toString()));
       outcomes.apply(
           "WriteManifest", WriteManifest.to(outputRoot.toString(), settings.fingerprint()));
-      outcomes.apply("SummarizeRun", SummarizeRun.to(outputRoot.toString()));
+      PCollection<RunSummary> summary =
+          outcomes.apply("SummarizeRun", SummarizeRun.to(outputRoot.toString()));
+      outcomes.apply(
+          "WriteReport", WriteReport.to(outputRoot.toString(), summary).withLimits(settings));
     }
 
     /**
@@ -294,7 +339,8 @@ public final class Imgbeam {
             deleteTree(entry);
           } else if ((name.startsWith("outcomes-") || name.startsWith("failures-"))
                   && name.endsWith(".avro")
-              || name.equals("summary.json")) {
+              || name.equals("summary.json")
+              || name.equals(RunReport.FILE)) {
             Files.delete(entry);
           }
         }
@@ -403,5 +449,6 @@ public final class Imgbeam {
         privacy.get("inputs_with_owner_names").asLong());
     out.println("  outcomes: " + job.runFolder().resolve("outcomes-*.avro"));
     out.println("  summary:  " + job.runFolder().resolve("summary.json"));
+    out.println("  report:   " + job.runFolder().resolve(RunReport.FILE));
   }
 }

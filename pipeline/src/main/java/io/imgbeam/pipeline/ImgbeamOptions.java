@@ -198,4 +198,43 @@ public interface ImgbeamOptions extends PipelineOptions {
   boolean getIncremental();
 
   void setIncremental(boolean value);
+
+  @Description(
+      "Largest output width in pixels (1-65535), measured upright (after the EXIF orientation). "
+          + "Unset: no limit.")
+  Integer getMaxWidth();
+
+  void setMaxWidth(Integer value);
+
+  @Description("Largest output height in pixels (1-65535), measured upright. Unset: no limit.")
+  Integer getMaxHeight();
+
+  void setMaxHeight(Integer value);
+
+  @Description(
+      "How an image meets both --maxWidth and --maxHeight: inside (scale to fit within both, "
+          + "aspect kept), cover (scale to cover both, aspect kept, then crop to exactly the box "
+          + "at --gravity), fill (stretch to exactly the box), exact (scale as inside, then pad "
+          + "to exactly the box with transparent bars, white in JPEG). With one limit, every mode "
+          + "scales to it keeping the aspect.")
+  @Default.String("inside")
+  String getFit();
+
+  void setFit(String value);
+
+  @Description(
+      "What cover keeps when it crops and where exact places the image: centre, north, "
+          + "northeast, east, southeast, south, southwest, west or northwest.")
+  @Default.String("centre")
+  String getGravity();
+
+  void setGravity(String value);
+
+  @Description(
+      "Scale images up to the limits when they are smaller. Default: never enlarge (cover then "
+          + "only crops, fill only shrinks the sides over their limit, exact pads).")
+  @Default.Boolean(false)
+  boolean getEnlarge();
+
+  void setEnlarge(boolean value);
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.Hashes;
 import io.imgbeam.testing.TestData;
 import io.imgbeam.transforms.avro.ImageOutcome;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,6 +137,32 @@ class ImgbeamTest {
   }
 
   @Test
+  void resizesWithTheGeometryOptionsAndWritesTheReport() throws IOException {
+    Path out = dir.resolve("out");
+    JobRun run =
+        JobRun.of(
+            "--input=" + TestData.images() + "/photo/*.jpg",
+            "--output=" + out,
+            "--maxWidth=120",
+            "--maxHeight=90",
+            "--fit=cover",
+            "--gravity=north");
+    assertEquals(0, run.code(), run.err());
+    List<ImageOutcome> outcomes = JobRun.readOutcomes(out);
+    assertEquals(2, outcomes.size());
+    for (ImageOutcome o : outcomes) {
+      assertEquals(120, o.getOutputWidth(), o.toString());
+      assertEquals(90, o.getOutputHeight(), o.toString());
+      assertTrue(o.getWidth() > 120, "input size recorded: " + o);
+      BufferedImage written = ImageIO.read(Path.of(o.getOutputPath()).toFile());
+      assertEquals(120, written.getWidth());
+      assertEquals(90, written.getHeight());
+    }
+    assertTrue(Files.isRegularFile(out.resolve("_imgbeam/report.html")));
+    assertTrue(run.out().contains("report:   " + out.resolve("_imgbeam/report.html")), run.out());
+  }
+
+  @Test
   void passesTheMetadataAndColourOptionsToTheCodec() throws IOException {
     Path out = dir.resolve("out");
     JobRun run =
@@ -183,7 +210,13 @@ class ImgbeamTest {
             "--incremental=true|false  (default: true)",
             "--metadata=strip|keep-copyright|keep  (default: strip)",
             "--keepDates=true|false  (default: false)",
-            "--iccProfile=srgb|keep  (default: srgb)")) {
+            "--iccProfile=srgb|keep  (default: srgb)",
+            "--maxWidth=N  (optional)",
+            "--maxHeight=N  (optional)",
+            "--fit=inside|cover|fill|exact  (default: inside)",
+            "--gravity=centre|north|...|northwest  (default: centre)",
+            "--enlarge=true|false  (default: false)",
+            "imgbeam report OUTPUT")) {
       assertTrue(help.out().contains(expected), "missing " + expected + " in\n" + help.out());
     }
   }
@@ -223,6 +256,17 @@ class ImgbeamTest {
     JobRun icc = JobRun.of("--input=x", "--output=" + dir, "--iccProfile=p3");
     assertEquals(2, icc.code());
     assertTrue(icc.err().contains("expected srgb or keep for iccProfile, got p3"), icc.err());
+    JobRun fit = JobRun.of("--input=x", "--output=" + dir, "--fit=crop");
+    assertEquals(2, fit.code());
+    assertTrue(
+        fit.err().contains("expected inside, cover, fill or exact for fit, got crop"), fit.err());
+    JobRun width = JobRun.of("--input=x", "--output=" + dir, "--maxWidth=0");
+    assertEquals(2, width.code());
+    assertTrue(
+        width.err().contains("expected a value from 1 to 65535 for maxWidth, got 0"), width.err());
+    JobRun gravity = JobRun.of("--input=x", "--output=" + dir, "--gravity=up");
+    assertEquals(2, gravity.code());
+    assertTrue(gravity.err().contains("for gravity, got up"), gravity.err());
     JobRun noInput = JobRun.of("--output=" + dir);
     assertEquals(2, noInput.code());
     JobRun inside = JobRun.of("--input=" + dir + "/out/**", "--output=" + dir);
@@ -237,7 +281,8 @@ class ImgbeamTest {
         Imgbeam.rejoinBraces(List.of("/a/*.{jpg", "png}", "/b/**")));
   }
 
-  private static Map<Path, String> copyTestData(Path target) throws IOException {
+  /** Copies testdata/images under {@code target}; returns each copy's SHA-256. */
+  static Map<Path, String> copyTestData(Path target) throws IOException {
     Map<Path, String> hashes = new HashMap<>();
     Path source = TestData.images();
     try (Stream<Path> walk = Files.walk(source)) {

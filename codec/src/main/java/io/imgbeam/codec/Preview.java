@@ -1,0 +1,142 @@
+package io.imgbeam.codec;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+
+/**
+ * Small before/after pictures of one compressed image, for the run report: both images upright and
+ * in sRGB, shrunk to a thumbnail, and a zoomed crop of the same spot in both, at the output's
+ * resolution, where the two differ most.
+ *
+ * <p>Thumbnails are JPEG (quality 70, smaller again if over {@link #MAX_THUMBNAIL_BYTES}); crops
+ * are lossless PNG, so the crop shows the output's own artefacts and no new ones.
+ */
+public final class Preview {
+  /** The longest side of a thumbnail, in pixels. */
+  public static final int THUMBNAIL = 120;
+
+  /** The side of the square crop, in output pixels. */
+  public static final int CROP = 48;
+
+  private static final int MAX_THUMBNAIL_BYTES = 12_000;
+
+  private Preview() {}
+
+  /**
+   * The pictures for one input and its output.
+   *
+   * @param before thumbnail of the input (JPEG)
+   * @param after thumbnail of the output (JPEG)
+   * @param beforeCrop the input at the output's size, cropped (PNG); null when the output is not
+   *     the input's picture at another scale (cover crops, letterboxing)
+   * @param afterCrop the same spot of the output (PNG); null with {@code beforeCrop}
+   */
+  public record Images(byte[] before, byte[] after, byte[] beforeCrop, byte[] afterCrop) {}
+
+  /**
+   * Makes the pictures; refuses images over {@code maxPixels} (checked on the header, as the
+   * compressor does).
+   */
+  public static Images of(byte[] input, byte[] output, long maxPixels) throws IOException {
+    BufferedImage after = upright(output, maxPixels, 0, 0);
+    BufferedImage before = upright(input, maxPixels, after.getWidth(), after.getHeight());
+    byte[] beforeThumb = thumbnail(before);
+    byte[] afterThumb = thumbnail(after);
+    double aspectBefore = (double) before.getWidth() / before.getHeight();
+    double aspectAfter = (double) after.getWidth() / after.getHeight();
+    if (Math.abs(aspectBefore / aspectAfter - 1) > 0.02) {
+      return new Images(beforeThumb, afterThumb, null, null);
+    }
+    if (before.getWidth() != after.getWidth() || before.getHeight() != after.getHeight()) {
+      Resize.Plan fill =
+          Resize.NONE
+              .withMaxWidth(after.getWidth())
+              .withMaxHeight(after.getHeight())
+              .withFit(Fit.FILL)
+              .withEnlarge(true)
+              .plan(before.getWidth(), before.getHeight());
+      before = Resizer.apply(before, fill);
+    }
+    // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
+    int w = after.getWidth();
+    int h = after.getHeight();
+    int[] pa = Pixels.argb(before);
+    int[] pb = Pixels.argb(after);
+    int size = Math.min(CROP, Math.min(w, h));
+    int[] spot = mostDifferent(pa, pb, w, h, size);
+    return new Images(
+        beforeThumb,
+        afterThumb,
+        crop(pa, w, spot[0], spot[1], size),
+        crop(pb, w, spot[0], spot[1], size));
+  }
+
+  /** Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. */
+  private static BufferedImage upright(byte[] data, long maxPixels, int needW, int needH)
+      throws IOException {
+    ImageFormat format = ImageFormat.sniff(data);
+    if (!format.isDecodable()) {
+      throw new IOException("cannot decode " + format.recordName());
+    }
+    ImageReading.Header header = ImageReading.probe(data, format);
+    if (header.pixels() > maxPixels) {
+      throw new IOException(header.width() + "x" + header.height() + " is over the pixel limit");
+    }
+    int orientation = MetadataScan.of(data).orientation();
+    boolean swap = Orientation.swapsAxes(orientation);
+    int stepX = 1;
+    int stepY = 1;
+    if (needW > 0) {
+      stepX = ImageCompressor.subsampling(header.width(), swap ? needH : needW);
+      stepY = ImageCompressor.subsampling(header.height(), swap ? needW : needH);
+    }
+    BufferedImage image = ImageReading.decode(data, format, FailOn.WARNING, false, stepX, stepY);
+    return ColourConversion.toSrgb(Orientation.apply(image, orientation));
+  }
+
+  private static byte[] thumbnail(BufferedImage image) throws IOException {
+    Resize.Plan plan =
+        Resize.NONE
+            .withMaxWidth(THUMBNAIL)
+            .withMaxHeight(THUMBNAIL)
+            .plan(image.getWidth(), image.getHeight());
+    BufferedImage small = plan.isIdentity() ? image : Resizer.apply(image, plan);
+    byte[] jpeg = new JpegEncoder(70).encode(small).bytes();
+    return jpeg.length <= MAX_THUMBNAIL_BYTES ? jpeg : new JpegEncoder(40).encode(small).bytes();
+  }
+
+  /** The top-left corner of the crop-sized block where the luma of the two differs most. */
+  private static int[] mostDifferent(int[] pa, int[] pb, int w, int h, int size) {
+    int step = Math.max(1, size / 2);
+    int[] best = {(w - size) / 2, (h - size) / 2};
+    long bestSum = -1;
+    for (int y0 = 0; y0 + size <= h; y0 += step) {
+      for (int x0 = 0; x0 + size <= w; x0 += step) {
+        long sum = 0;
+        for (int y = y0; y < y0 + size; y++) {
+          for (int x = x0; x < x0 + size; x++) {
+            sum += Math.abs(luma(pa[y * w + x]) - luma(pb[y * w + x]));
+          }
+        }
+        if (sum > bestSum) {
+          bestSum = sum;
+          best = new int[] {x0, y0};
+        }
+      }
+    }
+    return best;
+  }
+
+  private static int luma(int argb) {
+    int rgb = Pixels.overWhite(argb);
+    return (299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF)) / 1000;
+  }
+
+  private static byte[] crop(int[] argb, int width, int x, int y, int size) {
+    BufferedImage part = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+    for (int r = 0; r < size; r++) {
+      part.setRGB(0, r, size, 1, argb, (y + r) * width + x, width);
+    }
+    return new PngEncoder().encode(part).bytes();
+  }
+}

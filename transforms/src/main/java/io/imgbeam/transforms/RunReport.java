@@ -1,0 +1,116 @@
+package io.imgbeam.transforms;
+
+import io.imgbeam.codec.CompressionSettings;
+import io.imgbeam.codec.Hashes;
+import io.imgbeam.codec.Preview;
+import io.imgbeam.transforms.avro.ImageOutcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.beam.sdk.io.FileSystems;
+
+/**
+ * Writes {@code OUTPUT/_imgbeam/report.html} from a run's summary and report statistics: at the end
+ * of every run ({@link WriteReport}) and again from the outcome files ({@link #fromOutcomes}, for
+ * {@code ./imgbeam report OUTPUT}). Both aggregate with the same {@link RunSummary#add} and {@link
+ * ReportStats#add}.
+ *
+ * <p>Pictures are made here, at report time, from the input and output files of the listed rows
+ * only (at most twice {@link ReportStats#ROWS}); a file that is gone or has changed since the run
+ * (its SHA-256 differs from the record's) gets no picture, and the page says why.
+ */
+public final class RunReport {
+  /** The page's file name inside {@code _imgbeam}. */
+  public static final String FILE = "report.html";
+
+  private RunReport() {}
+
+  /** Writes the page atomically and returns its path. */
+  public static Path write(
+      Path outputRoot, RunSummary summary, ReportStats stats, CompressionSettings limits)
+      throws IOException {
+    Map<String, ReportPage.Previews> previews = new LinkedHashMap<>();
+    for (ReportStats.Row row : stats.slowest()) {
+      previews.computeIfAbsent(row.inputPath, p -> previews(row, limits));
+    }
+    for (ReportStats.Row row : stats.lowestScoring()) {
+      previews.computeIfAbsent(row.inputPath, p -> previews(row, limits));
+    }
+    String page = ReportPage.render(outputRoot.toString(), summary, stats, previews);
+    Path dest = outputRoot.resolve(OutputFiles.RUN_FOLDER).resolve(FILE);
+    Files.createDirectories(dest.getParent());
+    OutputFiles.writeAtomically(outputRoot, dest, page.getBytes(StandardCharsets.UTF_8));
+    return dest;
+  }
+
+  /**
+   * Rebuilds the page from {@code OUTPUT/_imgbeam/outcomes-*.avro}, with default limits for the
+   * pictures; returns its path.
+   */
+  public static Path fromOutcomes(Path outputRoot) throws IOException {
+    Path folder = outputRoot.resolve(OutputFiles.RUN_FOLDER);
+    RunSummary summary = new RunSummary();
+    ReportStats stats = new ReportStats();
+    int files = 0;
+    try (DirectoryStream<Path> outcomes = Files.newDirectoryStream(folder, "outcomes-*.avro")) {
+      for (Path file : outcomes) {
+        files++;
+        try (DataFileReader<ImageOutcome> reader =
+            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ImageOutcome.class))) {
+          for (ImageOutcome outcome : reader) {
+            summary.add(outcome);
+            stats.add(outcome);
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(folder + ": no imgbeam run here");
+    }
+    if (files == 0) {
+      throw new NoSuchFileException(folder + "/outcomes-*.avro: no outcome files");
+    }
+    return write(outputRoot, summary, stats, CompressionSettings.create());
+  }
+
+  private static ReportPage.Previews previews(ReportStats.Row row, CompressionSettings limits) {
+    try {
+      byte[] input = read(row.inputPath, limits.maxInputBytes());
+      byte[] output = read(row.outputPath, limits.maxInputBytes());
+      if (!Hashes.sha256(input).equals(row.inputSha256)) {
+        return new ReportPage.Previews(null, "the input changed since the run");
+      }
+      if (!Hashes.sha256(output).equals(row.outputSha256)) {
+        return new ReportPage.Previews(null, "the output changed since the run");
+      }
+      return new ReportPage.Previews(Preview.of(input, output, limits.maxInputPixels()), null);
+    } catch (IOException | RuntimeException e) {
+      // Pictures decorate the report; a missing one is said on the page, the page still comes.
+      return new ReportPage.Previews(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static byte[] read(String path, long limit) throws IOException {
+    if (path == null) {
+      throw new IOException("no file recorded");
+    }
+    try (InputStream in =
+        path.contains("://")
+            ? Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))
+            : Files.newInputStream(Path.of(path))) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+      if (bytes.length > limit) {
+        throw new IOException("over " + limit + " bytes");
+      }
+      return bytes;
+    }
+  }
+}

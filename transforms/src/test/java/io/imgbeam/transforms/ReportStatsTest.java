@@ -1,0 +1,126 @@
+package io.imgbeam.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.transforms.avro.ImageOutcome;
+import io.imgbeam.transforms.avro.OutcomeStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The report's aggregation stays small for a million outcomes and merges like one pass. */
+class ReportStatsTest {
+  private static final int N = 1_000_000;
+
+  @Test
+  void aMillionOutcomesMakeASmallAccumulatorAndPage() throws IOException {
+    ReportStats[] parts = {new ReportStats(), new ReportStats(), new ReportStats()};
+    ReportStats single = new ReportStats();
+    RunSummary summary = new RunSummary();
+    for (int i = 0; i < N; i++) {
+      ImageOutcome outcome = outcome(i);
+      parts[i % parts.length].add(outcome);
+      single.add(outcome);
+      summary.add(outcome);
+    }
+    ReportStats merged = new ReportStats();
+    for (ReportStats part : parts) {
+      merged.merge(part);
+    }
+    assertEquals(single, merged, "merging parts equals one pass");
+
+    int size = serialized(merged);
+    String page = ReportPage.render("/out", summary, merged, Map.of());
+    System.out.printf(
+        Locale.ROOT,
+        "1,000,000 outcomes: accumulator %d bytes, page %d bytes%n",
+        size,
+        page.length());
+    assertTrue(size < 64 * 1024, "accumulator is " + size + " bytes");
+    assertTrue(page.length() < 100 * 1024, "page is " + page.length() + " characters");
+
+    // The slowest are the highest millis; failures are every 10th outcome, first by path.
+    List<ReportStats.Row> slowest = merged.slowest();
+    assertEquals(ReportStats.ROWS, slowest.size());
+    assertEquals(millis(N - 2), slowest.get(0).totalMillis);
+    List<ReportStats.Row> failures = merged.failures();
+    assertEquals(ReportStats.FAILURE_ROWS, failures.size());
+    assertEquals(path(0), failures.get(0).inputPath);
+    assertEquals(N / 10, merged.failureKinds().get("decode / java.io.IOException"));
+    long ratios = 0;
+    for (long c : merged.ratioHistogram()) {
+      ratios += c;
+    }
+    assertEquals(N - N / 10, ratios);
+    assertEquals(N - N / 10, merged.bytesByFormat().get("jpeg")[0]);
+  }
+
+  @Test
+  void escapesFileNamesAndMessages() {
+    ImageOutcome bad =
+        ImageOutcome.newBuilder(outcome(0))
+            .setInputPath("/in/<script>alert(1)</script>.jpg")
+            .setErrorMessage("bad <b>marker</b> & \"more\"")
+            .build();
+    String page =
+        ReportPage.render(
+            "/out/<x>", new RunSummary().add(bad), new ReportStats().add(bad), Map.of());
+    assertFalse(page.contains("<script>"), "unescaped path");
+    assertFalse(page.contains("<b>marker"), "unescaped message");
+    assertFalse(page.contains("/out/<x>"), "unescaped output folder");
+    assertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;.jpg"));
+    assertTrue(page.contains("bad &lt;b&gt;marker&lt;/b&gt; &amp; &quot;more&quot;"));
+  }
+
+  private static String path(int i) {
+    return String.format(Locale.ROOT, "/in/%07d.jpg", i);
+  }
+
+  private static long millis(int i) {
+    return i % 1000 == 998 ? i : i % 97;
+  }
+
+  private static ImageOutcome outcome(int i) {
+    ImageOutcome.Builder b =
+        ImageOutcome.newBuilder()
+            .setInputPath(path(i))
+            .setInputFormat("jpeg")
+            .setInputBytes(100_000L + i % 5000)
+            .setEncodeMillis(1L)
+            .setTotalMillis(millis(i))
+            .setHadGps(false);
+    if (i % 10 == 0) {
+      return b.setStatus(OutcomeStatus.FAILED)
+          .setErrorStage("decode")
+          .setErrorClass("java.io.IOException")
+          .setErrorMessage("corrupt image data: " + "x".repeat(i % 1000))
+          .build();
+    }
+    long out = 30_000L + i % 70_000;
+    return b.setStatus(OutcomeStatus.WRITTEN)
+        .setOutputPath("/out/" + i + ".jpg")
+        .setOutputFormat("jpeg")
+        .setOutputBytes(out)
+        .setRatio(out / (100_000.0 + i % 5000))
+        .setScore(0.9 + (i % 1000) / 10_000.0)
+        .setWidth(800)
+        .setHeight(600)
+        .setOutputWidth(400)
+        .setOutputHeight(300)
+        .build();
+  }
+
+  private static int serialized(Object value) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    return bytes.size();
+  }
+}
