@@ -54,7 +54,7 @@ mkdir -p "$lib" "$conf" "$log"
 if [[ ! -f "$lib/.complete" ]]; then
   echo "start-cluster.sh: resolving Flink jars into $lib" >&2
   mvn -q -B -Dstyle.color=never -f "$here/cluster/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
+    -DoutputDirectory="$lib" -DincludeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   touch "$lib/.complete"
 fi
 

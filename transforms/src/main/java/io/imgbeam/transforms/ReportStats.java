@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * #FAILURE_ROWS} failures by path with the count of every kind of failure. Mergeable, so it is a
  * combiner's accumulator; the same {@link #add} serves the pipeline and {@code imgbeam report}.
  */
-public final class ReportStats implements Serializable {
+public final class ReportStats implements Serializable, OutcomeTotals.Accumulator<ReportStats> {
   private static final long serialVersionUID = 1L;
 
   /** Rows in the slowest and the lowest-scoring lists. */
@@ -102,6 +102,7 @@ public final class ReportStats implements Serializable {
   }
 
   /** Adds one outcome. */
+  @Override
   public ReportStats add(ImageOutcome outcome) {
     String status = outcome.getStatus().name();
     long in = outcome.getInputBytes();
@@ -127,6 +128,7 @@ public final class ReportStats implements Serializable {
   }
 
   /** Adds everything another accumulator holds. */
+  @Override
   public ReportStats merge(ReportStats other) {
     for (int i = 0; i < ratios.length; i++) {
       ratios[i] += other.ratios[i];

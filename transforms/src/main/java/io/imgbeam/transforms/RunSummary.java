@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * Totals over all outcomes of a run, mergeable so it can be a combiner's accumulator, and rendered
  * as {@code summary.json}.
  */
-public final class RunSummary implements Serializable {
+public final class RunSummary implements Serializable, OutcomeTotals.Accumulator<RunSummary> {
   private static final long serialVersionUID = 1L;
 
   private long inputs;
@@ -31,6 +31,7 @@ public final class RunSummary implements Serializable {
   private long encodeMillis;
 
   /** Adds one outcome. */
+  @Override
   public RunSummary add(ImageOutcome outcome) {
     inputs++;
     byStatus.merge(outcome.getStatus().name(), 1L, Long::sum);
@@ -65,6 +66,7 @@ public final class RunSummary implements Serializable {
   }
 
   /** Adds everything another summary counted. */
+  @Override
   public RunSummary merge(RunSummary other) {
     inputs += other.inputs;
     other.byStatus.forEach((k, v) -> byStatus.merge(k, v, Long::sum));

@@ -3,9 +3,6 @@ package io.imgbeam.transforms;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.nio.file.Paths;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -34,7 +31,9 @@ public final class SummarizeRun
   @Override
   public PCollection<RunSummary> expand(PCollection<ImageOutcome> outcomes) {
     PCollection<RunSummary> summary =
-        outcomes.apply("CombineOutcomes", Combine.globally(new SummaryFn()));
+        outcomes.apply(
+            "CombineOutcomes",
+            Combine.globally(OutcomeTotals.of(RunSummary.class, unused -> new RunSummary())));
     summary
         .apply("RenderJson", MapElements.into(TypeDescriptors.strings()).via(RunSummary::toJson))
         .apply(
@@ -44,44 +43,5 @@ public final class SummarizeRun
                 .withSuffix(".json")
                 .withoutSharding());
     return summary;
-  }
-
-  private static final class SummaryFn
-      extends Combine.CombineFn<ImageOutcome, RunSummary, RunSummary> {
-    @Override
-    public RunSummary createAccumulator() {
-      return new RunSummary();
-    }
-
-    @Override
-    public RunSummary addInput(RunSummary accumulator, ImageOutcome outcome) {
-      return accumulator.add(outcome);
-    }
-
-    @Override
-    public RunSummary mergeAccumulators(Iterable<RunSummary> accumulators) {
-      RunSummary merged = new RunSummary();
-      for (RunSummary one : accumulators) {
-        merged.merge(one);
-      }
-      return merged;
-    }
-
-    @Override
-    public RunSummary extractOutput(RunSummary accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<RunSummary> getAccumulatorCoder(
-        CoderRegistry registry, Coder<ImageOutcome> inputCoder) {
-      return SerializableCoder.of(RunSummary.class);
-    }
-
-    @Override
-    public Coder<RunSummary> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<ImageOutcome> inputCoder) {
-      return SerializableCoder.of(RunSummary.class);
-    }
   }
 }

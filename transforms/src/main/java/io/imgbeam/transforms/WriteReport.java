@@ -5,9 +5,6 @@ import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -59,50 +56,13 @@ public final class WriteReport extends PTransform<PCollection<ImageOutcome>, PDo
   public PDone expand(PCollection<ImageOutcome> outcomes) {
     PCollectionView<RunSummary> totals = summary.apply("SummaryAsSideInput", View.asSingleton());
     outcomes
-        .apply("AggregateForReport", Combine.globally(new StatsFn()))
+        .apply(
+            "AggregateForReport",
+            Combine.globally(OutcomeTotals.of(ReportStats.class, unused -> new ReportStats())))
         .apply(
             "RenderReport",
             ParDo.of(new RenderFn(outputRoot, limits, totals)).withSideInputs(totals));
     return PDone.in(outcomes.getPipeline());
-  }
-
-  private static final class StatsFn
-      extends Combine.CombineFn<ImageOutcome, ReportStats, ReportStats> {
-    @Override
-    public ReportStats createAccumulator() {
-      return new ReportStats();
-    }
-
-    @Override
-    public ReportStats addInput(ReportStats accumulator, ImageOutcome outcome) {
-      return accumulator.add(outcome);
-    }
-
-    @Override
-    public ReportStats mergeAccumulators(Iterable<ReportStats> accumulators) {
-      ReportStats merged = new ReportStats();
-      for (ReportStats one : accumulators) {
-        merged.merge(one);
-      }
-      return merged;
-    }
-
-    @Override
-    public ReportStats extractOutput(ReportStats accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<ReportStats> getAccumulatorCoder(
-        CoderRegistry registry, Coder<ImageOutcome> inputCoder) {
-      return SerializableCoder.of(ReportStats.class);
-    }
-
-    @Override
-    public Coder<ReportStats> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<ImageOutcome> inputCoder) {
-      return SerializableCoder.of(ReportStats.class);
-    }
   }
 
   private static final class RenderFn extends DoFn<ReportStats, Void> {
