@@ -54,6 +54,7 @@ class BundledJarIT {
             "--format=auto",
             "--formats=avif,webp");
     assertTrue(output.matches("(?s).*WRITTEN +2\n.*"), output);
+    assertFalse(output.contains("Warning:"), output);
     for (String stem : List.of("coffee", "astronaut-gps")) {
       assertTrue(
           Files.isRegularFile(out.resolve(stem + ".avif"))
