@@ -1,8 +1,11 @@
 package io.imgbeam.codec;
 
+import static java.awt.image.BufferedImage.TYPE_INT_ARGB;
+
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,16 @@ import java.util.Map;
 final class PngEncoder implements ImageEncoder {
   private static final int MAX_PALETTE = 256;
 
+  private final PngOptions options;
+
+  PngEncoder() {
+    this(PngOptions.DEFAULT);
+  }
+
+  PngEncoder(PngOptions options) {
+    this.options = options;
+  }
+
   @Override
   public ImageFormat format() {
     return ImageFormat.PNG;
@@ -26,28 +39,132 @@ final class PngEncoder implements ImageEncoder {
 
   @Override
   public Encoded encode(BufferedImage image) {
+    Encoded lossless = lossless(image);
+    if (options.mode() == PngMode.LOSSLESS) {
+      return lossless;
+    }
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] argb = Pixels.argb(image);
+    boolean exactPalette =
+        palette(argb) != null && !(Pixels.isHighBitDepth(image) && !fitsIn8Bits(image));
+    if (exactPalette) {
+      // At most 256 colours: the lossless palette is already exact, quantising loses nothing.
+      return lossless;
+    }
+    PaletteQuantizer.Result quantised = PaletteQuantizer.quantise(argb, w, h, options.dither());
+    BufferedImage shown = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    int[] out = new int[argb.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = quantised.palette()[quantised.index()[i]];
+    }
+    shown.setRGB(0, 0, w, h, out, 0, w);
+    byte[] bytes = PngWriter.write(indexed(w, h, out, sortedPalette(out)), options.effort());
+    if (bytes.length >= lossless.bytes().length) {
+      return lossless;
+    }
+    if (options.mode() == PngMode.AUTO && Ssim.score(image, shown) < options.minScore()) {
+      return lossless;
+    }
+    // The input is the reference: verification scores the quantised output against it.
+    return new Encoded(bytes, image, quantised.palette().length);
+  }
+
+  private static boolean fitsIn8Bits(BufferedImage image) {
+    return !Pixels.isUshort(image) || fitsIn8Bits(Pixels.rgba16(image));
+  }
+
+  /** The smallest exact layout; the reference is the input, or its cleaned copy. */
+  private Encoded lossless(BufferedImage image) {
     List<PngWriter.Layout> candidates = new ArrayList<>();
     int[] wide =
         Pixels.isHighBitDepth(image) && Pixels.isUshort(image) ? Pixels.rgba16(image) : null;
+    BufferedImage reference = image;
     if (wide != null && !fitsIn8Bits(wide)) {
       candidates.add(direct16(image.getWidth(), image.getHeight(), wide));
     } else {
       int[] argb = Pixels.argb(image);
+      if (options.cleanTransparent() && cleanTransparent(argb)) {
+        reference = new BufferedImage(image.getWidth(), image.getHeight(), TYPE_INT_ARGB);
+        reference.setRGB(0, 0, image.getWidth(), image.getHeight(), argb, 0, image.getWidth());
+      }
       candidates.add(direct8(image.getWidth(), image.getHeight(), argb));
       int[] palette = palette(argb);
       if (palette != null) {
         candidates.add(indexed(image.getWidth(), image.getHeight(), argb, palette));
+        if (options.effort() >= 2 && palette.length > 2) {
+          candidates.add(indexed(image.getWidth(), image.getHeight(), argb, byLuminance(palette)));
+          candidates.add(
+              indexed(image.getWidth(), image.getHeight(), argb, byFrequency(palette, argb)));
+        }
       }
     }
     byte[] best = null;
     for (PngWriter.Layout candidate : candidates) {
-      byte[] bytes = PngWriter.write(candidate);
+      byte[] bytes = PngWriter.write(candidate, options.effort());
       if (best == null || bytes.length < best.length) {
         best = bytes;
       }
     }
-    // Every layout holds the input's pixels exactly, so the input is the reference.
-    return new Encoded(best, image, null);
+    // Every layout holds the reference's pixels exactly.
+    return new Encoded(best, reference, null);
+  }
+
+  /**
+   * Sets every fully transparent pixel to transparent black, so that they share one colour; returns
+   * whether any changed.
+   */
+  private static boolean cleanTransparent(int[] argb) {
+    boolean changed = false;
+    for (int i = 0; i < argb.length; i++) {
+      if ((argb[i] >>> 24) == 0 && argb[i] != 0) {
+        argb[i] = 0;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Translucent entries first (tRNS stays short), then from dark to light. */
+  private static int[] byLuminance(int[] palette) {
+    return sorted(
+        palette,
+        Comparator.<Integer>comparingInt(p -> (p >>> 24) == 255 ? 1 : 0)
+            .thenComparingInt(p -> (p >>> 24))
+            .thenComparingInt(
+                p -> 299 * ((p >> 16) & 0xFF) + 587 * ((p >> 8) & 0xFF) + 114 * (p & 0xFF))
+            .thenComparingInt(p -> p));
+  }
+
+  /** Translucent entries first, each group from the most to the least used colour. */
+  private static int[] byFrequency(int[] palette, int[] argb) {
+    Map<Integer, Integer> counts = new HashMap<>(palette.length * 2);
+    for (int p : argb) {
+      counts.merge(p, 1, Integer::sum);
+    }
+    return sorted(
+        palette,
+        Comparator.<Integer>comparingInt(p -> (p >>> 24) == 255 ? 1 : 0)
+            .thenComparingInt(p -> -counts.get(p))
+            .thenComparingInt(p -> p));
+  }
+
+  private static int[] sorted(int[] palette, Comparator<Integer> order) {
+    Integer[] boxed = new Integer[palette.length];
+    for (int i = 0; i < boxed.length; i++) {
+      boxed[i] = palette[i];
+    }
+    Arrays.sort(boxed, order);
+    int[] out = new int[boxed.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = boxed[i];
+    }
+    return out;
+  }
+
+  /** The quantised image's colours, as the lossless palette of its pixels. */
+  private static int[] sortedPalette(int[] argb) {
+    return palette(argb);
   }
 
   /** Whether every 16-bit sample is an 8-bit value scaled by 257, so 8 bits hold it exactly. */
