@@ -136,6 +136,10 @@ final class PaletteQuantizer {
   static int toArgb(double[] lab) {
     double alpha = Math.max(0, Math.min(1, lab[lab.length - 1] / ALPHA_WEIGHT));
     int a = (int) Math.round(alpha * 255);
+    if (a >= 252) {
+      // Near-opaque clusters become opaque: a 1% alpha step is invisible, a lost opaque is not.
+      a = 255;
+    }
     if (a == 0) {
       return 0;
     }
@@ -368,9 +372,19 @@ final class PaletteQuantizer {
     for (int i = 0; i < palette.length; i++) {
       labs[i] = oklab(palette[i]);
     }
-    boolean reservedTransparent = palette.length > 0 && palette[0] == 0;
-    int first = reservedTransparent ? 1 : 0;
-    Palette search = new Palette(Arrays.copyOfRange(labs, first, labs.length));
+    // Opaque pixels search only opaque entries, so that opaque stays exactly opaque.
+    List<Integer> opaque = new ArrayList<>();
+    List<Integer> visible = new ArrayList<>();
+    for (int i = 0; i < palette.length; i++) {
+      if ((palette[i] >>> 24) == 255) {
+        opaque.add(i);
+      }
+      if ((palette[i] >>> 24) != 0) {
+        visible.add(i);
+      }
+    }
+    Search all = new Search(labs, visible);
+    Search opaqueOnly = opaque.isEmpty() ? all : new Search(labs, opaque);
     int[] index = new int[argb.length];
     float[] current = new float[(width + 2) * 4];
     float[] next = new float[(width + 2) * 4];
@@ -383,15 +397,13 @@ final class PaletteQuantizer {
           continue;
         }
         int e = (x + 1) * 4;
-        int a = clamp((p >>> 24) + current[e]);
+        boolean isOpaque = (p >>> 24) == 255;
+        int a = isOpaque ? 255 : Math.max(1, clamp((p >>> 24) + current[e]));
         int r = clamp(((p >> 16) & 0xFF) + current[e + 1]);
         int g = clamp(((p >> 8) & 0xFF) + current[e + 2]);
         int b = clamp((p & 0xFF) + current[e + 3]);
-        if (a == 0) {
-          a = 1;
-        }
         double[] lab = oklab(a << 24 | r << 16 | g << 8 | b);
-        int chosen = search.nearest(lab[0], lab[1], lab[2], lab[3]) + first;
+        int chosen = (isOpaque ? opaqueOnly : all).nearest(lab);
         index[y * width + x] = chosen;
         if (dither > 0) {
           int q = palette[chosen];
@@ -415,6 +427,26 @@ final class PaletteQuantizer {
       Arrays.fill(next, 0);
     }
     return index;
+  }
+
+  /** Nearest search over a subset of the palette, returning palette indices. */
+  private static final class Search {
+    final Palette palette;
+    final int[] indices;
+
+    Search(double[][] labs, List<Integer> subset) {
+      double[][] chosen = new double[subset.size()][];
+      indices = new int[subset.size()];
+      for (int i = 0; i < indices.length; i++) {
+        indices[i] = subset.get(i);
+        chosen[i] = labs[indices[i]];
+      }
+      palette = new Palette(chosen);
+    }
+
+    int nearest(double[] lab) {
+      return indices[palette.nearest(lab[0], lab[1], lab[2], lab[3])];
+    }
   }
 
   private static int clamp(float v) {

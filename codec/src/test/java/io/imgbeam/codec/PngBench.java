@@ -1,0 +1,136 @@
+package io.imgbeam.codec;
+
+import io.imgbeam.testing.TestData;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Bytes, time and SSIM of imgbeam's PNG encoder against optipng, oxipng and pngquant on a list of
+ * PNG files; run by {@code bench/png.sh}. Tools are found on the PATH (oxipng also through the
+ * {@code imgbeam.oxipng} property) and skipped when missing. Times: imgbeam's in-process encode of
+ * the decoded image; the tools' process wall time (start, read, optimise, write).
+ */
+final class PngBench {
+  private final Map<String, long[]> bytes = new LinkedHashMap<>();
+  private final Map<String, double[]> millis = new LinkedHashMap<>();
+  private final Map<String, List<Double>> scores = new LinkedHashMap<>();
+
+  public static void main(String[] args) throws Exception {
+    String oxipng = System.getProperty("imgbeam.oxipng", "");
+    new PngBench().run(List.of(args), oxipng.isEmpty() ? null : oxipng);
+  }
+
+  private void run(List<String> files, String oxipng) throws Exception {
+    Path work = Files.createTempDirectory("pngbench");
+    PngEncoder lossless = new PngEncoder();
+    PngEncoder lossy =
+        new PngEncoder(
+            new PngOptions(
+                PngMode.LOSSY,
+                PngOptions.DEFAULT.effort(),
+                false,
+                PngOptions.DEFAULT.minScore(),
+                PngOptions.DEFAULT.dither()));
+    long inputBytes = 0;
+    for (String file : files) {
+      Path input = Path.of(file);
+      inputBytes += Files.size(input);
+      BufferedImage source = TestData.decode(Files.readAllBytes(input));
+      measure("imgbeam lossless", source, () -> lossless.encode(source).bytes());
+      measure(
+          "optipng -o2",
+          source,
+          () ->
+              tool(work, input, "optipng", "-quiet", "-o2", "-strip", "all", "-out", "OUT", "IN"));
+      if (oxipng != null) {
+        measure(
+            "oxipng -o2",
+            source,
+            () ->
+                tool(work, input, oxipng, "-q", "-o", "2", "--strip", "all", "--out", "OUT", "IN"));
+      }
+      measure("imgbeam lossy", source, () -> lossy.encode(source).bytes());
+      String then = oxipng != null ? "oxipng" : "optipng";
+      measure(
+          "pngquant + " + then,
+          source,
+          () -> {
+            Path quantised = work.resolve("quantised.png");
+            Files.write(
+                quantised, tool(work, input, "pngquant", "--force", "--output", "OUT", "IN"));
+            return oxipng != null
+                ? tool(
+                    work, quantised, oxipng, "-q", "-o", "2", "--strip", "all", "--out", "OUT",
+                    "IN")
+                : tool(
+                    work, quantised, "optipng", "-quiet", "-o2", "-strip", "all", "-out", "OUT",
+                    "IN");
+          });
+    }
+    System.out.printf(Locale.ROOT, "%d PNGs, %d bytes in%n", files.size(), inputBytes);
+    System.out.printf(
+        Locale.ROOT,
+        "%-24s %12s %9s %10s %8s %8s%n",
+        "encoder",
+        "bytes",
+        "ratio",
+        "ms",
+        "meanSSIM",
+        "minSSIM");
+    long base = bytes.get("imgbeam lossless")[0];
+    for (String name : bytes.keySet()) {
+      List<Double> s = scores.get(name);
+      double mean = s.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double min = s.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+      System.out.printf(
+          Locale.ROOT,
+          "%-24s %12d %8.3fx %10.1f %8.4f %8.4f%n",
+          name,
+          bytes.get(name)[0],
+          bytes.get(name)[0] / (double) base,
+          millis.get(name)[0],
+          mean,
+          min);
+    }
+    System.out.println("ratio: bytes against imgbeam lossless");
+  }
+
+  private interface Encode {
+    byte[] run() throws Exception;
+  }
+
+  private void measure(String name, BufferedImage source, Encode encode) throws Exception {
+    long start = System.nanoTime();
+    byte[] out = encode.run();
+    double ms = (System.nanoTime() - start) / 1e6;
+    BufferedImage decoded = TestData.decode(out);
+    bytes.computeIfAbsent(name, k -> new long[1])[0] += out.length;
+    millis.computeIfAbsent(name, k -> new double[1])[0] += ms;
+    scores.computeIfAbsent(name, k -> new ArrayList<>()).add(Ssim.score(source, decoded));
+  }
+
+  /** Runs a tool with IN and OUT replaced by the input and a fresh output path; returns OUT. */
+  private static byte[] tool(Path work, Path input, String... command)
+      throws IOException, InterruptedException {
+    Path out = work.resolve("out.png");
+    Files.deleteIfExists(out);
+    List<String> args = new ArrayList<>();
+    for (String arg : command) {
+      args.add(arg.equals("IN") ? input.toString() : arg.equals("OUT") ? out.toString() : arg);
+    }
+    Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+    String log = new String(process.getInputStream().readAllBytes());
+    int code = process.waitFor();
+    if (code != 0 || !Files.exists(out)) {
+      throw new IOException(String.join(" ", args) + " exited " + code + ": " + log);
+    }
+    return Files.readAllBytes(out);
+  }
+}
