@@ -38,6 +38,15 @@ public final class CompressionSettings implements Serializable {
   /** Default AVIF effort, 0-8: libaom speed (cpu-used) 8 - effort, so 2 is avifenc's speed 6. */
   public static final int DEFAULT_AVIF_EFFORT = 2;
 
+  /** Default PNG effort, 0-3: every filter heuristic but brute force, two deflate strategies. */
+  public static final int DEFAULT_PNG_EFFORT = 2;
+
+  /** Default SSIM floor of {@link PngMode#AUTO}. */
+  public static final double DEFAULT_PNG_MIN_SCORE = 0.95;
+
+  /** Default dithering strength of quantised PNG: full Floyd-Steinberg error diffusion. */
+  public static final double DEFAULT_PNG_DITHER = 1.0;
+
   /** Default candidates of {@link OutputFormat#AUTO}, tried in this order. */
   public static final List<OutputFormat> DEFAULT_AUTO_FORMATS =
       List.of(OutputFormat.WEBP, OutputFormat.AVIF, OutputFormat.JPEG);

@@ -35,5 +35,11 @@ public record PngOptions(
   public static final int MAX_EFFORT = 3;
 
   /** Lossless at effort 2, colours under transparent pixels kept, floor 0.95, full dithering. */
-  public static final PngOptions DEFAULT = new PngOptions(PngMode.LOSSLESS, 2, false, 0.95, 1.0);
+  public static final PngOptions DEFAULT =
+      new PngOptions(
+          PngMode.LOSSLESS,
+          CompressionSettings.DEFAULT_PNG_EFFORT,
+          false,
+          CompressionSettings.DEFAULT_PNG_MIN_SCORE,
+          CompressionSettings.DEFAULT_PNG_DITHER);
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgbeam.codec.CompressionSettings;
 import io.imgbeam.codec.FailOn;
+import io.imgbeam.codec.PngMode;
 import io.imgbeam.codec.Fit;
 import io.imgbeam.codec.Gravity;
 import io.imgbeam.codec.IccPolicy;
@@ -228,6 +229,11 @@ public final class Imgbeam {
               .withWebpEffort(options.getWebpEffort())
               .withWebpLossless(options.getWebpLossless())
               .withWebpSharpYuv(options.getWebpSharpYuv())
+              .withPngMode(PngMode.parse(options.getPng()))
+              .withPngEffort(options.getPngEffort())
+              .withPngMinScore(options.getPngMinScore())
+              .withPngDither(options.getPngDither())
+              .withPngCleanTransparent(options.getPngCleanTransparent())
               .withAvifQuality(options.getAvifQuality())
               .withAvifEffort(options.getAvifEffort())
               .withAvifChroma(options.getAvifChroma())
