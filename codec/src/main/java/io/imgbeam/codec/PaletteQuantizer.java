@@ -12,18 +12,28 @@ import java.util.PriorityQueue;
  * variance-based median cut refined by k-means, both in Oklab with premultiplied alpha, then
  * Floyd-Steinberg error diffusion at a chosen strength.
  *
- * <p>Colours are counted in buckets of 6 bits per channel (coarser when an image has very many),
- * each bucket holding the mean of its pixels, so the work grows with the colours rather than the
- * pixels. Fully transparent pixels get their own entry, transparent black, and take no part in the
- * palette search or the error diffusion.
+ * <p>Colours are counted exactly, or in coarser buckets (fewer bits per channel) when an image has
+ * over 131,072, each bucket holding the mean of its pixels, so the work grows with the colours
+ * rather than the pixels. Fully transparent pixels get their own entry, transparent black, and take
+ * no part in the palette search or the error diffusion.
  */
 final class PaletteQuantizer {
   private static final int MAX_COLOURS = 256;
-  private static final int MAX_BUCKETS = 1 << 16;
+  private static final int MAX_BUCKETS = 1 << 17;
   private static final int KMEANS_ROUNDS = 6;
 
   /** Weight of alpha against Oklab lightness (0 to 1 each) in the distance. */
   private static final double ALPHA_WEIGHT = 1.0;
+
+  /** Squared 8-bit RGBA error above which only three quarters of it are diffused. */
+  private static final float MAX_DITHER_ERROR = 24 * 24;
+
+  /**
+   * Luma step between neighbours (0-255) from which a pixel diffuses no error; between 0 and this
+   * the strength falls linearly. 32 measured best on testdata's photos (mean SSIM against 48 and 64
+   * at the same bytes).
+   */
+  private static final double EDGE_CONTRAST = 32;
 
   private static final double[] LINEAR = new double[256];
 
@@ -72,7 +82,7 @@ final class PaletteQuantizer {
 
   /** Pixel counts per bucket: {count, L, a, b, alpha} as sums of premultiplied Oklab and alpha. */
   private static double[][] buckets(int[] argb) {
-    for (int shift = 2; ; shift++) {
+    for (int shift = 0; ; shift++) {
       Map<Integer, double[]> map = new HashMap<>();
       boolean fits = true;
       for (int p : argb) {
@@ -388,9 +398,14 @@ final class PaletteQuantizer {
     int[] index = new int[argb.length];
     float[] current = new float[(width + 2) * 4];
     float[] next = new float[(width + 2) * 4];
+    float[] strength = ditherMap(argb, width, height, dither);
     for (int y = 0; y < height; y++) {
       Progress.checkInterrupted();
-      for (int x = 0; x < width; x++) {
+      // Serpentine order: every other row right to left, so errors do not drift one way.
+      boolean reverse = (y & 1) == 1;
+      int step = reverse ? -4 : 4;
+      for (int i = 0; i < width; i++) {
+        int x = reverse ? width - 1 - i : i;
         int p = argb[y * width + x];
         if ((p >>> 24) == 0) {
           index[y * width + x] = 0;
@@ -405,19 +420,24 @@ final class PaletteQuantizer {
         double[] lab = oklab(a << 24 | r << 16 | g << 8 | b);
         int chosen = (isOpaque ? opaqueOnly : all).nearest(lab);
         index[y * width + x] = chosen;
-        if (dither > 0) {
+        float weight = strength[y * width + x];
+        if (weight > 0) {
           int q = palette[chosen];
           float[] error = {
-            (float) (dither * (a - (q >>> 24))),
-            (float) (dither * (r - ((q >> 16) & 0xFF))),
-            (float) (dither * (g - ((q >> 8) & 0xFF))),
-            (float) (dither * (b - (q & 0xFF)))
+            a - (q >>> 24), r - ((q >> 16) & 0xFF), g - ((q >> 8) & 0xFF), b - (q & 0xFF)
           };
+          float squared = 0;
+          for (float c : error) {
+            squared += c * c;
+          }
+          // A large error means the palette lacks the colour: spreading it all only adds noise.
+          float scale = weight * (squared > MAX_DITHER_ERROR ? 0.75f : 1f);
           for (int c = 0; c < 4; c++) {
-            current[e + 4 + c] += error[c] * 7 / 16;
-            next[e - 4 + c] += error[c] * 3 / 16;
-            next[e + c] += error[c] * 5 / 16;
-            next[e + 4 + c] += error[c] / 16;
+            float v = error[c] * scale;
+            current[e + step + c] += v * 7 / 16;
+            next[e - step + c] += v * 3 / 16;
+            next[e + c] += v * 5 / 16;
+            next[e + step + c] += v / 16;
           }
         }
       }
@@ -447,6 +467,43 @@ final class PaletteQuantizer {
     int nearest(double[] lab) {
       return indices[palette.nearest(lab[0], lab[1], lab[2], lab[3])];
     }
+  }
+
+  /**
+   * How much error each pixel diffuses: {@code dither} in flat areas, less on edges and texture,
+   * which hide banding themselves and where dithering only adds noise (as libimagequant's dithering
+   * map does).
+   */
+  private static float[] ditherMap(int[] argb, int width, int height, double dither) {
+    float[] map = new float[argb.length];
+    if (dither <= 0) {
+      return map;
+    }
+    int[] luma = new int[argb.length];
+    for (int i = 0; i < argb.length; i++) {
+      int p = argb[i];
+      luma[i] = (299 * ((p >> 16) & 0xFF) + 587 * ((p >> 8) & 0xFF) + 114 * (p & 0xFF)) / 1000;
+    }
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int i = y * width + x;
+        int contrast = 0;
+        if (x > 0) {
+          contrast = Math.max(contrast, Math.abs(luma[i] - luma[i - 1]));
+        }
+        if (x + 1 < width) {
+          contrast = Math.max(contrast, Math.abs(luma[i] - luma[i + 1]));
+        }
+        if (y > 0) {
+          contrast = Math.max(contrast, Math.abs(luma[i] - luma[i - width]));
+        }
+        if (y + 1 < height) {
+          contrast = Math.max(contrast, Math.abs(luma[i] - luma[i + width]));
+        }
+        map[i] = (float) (dither * Math.max(0, 1 - contrast / EDGE_CONTRAST));
+      }
+    }
+    return map;
   }
 
   private static int clamp(float v) {

@@ -34,7 +34,7 @@ public record PngOptions(
   /** The highest effort. */
   public static final int MAX_EFFORT = 3;
 
-  /** Lossless at effort 2, colours under transparent pixels kept, floor 0.95, full dithering. */
+  /** Lossless at effort 2, colours under transparent pixels kept, floor 0.95, dithering 0.5. */
   public static final PngOptions DEFAULT =
       new PngOptions(
           PngMode.LOSSLESS,

@@ -94,7 +94,7 @@ class BoundedCompressorTest {
             + " iccProfile=srgb webpQuality=77 webpEffort=4 webpLossless=false"
             + " webpSharpYuv=false avifQuality=55 avifEffort=2 avifChroma=420 avifBitDepth=8"
             + " formats=webp,avif,jpeg png=lossless pngEffort=2 pngCleanTransparent=false"
-            + " pngMinScore=0.95 pngDither=1.0",
+            + " pngMinScore=0.95 pngDither=0.5",
         CompressionSettings.create().fingerprint());
     assertEquals(
         "expected a value from 0 to 3 for pngEffort, got 4",
@@ -111,7 +111,7 @@ class BoundedCompressorTest {
             s.withPngEffort(3),
             s.withPngCleanTransparent(true),
             s.withPngMinScore(0.9),
-            s.withPngDither(0.5))) {
+            s.withPngDither(0.25))) {
       assertNotEquals(s.fingerprint(), changed.fingerprint());
     }
     // What decides an output's bytes changes the fingerprint, so incremental runs redo the image.

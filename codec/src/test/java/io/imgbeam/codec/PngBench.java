@@ -30,15 +30,10 @@ final class PngBench {
   private void run(List<String> files, String oxipng) throws Exception {
     Path work = Files.createTempDirectory("pngbench");
     PngEncoder lossless = new PngEncoder();
-    PngEncoder lossy =
-        new PngEncoder(
-            new PngOptions(
-                PngMode.LOSSY,
-                PngOptions.DEFAULT.effort(),
-                false,
-                PngOptions.DEFAULT.minScore(),
-                PngOptions.DEFAULT.dither()));
+    PngEncoder lossy = lossy(PngOptions.DEFAULT.dither());
+    PngEncoder undithered = lossy(0);
     long inputBytes = 0;
+    boolean header = true;
     for (String file : files) {
       Path input = Path.of(file);
       inputBytes += Files.size(input);
@@ -57,6 +52,7 @@ final class PngBench {
                 tool(work, input, oxipng, "-q", "-o", "2", "--strip", "all", "--out", "OUT", "IN"));
       }
       measure("imgbeam lossy", source, () -> lossy.encode(source).bytes());
+      measure("imgbeam lossy dither 0", source, () -> undithered.encode(source).bytes());
       String then = oxipng != null ? "oxipng" : "optipng";
       measure(
           "pngquant + " + then,
@@ -73,7 +69,22 @@ final class PngBench {
                     work, quantised, "optipng", "-quiet", "-o2", "-strip", "all", "-out", "OUT",
                     "IN");
           });
+      if (header) {
+        System.out.printf(Locale.ROOT, "%-24s", "image (bytes, SSIM)");
+        for (String name : last.keySet()) {
+          System.out.printf(Locale.ROOT, " | %-15s", name);
+        }
+        System.out.println();
+        header = false;
+      }
+      String shown = input.getFileName().toString();
+      System.out.printf(Locale.ROOT, "%-24s", shown.length() > 24 ? shown.substring(0, 24) : shown);
+      for (double[] result : last.values()) {
+        System.out.printf(Locale.ROOT, " | %7d %.4f", (long) result[0], result[1]);
+      }
+      System.out.println();
     }
+    System.out.println();
     System.out.printf(Locale.ROOT, "%d PNGs, %d bytes in%n", files.size(), inputBytes);
     System.out.printf(
         Locale.ROOT,
@@ -100,11 +111,28 @@ final class PngBench {
           min);
     }
     System.out.println("ratio: bytes against imgbeam lossless");
+    String reference = oxipng != null ? "oxipng -o2" : "optipng -o2";
+    String quantised = "pngquant + " + (oxipng != null ? "oxipng" : "optipng");
+    System.out.printf(
+        Locale.ROOT,
+        "goals: imgbeam lossless / %s = %.3fx (<= 1.00); imgbeam lossy / %s = %.3fx (<= 0.95)%n",
+        reference,
+        bytes.get("imgbeam lossless")[0] / (double) bytes.get(reference)[0],
+        quantised,
+        bytes.get("imgbeam lossy")[0] / (double) bytes.get(quantised)[0]);
+  }
+
+  private static PngEncoder lossy(double dither) {
+    PngOptions defaults = PngOptions.DEFAULT;
+    return new PngEncoder(
+        new PngOptions(PngMode.LOSSY, defaults.effort(), false, defaults.minScore(), dither));
   }
 
   private interface Encode {
     byte[] run() throws Exception;
   }
+
+  private final Map<String, double[]> last = new LinkedHashMap<>();
 
   private void measure(String name, BufferedImage source, Encode encode) throws Exception {
     long start = System.nanoTime();
@@ -113,7 +141,9 @@ final class PngBench {
     BufferedImage decoded = TestData.decode(out);
     bytes.computeIfAbsent(name, k -> new long[1])[0] += out.length;
     millis.computeIfAbsent(name, k -> new double[1])[0] += ms;
-    scores.computeIfAbsent(name, k -> new ArrayList<>()).add(Ssim.score(source, decoded));
+    double score = Ssim.score(source, decoded);
+    scores.computeIfAbsent(name, k -> new ArrayList<>()).add(score);
+    last.put(name, new double[] {out.length, score});
   }
 
   /** Runs a tool with IN and OUT replaced by the input and a fresh output path; returns OUT. */
