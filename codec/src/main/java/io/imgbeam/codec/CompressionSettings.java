@@ -38,7 +38,7 @@ public final class CompressionSettings implements Serializable {
   /** Default AVIF effort, 0-8: libaom speed (cpu-used) 8 - effort, so 2 is avifenc's speed 6. */
   public static final int DEFAULT_AVIF_EFFORT = 2;
 
-  /** Default PNG effort, 0-3: every filter heuristic but brute force, two deflate strategies. */
+  /** Default PNG effort, 0-4: every filter heuristic but brute force, two deflate strategies. */
   public static final int DEFAULT_PNG_EFFORT = 2;
 
   /** Default SSIM floor of {@link PngMode#AUTO}. */
@@ -424,7 +424,7 @@ public final class CompressionSettings implements Serializable {
   }
 
   /**
-   * PNG effort, 0 (fastest) to 3 (smallest): which filterings and deflate strategies are tried (see
+   * PNG effort, 0 (fastest) to 4 (smallest): which filterings and deflate strategies are tried (see
    * {@link PngOptions}); default 2.
    */
   public CompressionSettings withPngEffort(int effort) {

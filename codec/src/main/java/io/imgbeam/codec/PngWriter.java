@@ -1,6 +1,10 @@
 package io.imgbeam.codec;
 
+import com.googlecode.pngtastic.core.processing.zopfli.Options;
+import com.googlecode.pngtastic.core.processing.zopfli.Zopfli;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,15 +172,36 @@ final class PngWriter {
       filtered = kept;
     }
     byte[] best = null;
+    byte[] bestFiltering = null;
     for (byte[] data : filtered) {
       for (int strategy : strategies) {
         byte[] compressed = deflate(data, Deflater.BEST_COMPRESSION, strategy);
         if (best == null || compressed.length < best.length) {
           best = compressed;
+          bestFiltering = data;
         }
       }
     }
+    if (effort >= 4) {
+      byte[] compressed = zopfli(bestFiltering);
+      if (compressed.length < best.length) {
+        best = compressed;
+      }
+    }
     return best;
+  }
+
+  /** Zopfli's zlib stream (pngtastic's pure-Java port, 15 iterations, block splitting). */
+  private static byte[] zopfli(byte[] data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
+    try {
+      new Zopfli(8 << 20)
+          .compress(
+              new Options(Options.OutputFormat.ZLIB, Options.BlockSplitting.FIRST, 15), data, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static byte[] filter(Layout layout, int mode) {

@@ -97,8 +97,8 @@ class BoundedCompressorTest {
             + " pngMinScore=0.95 pngDither=0.5",
         CompressionSettings.create().fingerprint());
     assertEquals(
-        "expected a value from 0 to 3 for pngEffort, got 4",
-        assertThrows(IllegalArgumentException.class, () -> s.withPngEffort(4)).getMessage());
+        "expected a value from 0 to 4 for pngEffort, got 5",
+        assertThrows(IllegalArgumentException.class, () -> s.withPngEffort(5)).getMessage());
     assertEquals(
         "expected a value from 0 to 1 for pngDither, got 1.5",
         assertThrows(IllegalArgumentException.class, () -> s.withPngDither(1.5)).getMessage());

@@ -91,7 +91,7 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setPng(String value);
 
   @Description(
-      "PNG effort, 0 (fastest) to 3 (smallest): which filters and deflate strategies are tried.")
+      "PNG effort, 0 (fastest) to 4 (smallest, zopfli): which filters and deflaters are tried.")
   @Default.Integer(CompressionSettings.DEFAULT_PNG_EFFORT)
   int getPngEffort();
 
