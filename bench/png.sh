@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bytes, time and SSIM of imgbeam's PNG encoder against the reference optimisers on a folder of
-# PNGs, in one run: imgbeam lossless vs optipng -o2 (and oxipng -o2 when found); imgbeam lossy
-# (--png=lossy) vs pngquant (default settings) followed by oxipng -o2 (optipng -o2 without
-# oxipng). Mean and min SSIM of each against the decoded input (1 for lossless). Goals (issue 4):
+# PNGs, in one run: imgbeam lossless (default effort 2, and effort 4 with zopfli) vs optipng -o2
+# (and oxipng -o2 when found); imgbeam lossy (--png=lossy at the default dithering 0.5, without
+# dithering, and at effort 4) vs pngquant (default settings) followed by oxipng -o2 (optipng -o2
+# without oxipng). Per-image rows, then totals. Mean and min SSIM of each against the decoded input (1 for lossless). Goals (issue 4):
 # lossless <= 1.00x oxipng -o2 bytes; lossy <= 0.95x pngquant+oxipng at equal or better mean SSIM.
 #
 #   bench/png.sh [FOLDER]   (default: the PNGs under testdata/images, broken samples left out)

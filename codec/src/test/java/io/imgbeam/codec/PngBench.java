@@ -30,8 +30,17 @@ final class PngBench {
   private void run(List<String> files, String oxipng) throws Exception {
     Path work = Files.createTempDirectory("pngbench");
     PngEncoder lossless = new PngEncoder();
-    PngEncoder lossy = lossy(PngOptions.DEFAULT.dither());
-    PngEncoder undithered = lossy(0);
+    PngEncoder slowest =
+        new PngEncoder(
+            new PngOptions(
+                PngMode.LOSSLESS,
+                PngOptions.MAX_EFFORT,
+                false,
+                PngOptions.DEFAULT.minScore(),
+                PngOptions.DEFAULT.dither()));
+    PngEncoder lossy = lossy(PngOptions.DEFAULT.effort(), PngOptions.DEFAULT.dither());
+    PngEncoder undithered = lossy(PngOptions.DEFAULT.effort(), 0);
+    PngEncoder lossySlowest = lossy(PngOptions.MAX_EFFORT, PngOptions.DEFAULT.dither());
     long inputBytes = 0;
     boolean header = true;
     for (String file : files) {
@@ -39,6 +48,7 @@ final class PngBench {
       inputBytes += Files.size(input);
       BufferedImage source = TestData.decode(Files.readAllBytes(input));
       measure("imgbeam lossless", source, () -> lossless.encode(source).bytes());
+      measure("imgbeam lossless e4", source, () -> slowest.encode(source).bytes());
       measure(
           "optipng -o2",
           source,
@@ -53,6 +63,7 @@ final class PngBench {
       }
       measure("imgbeam lossy", source, () -> lossy.encode(source).bytes());
       measure("imgbeam lossy dither 0", source, () -> undithered.encode(source).bytes());
+      measure("imgbeam lossy e4", source, () -> lossySlowest.encode(source).bytes());
       String then = oxipng != null ? "oxipng" : "optipng";
       measure(
           "pngquant + " + then,
@@ -113,19 +124,21 @@ final class PngBench {
     System.out.println("ratio: bytes against imgbeam lossless");
     String reference = oxipng != null ? "oxipng -o2" : "optipng -o2";
     String quantised = "pngquant + " + (oxipng != null ? "oxipng" : "optipng");
-    System.out.printf(
-        Locale.ROOT,
-        "goals: imgbeam lossless / %s = %.3fx (<= 1.00); imgbeam lossy / %s = %.3fx (<= 0.95)%n",
-        reference,
-        bytes.get("imgbeam lossless")[0] / (double) bytes.get(reference)[0],
-        quantised,
-        bytes.get("imgbeam lossy")[0] / (double) bytes.get(quantised)[0]);
+    for (String effort : new String[] {"", " e4"}) {
+      System.out.printf(
+          Locale.ROOT,
+          "goals%s: imgbeam lossless / %s = %.3fx (<= 1.00); imgbeam lossy / %s = %.3fx (<= 0.95)%n",
+          effort,
+          reference,
+          bytes.get("imgbeam lossless" + effort)[0] / (double) bytes.get(reference)[0],
+          quantised,
+          bytes.get("imgbeam lossy" + effort)[0] / (double) bytes.get(quantised)[0]);
+    }
   }
 
-  private static PngEncoder lossy(double dither) {
-    PngOptions defaults = PngOptions.DEFAULT;
+  private static PngEncoder lossy(int effort, double dither) {
     return new PngEncoder(
-        new PngOptions(PngMode.LOSSY, defaults.effort(), false, defaults.minScore(), dither));
+        new PngOptions(PngMode.LOSSY, effort, false, PngOptions.DEFAULT.minScore(), dither));
   }
 
   private interface Encode {
