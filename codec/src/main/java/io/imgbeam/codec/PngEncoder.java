@@ -11,13 +11,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lossless PNG: the smallest exact colour type and bit depth, written by {@link PngWriter}.
+ * PNG, written by {@link PngWriter}: lossless by default, or quantised to at most 256 colours by
+ * {@link PaletteQuantizer} under {@link PngMode#LOSSY} and {@link PngMode#AUTO}.
  *
- * <p>Exact reductions only: an alpha channel that is opaque everywhere is dropped, RGB whose pixels
- * are all grey becomes grey (1, 2, 4 or 8 bits when the values allow it), 16-bit samples that are
- * 8-bit values scaled by 257 become 8-bit, and at most 256 colours become a palette (with alpha in
- * tRNS). When a palette is possible it is written beside the best direct layout and the smaller
- * file wins.
+ * <p>Lossless uses exact reductions only: an alpha channel that is opaque everywhere is dropped,
+ * RGB whose pixels are all grey becomes grey (1, 2, 4 or 8 bits when the values allow it), 16-bit
+ * samples that are 8-bit values scaled by 257 become 8-bit, and at most 256 colours become a
+ * palette (with alpha in tRNS), also sorted by luminance and by frequency at effort 2 and more.
+ * Every candidate is written and the smallest file wins. The colour under fully transparent pixels
+ * is changed only when {@link PngOptions#cleanTransparent()} allows it.
+ *
+ * <p>A quantised file replaces the lossless one only when it is smaller and, under auto, when its
+ * SSIM against the input reaches the floor; an image of at most 256 colours is never quantised.
  */
 final class PngEncoder implements ImageEncoder {
   private static final int MAX_PALETTE = 256;
