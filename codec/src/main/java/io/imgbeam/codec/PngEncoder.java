@@ -64,7 +64,7 @@ final class PngEncoder implements ImageEncoder {
       out[i] = quantised.palette()[quantised.index()[i]];
     }
     shown.setRGB(0, 0, w, h, out, 0, w);
-    byte[] bytes = PngWriter.write(indexed(w, h, out, sortedPalette(out)), options.effort());
+    byte[] bytes = smallest(paletteLayouts(w, h, out, palette(out)));
     if (bytes.length >= lossless.bytes().length) {
       return lossless;
     }
@@ -96,14 +96,14 @@ final class PngEncoder implements ImageEncoder {
       candidates.add(direct8(image.getWidth(), image.getHeight(), argb));
       int[] palette = palette(argb);
       if (palette != null) {
-        candidates.add(indexed(image.getWidth(), image.getHeight(), argb, palette));
-        if (options.effort() >= 2 && palette.length > 2) {
-          candidates.add(indexed(image.getWidth(), image.getHeight(), argb, byLuminance(palette)));
-          candidates.add(
-              indexed(image.getWidth(), image.getHeight(), argb, byFrequency(palette, argb)));
-        }
+        candidates.addAll(paletteLayouts(image.getWidth(), image.getHeight(), argb, palette));
       }
     }
+    // Every layout holds the reference's pixels exactly.
+    return new Encoded(smallest(candidates), reference, null);
+  }
+
+  private byte[] smallest(List<PngWriter.Layout> candidates) {
     byte[] best = null;
     for (PngWriter.Layout candidate : candidates) {
       byte[] bytes = PngWriter.write(candidate, options.effort());
@@ -111,8 +111,23 @@ final class PngEncoder implements ImageEncoder {
         best = bytes;
       }
     }
-    // Every layout holds the reference's pixels exactly.
-    return new Encoded(best, reference, null);
+    return best;
+  }
+
+  /**
+   * The palette image in each entry order the effort tries: translucent first then by ARGB value;
+   * at effort 2 and more also by luminance, by frequency, and as a chain of nearest neighbours (so
+   * that neighbouring pixels, usually similar colours, get close indices that filter well).
+   */
+  private List<PngWriter.Layout> paletteLayouts(int w, int h, int[] argb, int[] palette) {
+    List<PngWriter.Layout> layouts = new ArrayList<>();
+    layouts.add(indexed(w, h, argb, palette));
+    if (options.effort() >= 2 && palette.length > 2) {
+      layouts.add(indexed(w, h, argb, byLuminance(palette)));
+      layouts.add(indexed(w, h, argb, byFrequency(palette, argb)));
+      layouts.add(indexed(w, h, argb, byNeighbours(palette)));
+    }
+    return layouts;
   }
 
   /**
@@ -167,9 +182,52 @@ final class PngEncoder implements ImageEncoder {
     return out;
   }
 
-  /** The quantised image's colours, as the lossless palette of its pixels. */
-  private static int[] sortedPalette(int[] argb) {
-    return palette(argb);
+  /**
+   * Translucent entries first, then each group as a chain: from its darkest entry, always on to the
+   * nearest unused colour (squared ARGB distance).
+   */
+  private static int[] byNeighbours(int[] palette) {
+    int[] lum = byLuminance(palette);
+    int[] out = new int[lum.length];
+    boolean[] used = new boolean[lum.length];
+    int n = 0;
+    for (boolean translucent : new boolean[] {true, false}) {
+      int current = -1;
+      while (true) {
+        int next = -1;
+        long nearest = Long.MAX_VALUE;
+        for (int i = 0; i < lum.length; i++) {
+          if (used[i] || ((lum[i] >>> 24) != 255) != translucent) {
+            continue;
+          }
+          // byLuminance's order makes the first candidate the darkest when a chain starts.
+          long d = current < 0 ? 0 : distance(current, lum[i]);
+          if (d < nearest) {
+            nearest = d;
+            next = i;
+          }
+          if (current < 0) {
+            break;
+          }
+        }
+        if (next < 0) {
+          break;
+        }
+        used[next] = true;
+        current = lum[next];
+        out[n++] = current;
+      }
+    }
+    return out;
+  }
+
+  private static long distance(int a, int b) {
+    long d = 0;
+    for (int shift = 0; shift < 32; shift += 8) {
+      long c = ((a >>> shift) & 0xFF) - ((b >>> shift) & 0xFF);
+      d += c * c;
+    }
+    return d;
   }
 
   /** Whether every 16-bit sample is an 8-bit value scaled by 257, so 8 bits hold it exactly. */
