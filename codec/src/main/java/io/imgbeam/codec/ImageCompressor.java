@@ -418,7 +418,7 @@ public final class ImageCompressor {
   private ImageEncoder encoder(OutputFormat format, boolean losslessWebp) {
     return switch (format) {
       case JPEG -> new JpegEncoder(settings.jpegQuality());
-      case PNG -> new PngEncoder();
+      case PNG -> new PngEncoder(settings.png());
       case WEBP ->
           new WebpEncoder(
               settings.webpQuality(),

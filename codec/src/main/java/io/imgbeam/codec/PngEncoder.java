@@ -1,23 +1,41 @@
 package io.imgbeam.codec;
 
+import static java.awt.image.BufferedImage.TYPE_INT_ARGB;
+
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Lossless PNG: the smallest exact colour type and bit depth, written by {@link PngWriter}.
+ * PNG, written by {@link PngWriter}: lossless by default, or quantised to at most 256 colours by
+ * {@link PaletteQuantizer} under {@link PngMode#LOSSY} and {@link PngMode#AUTO}.
  *
- * <p>Exact reductions only: an alpha channel that is opaque everywhere is dropped, RGB whose pixels
- * are all grey becomes grey (1, 2, 4 or 8 bits when the values allow it), 16-bit samples that are
- * 8-bit values scaled by 257 become 8-bit, and at most 256 colours become a palette (with alpha in
- * tRNS). When a palette is possible it is written beside the best direct layout and the smaller
- * file wins.
+ * <p>Lossless uses exact reductions only: an alpha channel that is opaque everywhere is dropped,
+ * RGB whose pixels are all grey becomes grey (1, 2, 4 or 8 bits when the values allow it), 16-bit
+ * samples that are 8-bit values scaled by 257 become 8-bit, and at most 256 colours become a
+ * palette (with alpha in tRNS), also sorted by luminance and by frequency at effort 2 and more.
+ * Every candidate is written and the smallest file wins. The colour under fully transparent pixels
+ * is changed only when {@link PngOptions#cleanTransparent()} allows it.
+ *
+ * <p>A quantised file replaces the lossless one only when it is smaller and, under auto, when its
+ * SSIM against the input reaches the floor; an image of at most 256 colours is never quantised.
  */
 final class PngEncoder implements ImageEncoder {
   private static final int MAX_PALETTE = 256;
+
+  private final PngOptions options;
+
+  PngEncoder() {
+    this(PngOptions.DEFAULT);
+  }
+
+  PngEncoder(PngOptions options) {
+    this.options = options;
+  }
 
   @Override
   public ImageFormat format() {
@@ -26,28 +44,190 @@ final class PngEncoder implements ImageEncoder {
 
   @Override
   public Encoded encode(BufferedImage image) {
+    Encoded lossless = lossless(image);
+    if (options.mode() == PngMode.LOSSLESS) {
+      return lossless;
+    }
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] argb = Pixels.argb(image);
+    boolean exactPalette =
+        palette(argb) != null && !(Pixels.isHighBitDepth(image) && !fitsIn8Bits(image));
+    if (exactPalette) {
+      // At most 256 colours: the lossless palette is already exact, quantising loses nothing.
+      return lossless;
+    }
+    PaletteQuantizer.Result quantised = PaletteQuantizer.quantise(argb, w, h, options.dither());
+    BufferedImage shown = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    int[] out = new int[argb.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = quantised.palette()[quantised.index()[i]];
+    }
+    shown.setRGB(0, 0, w, h, out, 0, w);
+    byte[] bytes = smallest(paletteLayouts(w, h, out, palette(out)));
+    if (bytes.length >= lossless.bytes().length) {
+      return lossless;
+    }
+    if (options.mode() == PngMode.AUTO && Ssim.score(image, shown) < options.minScore()) {
+      return lossless;
+    }
+    // The input is the reference: verification scores the quantised output against it.
+    return new Encoded(bytes, image, quantised.palette().length);
+  }
+
+  private static boolean fitsIn8Bits(BufferedImage image) {
+    return !Pixels.isUshort(image) || fitsIn8Bits(Pixels.rgba16(image));
+  }
+
+  /** The smallest exact layout; the reference is the input, or its cleaned copy. */
+  private Encoded lossless(BufferedImage image) {
     List<PngWriter.Layout> candidates = new ArrayList<>();
     int[] wide =
         Pixels.isHighBitDepth(image) && Pixels.isUshort(image) ? Pixels.rgba16(image) : null;
+    BufferedImage reference = image;
     if (wide != null && !fitsIn8Bits(wide)) {
       candidates.add(direct16(image.getWidth(), image.getHeight(), wide));
     } else {
       int[] argb = Pixels.argb(image);
+      if (options.cleanTransparent() && cleanTransparent(argb)) {
+        reference = new BufferedImage(image.getWidth(), image.getHeight(), TYPE_INT_ARGB);
+        reference.setRGB(0, 0, image.getWidth(), image.getHeight(), argb, 0, image.getWidth());
+      }
       candidates.add(direct8(image.getWidth(), image.getHeight(), argb));
       int[] palette = palette(argb);
       if (palette != null) {
-        candidates.add(indexed(image.getWidth(), image.getHeight(), argb, palette));
+        candidates.addAll(paletteLayouts(image.getWidth(), image.getHeight(), argb, palette));
       }
     }
+    // Every layout holds the reference's pixels exactly.
+    return new Encoded(smallest(candidates), reference, null);
+  }
+
+  private byte[] smallest(List<PngWriter.Layout> candidates) {
     byte[] best = null;
     for (PngWriter.Layout candidate : candidates) {
-      byte[] bytes = PngWriter.write(candidate);
+      byte[] bytes = PngWriter.write(candidate, options.effort());
       if (best == null || bytes.length < best.length) {
         best = bytes;
       }
     }
-    // Every layout holds the input's pixels exactly, so the input is the reference.
-    return new Encoded(best, image, null);
+    return best;
+  }
+
+  /**
+   * The palette image in each entry order the effort tries: translucent first then by ARGB value;
+   * at effort 2 and more also by luminance, by frequency, and as a chain of nearest neighbours (so
+   * that neighbouring pixels, usually similar colours, get close indices that filter well).
+   */
+  private List<PngWriter.Layout> paletteLayouts(int w, int h, int[] argb, int[] palette) {
+    List<PngWriter.Layout> layouts = new ArrayList<>();
+    layouts.add(indexed(w, h, argb, palette));
+    if (options.effort() >= 2 && palette.length > 2) {
+      layouts.add(indexed(w, h, argb, byLuminance(palette)));
+      layouts.add(indexed(w, h, argb, byFrequency(palette, argb)));
+      layouts.add(indexed(w, h, argb, byNeighbours(palette)));
+    }
+    return layouts;
+  }
+
+  /**
+   * Sets every fully transparent pixel to transparent black, so that they share one colour; returns
+   * whether any changed.
+   */
+  private static boolean cleanTransparent(int[] argb) {
+    boolean changed = false;
+    for (int i = 0; i < argb.length; i++) {
+      if ((argb[i] >>> 24) == 0 && argb[i] != 0) {
+        argb[i] = 0;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Translucent entries first (tRNS stays short), then from dark to light. */
+  private static int[] byLuminance(int[] palette) {
+    return sorted(
+        palette,
+        Comparator.<Integer>comparingInt(p -> (p >>> 24) == 255 ? 1 : 0)
+            .thenComparingInt(p -> (p >>> 24))
+            .thenComparingInt(
+                p -> 299 * ((p >> 16) & 0xFF) + 587 * ((p >> 8) & 0xFF) + 114 * (p & 0xFF))
+            .thenComparingInt(p -> p));
+  }
+
+  /** Translucent entries first, each group from the most to the least used colour. */
+  private static int[] byFrequency(int[] palette, int[] argb) {
+    Map<Integer, Integer> counts = new HashMap<>(palette.length * 2);
+    for (int p : argb) {
+      counts.merge(p, 1, Integer::sum);
+    }
+    return sorted(
+        palette,
+        Comparator.<Integer>comparingInt(p -> (p >>> 24) == 255 ? 1 : 0)
+            .thenComparingInt(p -> -counts.get(p))
+            .thenComparingInt(p -> p));
+  }
+
+  private static int[] sorted(int[] palette, Comparator<Integer> order) {
+    Integer[] boxed = new Integer[palette.length];
+    for (int i = 0; i < boxed.length; i++) {
+      boxed[i] = palette[i];
+    }
+    Arrays.sort(boxed, order);
+    int[] out = new int[boxed.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = boxed[i];
+    }
+    return out;
+  }
+
+  /**
+   * Translucent entries first, then each group as a chain: from its darkest entry, always on to the
+   * nearest unused colour (squared ARGB distance).
+   */
+  private static int[] byNeighbours(int[] palette) {
+    int[] lum = byLuminance(palette);
+    int[] out = new int[lum.length];
+    boolean[] used = new boolean[lum.length];
+    int n = 0;
+    for (boolean translucent : new boolean[] {true, false}) {
+      int current = -1;
+      while (true) {
+        int next = -1;
+        long nearest = Long.MAX_VALUE;
+        for (int i = 0; i < lum.length; i++) {
+          if (used[i] || ((lum[i] >>> 24) != 255) != translucent) {
+            continue;
+          }
+          // byLuminance's order makes the first candidate the darkest when a chain starts.
+          long d = current < 0 ? 0 : distance(current, lum[i]);
+          if (d < nearest) {
+            nearest = d;
+            next = i;
+          }
+          if (current < 0) {
+            break;
+          }
+        }
+        if (next < 0) {
+          break;
+        }
+        used[next] = true;
+        current = lum[next];
+        out[n++] = current;
+      }
+    }
+    return out;
+  }
+
+  private static long distance(int a, int b) {
+    long d = 0;
+    for (int shift = 0; shift < 32; shift += 8) {
+      long c = ((a >>> shift) & 0xFF) - ((b >>> shift) & 0xFF);
+      d += c * c;
+    }
+    return d;
   }
 
   /** Whether every 16-bit sample is an 8-bit value scaled by 257, so 8 bits hold it exactly. */

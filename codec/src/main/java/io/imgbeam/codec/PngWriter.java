@@ -1,7 +1,15 @@
 package io.imgbeam.codec;
 
+import com.googlecode.pngtastic.core.processing.zopfli.Options;
+import com.googlecode.pngtastic.core.processing.zopfli.Zopfli;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -9,9 +17,10 @@ import java.util.zip.Deflater;
  * Writes PNG files from unfiltered scanlines: IHDR, PLTE and tRNS when there is a palette, IDAT,
  * IEND, and no other chunk.
  *
- * <p>Filtering follows libpng's advice: no filter for palette and sub-byte images, whose bytes are
- * not magnitudes; otherwise, per row, the filter whose output has the smallest sum of absolute
- * (signed) byte values, or no filter at all when that deflates smaller. Deflate runs at level 9.
+ * <p>Filtering and deflate settings are trials chosen by the effort (see {@link PngOptions}): each
+ * fixed filter for every row, and three per-row heuristics (libpng's minimum sum of absolute signed
+ * bytes, the lowest byte entropy, and brute force: the filter whose row deflates smallest); the
+ * smallest zlib stream wins.
  */
 final class PngWriter {
   static final int GREY = 0;
@@ -53,8 +62,8 @@ final class PngWriter {
     }
   }
 
-  static byte[] write(Layout layout) {
-    byte[] best = smallestStream(layout);
+  static byte[] write(Layout layout, int effort) {
+    byte[] best = smallestStream(layout, effort);
     ByteArrayOutputStream out = new ByteArrayOutputStream(best.length + 1024);
     out.writeBytes(SIGNATURE);
     byte[] ihdr = new byte[13];
@@ -95,25 +104,86 @@ final class PngWriter {
     }
   }
 
-  /** Per-row choice by the minimum sum of absolute values; 0 to 4 fix one filter for all rows. */
-  private static final int ADAPTIVE = -1;
-
+  /** Fixed filters 0 to 4 apply one filter to every row; the heuristics choose per row. */
   private static final int NONE = 0;
 
+  private static final int MIN_SUM = 5;
+  private static final int ENTROPY = 6;
+  private static final int BRUTE_FORCE = 7;
+
+  /** Brute force deflates every filter of every row: only for images up to this many bytes. */
+  private static final int BRUTE_FORCE_MAX_BYTES = 1 << 20;
+
+  /** The fast level used to rank filterings before the best are deflated at level 9. */
+  private static final int RANKING_LEVEL = 4;
+
   /**
-   * The smallest zlib stream of three trials: adaptive filtering deflated with the default and the
-   * "filtered" strategy, and unfiltered rows with the default strategy (best for noisy data, such
-   * as the low bytes of 16-bit photos). Palette and sub-byte images are never filtered.
+   * The smallest zlib stream of the trials {@code effort} allows (see {@link PngOptions}): each
+   * filtering is ranked by a fast deflate, and the best ones are deflated at level 9 with each
+   * strategy of the effort. Unfiltered rows are always among the trials.
    */
-  private static byte[] smallestStream(Layout layout) {
-    byte[] unfiltered = filter(layout, NONE);
-    byte[] best = deflate(unfiltered, Deflater.DEFAULT_STRATEGY);
-    if (layout.colourType() == PALETTE || layout.bitDepth() < 8) {
-      return best;
+  private static byte[] smallestStream(Layout layout, int effort) {
+    boolean magnitudes = layout.colourType() != PALETTE && layout.bitDepth() >= 8;
+    List<Integer> modes = new ArrayList<>();
+    List<Integer> strategies = new ArrayList<>(List.of(Deflater.DEFAULT_STRATEGY));
+    int finalists;
+    if (effort == 0) {
+      modes.add(magnitudes ? MIN_SUM : NONE);
+      finalists = 1;
+    } else if (effort == 1) {
+      modes.add(NONE);
+      if (magnitudes) {
+        modes.add(MIN_SUM);
+        strategies.add(Deflater.FILTERED);
+      }
+      finalists = modes.size();
+    } else {
+      for (int mode = NONE; mode <= ENTROPY; mode++) {
+        modes.add(mode);
+      }
+      strategies.add(Deflater.FILTERED);
+      finalists = 2;
+      if (effort >= 3) {
+        if (layout.raw().length <= BRUTE_FORCE_MAX_BYTES) {
+          modes.add(BRUTE_FORCE);
+        }
+        strategies.add(Deflater.HUFFMAN_ONLY);
+        finalists = modes.size();
+      }
     }
-    byte[] adaptive = filter(layout, ADAPTIVE);
-    for (int strategy : new int[] {Deflater.DEFAULT_STRATEGY, Deflater.FILTERED}) {
-      byte[] compressed = deflate(adaptive, strategy);
+    List<byte[]> filtered = new ArrayList<>();
+    for (int mode : modes) {
+      filtered.add(filter(layout, mode));
+    }
+    if (filtered.size() > finalists) {
+      int[] sizes = new int[filtered.size()];
+      for (int i = 0; i < sizes.length; i++) {
+        sizes[i] = deflate(filtered.get(i), RANKING_LEVEL, Deflater.DEFAULT_STRATEGY).length;
+      }
+      Integer[] order = new Integer[sizes.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, Comparator.comparingInt(i -> sizes[i]));
+      List<byte[]> kept = new ArrayList<>();
+      for (int i = 0; i < finalists; i++) {
+        kept.add(filtered.get(order[i]));
+      }
+      filtered = kept;
+    }
+    byte[] best = null;
+    byte[] bestFiltering = null;
+    for (byte[] data : filtered) {
+      for (int strategy : strategies) {
+        byte[] compressed = deflate(data, Deflater.BEST_COMPRESSION, strategy);
+        if (best == null || compressed.length < best.length) {
+          best = compressed;
+          bestFiltering = data;
+        }
+      }
+    }
+    if (effort >= 4) {
+      byte[] compressed = zopfli(bestFiltering);
       if (compressed.length < best.length) {
         best = compressed;
       }
@@ -121,55 +191,125 @@ final class PngWriter {
     return best;
   }
 
+  /** Zopfli's zlib stream (pngtastic's pure-Java port, 15 iterations, block splitting). */
+  private static byte[] zopfli(byte[] data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
+    try {
+      new Zopfli(8 << 20)
+          .compress(
+              new Options(Options.OutputFormat.ZLIB, Options.BlockSplitting.FIRST, 15), data, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   private static byte[] filter(Layout layout, int mode) {
     int rowBytes = layout.rowBytes();
     int bpp = layout.filterDistance();
     byte[] raw = layout.raw();
     byte[] out = new byte[(rowBytes + 1) * layout.height()];
-    boolean adaptive = mode == ADAPTIVE;
+    boolean perRow = mode >= MIN_SUM;
     byte[] candidate = new byte[rowBytes];
     byte[] best = new byte[rowBytes];
-    for (int y = 0; y < layout.height(); y++) {
-      Progress.checkInterrupted();
-      int row = y * rowBytes;
-      int prev = row - rowBytes;
-      int dst = y * (rowBytes + 1);
-      long bestSum = Long.MAX_VALUE;
-      int bestType = 0;
-      for (int type = adaptive ? 0 : mode; type <= (adaptive ? 4 : mode); type++) {
-        long sum = 0;
-        for (int i = 0; i < rowBytes; i++) {
-          int x = raw[row + i] & 0xFF;
-          int a = i >= bpp ? raw[row + i - bpp] & 0xFF : 0;
-          int b = y > 0 ? raw[prev + i] & 0xFF : 0;
-          int c = y > 0 && i >= bpp ? raw[prev + i - bpp] & 0xFF : 0;
-          int predicted =
-              switch (type) {
-                case 0 -> 0;
-                case 1 -> a;
-                case 2 -> b;
-                case 3 -> (a + b) >>> 1;
-                default -> paeth(a, b, c);
+    int[] histogram = new int[256];
+    Deflater rowDeflater = mode == BRUTE_FORCE ? new Deflater(Deflater.BEST_COMPRESSION) : null;
+    byte[] deflated = mode == BRUTE_FORCE ? new byte[rowBytes * 2 + 64] : null;
+    try {
+      for (int y = 0; y < layout.height(); y++) {
+        Progress.checkInterrupted();
+        int row = y * rowBytes;
+        int dst = y * (rowBytes + 1);
+        double bestCost = Double.MAX_VALUE;
+        int bestType = 0;
+        for (int type = perRow ? 0 : mode; type <= (perRow ? 4 : mode); type++) {
+          double cost =
+              switch (mode) {
+                case MIN_SUM -> filterRow(raw, row, rowBytes, bpp, y, type, candidate, bestCost);
+                case ENTROPY -> {
+                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
+                  yield entropy(candidate, histogram);
+                }
+                case BRUTE_FORCE -> {
+                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
+                  yield deflatedSize(rowDeflater, candidate, deflated);
+                }
+                default -> filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
               };
-          byte value = (byte) (x - predicted);
-          candidate[i] = value;
-          sum += Math.abs(value);
-          if (sum >= bestSum) {
-            break;
+          if (cost < bestCost) {
+            bestCost = cost;
+            bestType = type;
+            byte[] swap = best;
+            best = candidate;
+            candidate = swap;
           }
         }
-        if (sum < bestSum) {
-          bestSum = sum;
-          bestType = type;
-          byte[] swap = best;
-          best = candidate;
-          candidate = swap;
-        }
+        out[dst] = (byte) bestType;
+        System.arraycopy(best, 0, out, dst + 1, rowBytes);
       }
-      out[dst] = (byte) bestType;
-      System.arraycopy(best, 0, out, dst + 1, rowBytes);
+    } finally {
+      if (rowDeflater != null) {
+        rowDeflater.end();
+      }
     }
     return out;
+  }
+
+  /**
+   * Filters one row with {@code type} into {@code out}; returns the sum of absolute signed byte
+   * values, stopping early (with a sum at least {@code limit}) once it cannot beat {@code limit}.
+   */
+  private static double filterRow(
+      byte[] raw, int row, int rowBytes, int bpp, int y, int type, byte[] out, double limit) {
+    int prev = row - rowBytes;
+    long sum = 0;
+    for (int i = 0; i < rowBytes; i++) {
+      int x = raw[row + i] & 0xFF;
+      int a = i >= bpp ? raw[row + i - bpp] & 0xFF : 0;
+      int b = y > 0 ? raw[prev + i] & 0xFF : 0;
+      int c = y > 0 && i >= bpp ? raw[prev + i - bpp] & 0xFF : 0;
+      int predicted =
+          switch (type) {
+            case 0 -> 0;
+            case 1 -> a;
+            case 2 -> b;
+            case 3 -> (a + b) >>> 1;
+            default -> paeth(a, b, c);
+          };
+      byte value = (byte) (x - predicted);
+      out[i] = value;
+      sum += Math.abs(value);
+      if (sum >= limit) {
+        return sum;
+      }
+    }
+    return sum;
+  }
+
+  /** Shannon entropy of a row's bytes, in bits: a closer estimate of deflate's cost than a sum. */
+  private static double entropy(byte[] row, int[] histogram) {
+    Arrays.fill(histogram, 0);
+    for (byte b : row) {
+      histogram[b & 0xFF]++;
+    }
+    double bits = 0;
+    for (int count : histogram) {
+      if (count > 0) {
+        bits -= count * Math.log((double) count / row.length);
+      }
+    }
+    return bits / Math.log(2);
+  }
+
+  private static int deflatedSize(Deflater deflater, byte[] row, byte[] buffer) {
+    deflater.reset();
+    deflater.setInput(row);
+    deflater.finish();
+    int size = 0;
+    while (!deflater.finished()) {
+      size += deflater.deflate(buffer);
+    }
+    return size;
   }
 
   private static int paeth(int a, int b, int c) {
@@ -183,8 +323,8 @@ final class PngWriter {
     return pb <= pc ? b : c;
   }
 
-  private static byte[] deflate(byte[] data, int strategy) {
-    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+  private static byte[] deflate(byte[] data, int level, int strategy) {
+    Deflater deflater = new Deflater(level);
     try {
       deflater.setStrategy(strategy);
       deflater.setInput(data);

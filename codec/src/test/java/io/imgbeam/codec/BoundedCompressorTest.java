@@ -9,6 +9,7 @@ import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -89,11 +90,30 @@ class BoundedCompressorTest {
         "expected warning or error for failOn, got none",
         assertThrows(IllegalArgumentException.class, () -> FailOn.parse("none")).getMessage());
     assertEquals(
-        "codec=1 format=same quality=80 failOn=warning metadata=strip keepDates=false"
+        "codec=2 format=same quality=80 failOn=warning metadata=strip keepDates=false"
             + " iccProfile=srgb webpQuality=77 webpEffort=4 webpLossless=false"
             + " webpSharpYuv=false avifQuality=55 avifEffort=2 avifChroma=420 avifBitDepth=8"
-            + " formats=webp,avif,jpeg",
+            + " formats=webp,avif,jpeg png=lossless pngEffort=2 pngCleanTransparent=false"
+            + " pngMinScore=0.95 pngDither=0.5",
         CompressionSettings.create().fingerprint());
+    assertEquals(
+        "expected a value from 0 to 4 for pngEffort, got 5",
+        assertThrows(IllegalArgumentException.class, () -> s.withPngEffort(5)).getMessage());
+    assertEquals(
+        "expected a value from 0 to 1 for pngDither, got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> s.withPngDither(1.5)).getMessage());
+    assertEquals(
+        "expected lossless, lossy or auto for png, got fast",
+        assertThrows(IllegalArgumentException.class, () -> PngMode.parse("fast")).getMessage());
+    for (CompressionSettings changed :
+        List.of(
+            s.withPngMode(PngMode.AUTO),
+            s.withPngEffort(3),
+            s.withPngCleanTransparent(true),
+            s.withPngMinScore(0.9),
+            s.withPngDither(0.25))) {
+      assertNotEquals(s.fingerprint(), changed.fingerprint());
+    }
     // What decides an output's bytes changes the fingerprint, so incremental runs redo the image.
     assertNotEquals(
         CompressionSettings.create().fingerprint(),

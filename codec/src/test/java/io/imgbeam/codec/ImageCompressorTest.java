@@ -39,6 +39,29 @@ class ImageCompressorTest {
     assertEquals(Hashes.sha256(output), result.outputSha256().orElseThrow());
   }
 
+  /** --png=lossy and auto: the record says lossy (colours as quality, SSIM as score). */
+  @Test
+  void writesAQuantisedPngWhenAskedAndRecordsItsScore() {
+    byte[] input = TestData.bytes("orientation/upright.png");
+    CompressionSettings png = CompressionSettings.create().withOutputFormat(OutputFormat.PNG);
+    CompressionResult lossless = ImageCompressor.of(png).compress(input);
+    for (PngMode mode : List.of(PngMode.LOSSY, PngMode.AUTO)) {
+      CompressionResult result =
+          ImageCompressor.of(png.withPngMode(mode).withPngMinScore(0.9)).compress(input);
+      assertEquals(Status.WRITTEN, result.status(), result.toString());
+      byte[] output = result.output().orElseThrow();
+      assertEquals(3, output[25], "palette");
+      assertTrue(output.length < lossless.output().orElseThrow().length);
+      assertTrue(result.qualitySetting().orElseThrow() <= 256);
+      double measured = Ssim.score(TestData.decode(input), TestData.decode(output));
+      assertEquals(measured, result.score().orElseThrow(), 0.001);
+      assertTrue(measured >= 0.9, mode + ": SSIM " + measured);
+    }
+    CompressionResult strict =
+        ImageCompressor.of(png.withPngMode(PngMode.AUTO).withPngMinScore(0.9999)).compress(input);
+    assertEquals(1.0, strict.score().orElseThrow(), "below the floor: lossless");
+  }
+
   /**
    * Every orientation comes out upright: the test rotates the upright reference into each stored
    * layout itself, checks the file really holds that layout, and compares the output with the

@@ -195,4 +195,99 @@ class PngEncoderTest extends EncoderContract {
     assertEquals(GREY_ALPHA, png[25]);
     assertTrue(PixelEquality.equal(image, TestData.decode(png)));
   }
+
+  /**
+   * PngSuite-style coverage generated here: every colour type at every bit depth PNG allows, with
+   * and without tRNS, decoded by the JDK and re-encoded at every effort, must decode to the same
+   * pixels (16-bit samples compared at 16 bits).
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "0, 1, false",
+    "0, 2, false",
+    "0, 4, false",
+    "0, 8, false",
+    "0, 16, false",
+    "0, 8, true",
+    "0, 16, true",
+    "2, 8, false",
+    "2, 16, false",
+    "2, 8, true",
+    "2, 16, true",
+    "3, 1, false",
+    "3, 2, false",
+    "3, 4, false",
+    "3, 8, false",
+    "3, 8, true",
+    "3, 4, true",
+    "4, 8, false",
+    "4, 16, false",
+    "6, 8, false",
+    "6, 16, false",
+  })
+  void everyColourTypeAndBitDepthSurvivesEveryEffort(int type, int depth, boolean trns)
+      throws Exception {
+    BufferedImage source = TestData.decode(SyntheticPng.make(type, depth, trns, 37, 29));
+    for (int effort = 0; effort <= PngOptions.MAX_EFFORT; effort++) {
+      PngEncoder encoder = new PngEncoder(withEffort(effort));
+      byte[] png = encoder.encode(source).bytes();
+      assertTrue(
+          PixelEquality.equal(source, TestData.decode(png)),
+          "type " + type + " depth " + depth + " tRNS " + trns + " effort " + effort);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "png/rgba.png",
+        "png/palette.png",
+        "png/grey.png",
+        "png/grey16.png",
+        "png/rgb16.png",
+        "png/grey-as-rgb.png",
+        "orientation/upright.png",
+      })
+  void everyEffortKeepsThePixelsAndHigherEffortIsNeverLarger(String file) throws Exception {
+    BufferedImage source = TestData.decode(file);
+    int previous = Integer.MAX_VALUE;
+    for (int effort = 0; effort <= PngOptions.MAX_EFFORT; effort++) {
+      byte[] png = new PngEncoder(withEffort(effort)).encode(source).bytes();
+      assertTrue(PixelEquality.equal(source, TestData.decode(png)), file + " effort " + effort);
+      if (effort >= 2) {
+        // Effort 3 tries a superset of effort 2's filterings and strategies.
+        assertTrue(png.length <= previous, file + " effort " + effort + ": " + png.length);
+      }
+      previous = png.length;
+    }
+  }
+
+  @Test
+  void keepsTheColourOfTransparentPixelsUnlessCleanupIsAllowed() throws Exception {
+    BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
+    java.util.Random random = new java.util.Random(5);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        image.setRGB(x, y, x < 32 ? random.nextInt() & 0x00FFFFFF : 0xFF3366CC);
+      }
+    }
+    byte[] kept = new PngEncoder().encode(image).bytes();
+    assertTrue(PixelEquality.equal(image, TestData.decode(kept)), "RGB under alpha 0 kept");
+    PngOptions clean = new PngOptions(PngMode.LOSSLESS, 2, true, 0.95, 1.0);
+    ImageEncoder.Encoded cleaned = new PngEncoder(clean).encode(image);
+    BufferedImage decoded = TestData.decode(cleaned.bytes());
+    assertTrue(PixelEquality.equal(cleaned.reference(), decoded));
+    int[] want = Pixels.argb(image);
+    int[] got = Pixels.argb(decoded);
+    for (int i = 0; i < want.length; i++) {
+      assertEquals((want[i] >>> 24) == 0 ? 0 : want[i], got[i], "pixel " + i);
+    }
+    assertEquals(PALETTE, cleaned.bytes()[25], "two colours left: a palette");
+    assertTrue(
+        cleaned.bytes().length * 10 < kept.length, cleaned.bytes().length + " " + kept.length);
+  }
+
+  private static PngOptions withEffort(int effort) {
+    return new PngOptions(PngMode.LOSSLESS, effort, false, 0.95, 1.0);
+  }
 }

@@ -56,6 +56,11 @@ final class Help {
       "getWebpEffort",
       "getWebpLossless",
       "getWebpSharpYuv",
+      "getPng",
+      "getPngEffort",
+      "getPngMinScore",
+      "getPngDither",
+      "getPngCleanTransparent",
       "getAvifQuality",
       "getAvifEffort",
       "getAvifChroma",
@@ -96,6 +101,8 @@ final class Help {
       case "metadata" -> "strip|keep-copyright|keep";
       case "iccProfile" -> "srgb|keep";
       case "failOn" -> "warning|error";
+      case "png" -> "lossless|lossy|auto";
+      case "pngMinScore", "pngDither" -> "0-1";
       case "fit" -> "inside|cover|fill|exact";
       case "gravity" -> "centre|north|...|northwest";
       case "input" -> "GLOB";
@@ -123,6 +130,10 @@ final class Help {
     Default.Boolean flag = getter.getAnnotation(Default.Boolean.class);
     if (flag != null) {
       return "default: " + flag.value();
+    }
+    Default.Double decimal = getter.getAnnotation(Default.Double.class);
+    if (decimal != null) {
+      return "default: " + decimal.value();
     }
     Default.Long number = getter.getAnnotation(Default.Long.class);
     if (number != null) {

@@ -9,6 +9,7 @@ import io.imgbeam.codec.Gravity;
 import io.imgbeam.codec.IccPolicy;
 import io.imgbeam.codec.MetadataPolicy;
 import io.imgbeam.codec.OutputFormat;
+import io.imgbeam.codec.PngMode;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
 import io.imgbeam.transforms.OutputFiles;
@@ -228,6 +229,11 @@ public final class Imgbeam {
               .withWebpEffort(options.getWebpEffort())
               .withWebpLossless(options.getWebpLossless())
               .withWebpSharpYuv(options.getWebpSharpYuv())
+              .withPngMode(PngMode.parse(options.getPng()))
+              .withPngEffort(options.getPngEffort())
+              .withPngMinScore(options.getPngMinScore())
+              .withPngDither(options.getPngDither())
+              .withPngCleanTransparent(options.getPngCleanTransparent())
               .withAvifQuality(options.getAvifQuality())
               .withAvifEffort(options.getAvifEffort())
               .withAvifChroma(options.getAvifChroma())

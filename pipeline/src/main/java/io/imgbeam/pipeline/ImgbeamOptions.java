@@ -83,6 +83,41 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setWebpSharpYuv(boolean value);
 
   @Description(
+      "PNG: lossless (exact pixels), lossy (at most 256 colours, dithered) or auto (lossy when"
+          + " its SSIM reaches --pngMinScore and it is smaller, else lossless).")
+  @Default.String("lossless")
+  String getPng();
+
+  void setPng(String value);
+
+  @Description(
+      "PNG effort, 0 (fastest) to 4 (smallest, zopfli): which filters and deflaters are tried.")
+  @Default.Integer(CompressionSettings.DEFAULT_PNG_EFFORT)
+  int getPngEffort();
+
+  void setPngEffort(int value);
+
+  @Description("SSIM floor of --png=auto, 0-1: below it the lossless PNG is written.")
+  @Default.Double(CompressionSettings.DEFAULT_PNG_MIN_SCORE)
+  double getPngMinScore();
+
+  void setPngMinScore(double value);
+
+  @Description("Dithering strength of lossy PNG, 0 (none) to 1 (full Floyd-Steinberg).")
+  @Default.Double(CompressionSettings.DEFAULT_PNG_DITHER)
+  double getPngDither();
+
+  void setPngDither(double value);
+
+  @Description(
+      "Lossless PNG may set the colour of fully transparent pixels to transparent black"
+          + " (invisible, but the stored RGB changes).")
+  @Default.Boolean(false)
+  boolean getPngCleanTransparent();
+
+  void setPngCleanTransparent(boolean value);
+
+  @Description(
       "AVIF quality, 1-100 (libavif's scale), mapped to libaom's crf = ((100 - q) * 63 + 50) / 100.")
   @Default.Integer(CompressionSettings.DEFAULT_AVIF_QUALITY)
   int getAvifQuality();

@@ -1,0 +1,47 @@
+package io.imgbeam.codec;
+
+import java.io.Serializable;
+
+/**
+ * The PNG encoder's settings.
+ *
+ * <p>{@code effort} chooses the lossless trials (each one a full filtering of the image; the
+ * smallest zlib stream wins):
+ *
+ * <ul>
+ *   <li>0: one filtering (minimum sum of absolute values, none for palette and sub-byte images),
+ *       deflate level 9, default strategy;
+ *   <li>1: unfiltered and minimum sum, default and "filtered" strategies;
+ *   <li>2 (default): unfiltered, each of the four fixed filters, minimum sum and entropy per row,
+ *       for every colour type; ranked by a fast deflate, the best two deflated at level 9 with the
+ *       default and "filtered" strategies; a palette is also tried sorted by luminance and by
+ *       frequency;
+ *   <li>3: as 2, plus brute force per row (the filter whose row deflates smallest; images up to 1
+ *       MiB of samples), every filtering deflated with the default, "filtered" and Huffman-only
+ *       strategies;
+ *   <li>4: as 3, then the best filtering deflated again by zopfli (pngtastic's pure-Java port, 15
+ *       iterations): a few percent smaller, many times slower.
+ * </ul>
+ *
+ * @param mode lossless, lossy or auto
+ * @param effort 0 to 4, see above
+ * @param cleanTransparent whether the colour of fully transparent pixels may be set to transparent
+ *     black (invisible, but it changes the RGB values a lossless output stores)
+ * @param minScore auto's SSIM floor for a quantised output, 0 to 1
+ * @param dither Floyd-Steinberg error diffusion strength, 0 (none) to 1 (full)
+ */
+public record PngOptions(
+    PngMode mode, int effort, boolean cleanTransparent, double minScore, double dither)
+    implements Serializable {
+  /** The highest effort. */
+  public static final int MAX_EFFORT = 4;
+
+  /** Lossless at effort 2, colours under transparent pixels kept, floor 0.95, dithering 0.5. */
+  public static final PngOptions DEFAULT =
+      new PngOptions(
+          PngMode.LOSSLESS,
+          CompressionSettings.DEFAULT_PNG_EFFORT,
+          false,
+          CompressionSettings.DEFAULT_PNG_MIN_SCORE,
+          CompressionSettings.DEFAULT_PNG_DITHER);
+}
