@@ -100,6 +100,8 @@ public final class ImageCompressor {
     return result.totalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).build();
   }
 
+  // The pixel-budget lease is held for the scope of its try block and never read: "try" lint.
+  @SuppressWarnings("try")
   private void run(byte[] input, CompressionResult.Builder result, Progress progress)
       throws CodecException {
     progress.stage(Stage.READ);
