@@ -98,8 +98,8 @@ heartbeat.interval: 2000
 heartbeat.timeout: 10000
 # Batch jobs restart from their last consistent point; the job also sets its own strategy.
 restart-strategy.type: fixed-delay
-restart-strategy.fixed-delay.attempts: 3
-restart-strategy.fixed-delay.delay: 2 s
+restart-strategy.fixed-delay.attempts: 6
+restart-strategy.fixed-delay.delay: 10 s
 # With parallelism 2 on two TaskManagers, each runs a share: a lost TaskManager is felt.
 cluster.evenly-spread-out-slots: true
 # No background network calls of its own.

@@ -6,10 +6,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Runner settings imgbeam chooses when the user did not: all in one place. */
 final class EngineDefaults {
-  /** Restarts of a failed Flink batch job before it gives up. */
-  static final int FLINK_RETRIES = 3;
+  /**
+   * Restarts of a failed Flink batch job before it gives up, and the wait before each. Until the
+   * JobManager notices a dead TaskManager (Flink's heartbeat.timeout, 50 s by default) every
+   * restart tries to deploy to its slots again and fails at once, so the attempts must span more
+   * than that window: 6 x 10 s.
+   */
+  static final int FLINK_RETRIES = 6;
 
-  static final long FLINK_RETRY_DELAY_MILLIS = 2000;
+  static final long FLINK_RETRY_DELAY_MILLIS = 10_000;
 
   private EngineDefaults() {}
 
