@@ -1,6 +1,8 @@
 package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 
 /**
  * SSIMULACRA 2 (Jon Sneyers, Cloudinary, 2022-2023), implemented from the published algorithm of
@@ -297,11 +299,35 @@ public final class Ssimulacra2 {
       this.alpha = !Float.isNaN(background) && Pixels.hasAlpha(image);
       this.argb = new int[image.getWidth()];
       this.samples = new int[image.getWidth() * image.getRaster().getNumBands()];
+      ColorModel cm = image.getColorModel();
+      int bands = image.getRaster().getNumBands();
+      boolean eightBit = true;
+      for (int bits : cm.getComponentSize()) {
+        eightBit &= bits == 8;
+      }
+      this.rgbSamples =
+          !(cm instanceof IndexColorModel)
+              && cm.getColorSpace().isCS_sRGB()
+              && !cm.isAlphaPremultiplied()
+              && eightBit
+              && bands == (cm.hasAlpha() ? 4 : 3);
     }
+
+    /** Whether the raster's samples are plain R, G, B (and A) bytes: read them without ARGB. */
+    private final boolean rgbSamples;
 
     @Override
     public void row(int y, float[] r, float[] g, float[] b) {
-      Pixels.argbRow(image, y, argb, samples);
+      if (rgbSamples) {
+        int bands = samples.length / argb.length;
+        image.getRaster().getPixels(0, y, argb.length, 1, samples);
+        for (int x = 0, i = 0; x < argb.length; x++, i += bands) {
+          int a = bands == 4 ? samples[i + 3] : 255;
+          argb[x] = (a << 24) | (samples[i] << 16) | (samples[i + 1] << 8) | samples[i + 2];
+        }
+      } else {
+        Pixels.argbRow(image, y, argb, samples);
+      }
       for (int x = 0; x < argb.length; x++) {
         int p = argb[x];
         int a = p >>> 24;
@@ -391,7 +417,8 @@ public final class Ssimulacra2 {
     private final float[] lr;
     private final float[] lg;
     private final float[] lb;
-    private final float[] product;
+    private final float[][] taps;
+    private final int pad;
     private final float[] zeros;
     private final double[][] sums = new double[3][6];
 
@@ -405,8 +432,11 @@ public final class Ssimulacra2 {
       this.blur = blur;
       int radius = blur.radius;
       this.ring = 2 * radius + 2;
-      this.xyb1 = new float[ring][3][w];
-      this.xyb2 = new float[ring][3][w];
+      // XYB rows carry 2 * radius zeros on both sides, so the blur's taps never leave the array.
+      this.pad = 2 * radius;
+      this.xyb1 = new float[ring][3][w + 2 * pad];
+      this.xyb2 = new float[ring][3][w + 2 * pad];
+      this.taps = new float[3 * QUANTITIES][w + radius - 1];
       this.horizontal = new float[ring][3][QUANTITIES][w];
       // Per channel, quantity and filter component: the previous two outputs of the recursion.
       this.state = new float[3][QUANTITIES][3][2][w];
@@ -414,7 +444,6 @@ public final class Ssimulacra2 {
       this.lr = new float[w];
       this.lg = new float[w];
       this.lb = new float[w];
-      this.product = new float[w];
       this.zeros = new float[w];
     }
 
@@ -451,30 +480,45 @@ public final class Ssimulacra2 {
       if (nextA != null) {
         nextA.accumulate(y, h, lr, lg, lb);
       }
-      toXyb(lr, lg, lb, xyb1[slot]);
+      toXyb(lr, lg, lb, xyb1[slot], pad);
       b.row(y, lr, lg, lb);
       if (nextB != null) {
         nextB.accumulate(y, h, lr, lg, lb);
       }
-      toXyb(lr, lg, lb, xyb2[slot]);
+      toXyb(lr, lg, lb, xyb2[slot], pad);
+      // The two taps of every output column, for the five quantities of the three channels; then
+      // the recursions run three rows at a time, so that they do not wait on each other.
+      int span = w + blur.radius - 1;
       for (int c = 0; c < 3; c++) {
         float[] x1 = xyb1[slot][c];
         float[] x2 = xyb2[slot][c];
-        float[][] out = horizontal[slot][c];
-        blur.horizontal(x1, out[0], w);
-        blur.horizontal(x2, out[1], w);
-        for (int x = 0; x < w; x++) {
-          product[x] = x1[x] * x1[x];
+        float[] mu1 = taps[c * QUANTITIES];
+        float[] mu2 = taps[c * QUANTITIES + 1];
+        float[] s11 = taps[c * QUANTITIES + 2];
+        float[] s22 = taps[c * QUANTITIES + 3];
+        float[] s12 = taps[c * QUANTITIES + 4];
+        for (int i = 0; i < span; i++) {
+          float l1 = x1[i];
+          float r1 = x1[i + pad];
+          float l2 = x2[i];
+          float r2 = x2[i + pad];
+          mu1[i] = l1 + r1;
+          mu2[i] = l2 + r2;
+          s11[i] = l1 * l1 + r1 * r1;
+          s22[i] = l2 * l2 + r2 * r2;
+          s12[i] = l1 * l2 + r1 * r2;
         }
-        blur.horizontal(product, out[2], w);
-        for (int x = 0; x < w; x++) {
-          product[x] = x2[x] * x2[x];
-        }
-        blur.horizontal(product, out[3], w);
-        for (int x = 0; x < w; x++) {
-          product[x] = x1[x] * x2[x];
-        }
-        blur.horizontal(product, out[4], w);
+      }
+      float[][][] out = horizontal[slot];
+      for (int t = 0; t < 3 * QUANTITIES; t += 3) {
+        blur.horizontal(
+            taps[t],
+            taps[t + 1],
+            taps[t + 2],
+            out[t / QUANTITIES][t % QUANTITIES],
+            out[(t + 1) / QUANTITIES][(t + 1) % QUANTITIES],
+            out[(t + 2) / QUANTITIES][(t + 2) % QUANTITIES],
+            w);
       }
     }
 
@@ -494,6 +538,7 @@ public final class Ssimulacra2 {
       for (int c = 0; c < 3; c++) {
         float[] x1 = xyb1[slot][c];
         float[] x2 = xyb2[slot][c];
+        int o = pad;
         float[] mu1 = blurred[c][0];
         float[] mu2 = blurred[c][1];
         float[] s11 = blurred[c][2];
@@ -515,17 +560,20 @@ public final class Ssimulacra2 {
           float numM = (float) (1.0 - diff * diff);
           float numS = 2 * (s12[x] - m12) + C2;
           float denS = (s11[x] - m11) + (s22[x] - m22) + C2;
-          double d = Math.max(1.0 - (numM * numS / denS), 0.0);
+          // Float like the reference's maps; branch-free, since the sign of an edge is noise.
+          float d = Math.max(1f - (numM * numS / denS), 0f);
+          float d2 = d * d;
           ssim += d;
-          ssim4 += quartic(d);
-          double edge = (1.0 + Math.abs(x2[x] - m2)) / (1.0 + Math.abs(x1[x] - m1)) - 1.0;
-          if (edge > 0) {
-            artifact += edge;
-            artifact4 += quartic(edge);
-          } else {
-            lost -= edge;
-            lost4 += quartic(edge);
-          }
+          ssim4 += d2 * d2;
+          float edge = (1f + Math.abs(x2[x + o] - m2)) / (1f + Math.abs(x1[x + o] - m1)) - 1f;
+          float more = Math.max(edge, 0f);
+          float less = Math.max(-edge, 0f);
+          float more2 = more * more;
+          float less2 = less * less;
+          artifact += more;
+          artifact4 += more2 * more2;
+          lost += less;
+          lost4 += less2 * less2;
         }
         double[] s = sums[c];
         s[0] += ssim;
@@ -538,13 +586,8 @@ public final class Ssimulacra2 {
     }
   }
 
-  private static double quartic(double x) {
-    double x2 = x * x;
-    return x2 * x2;
-  }
-
   /** Linear RGB to XYB made positive, as the reference's ToXYB and MakePositiveXYB. */
-  private static void toXyb(float[] r, float[] g, float[] b, float[][] out) {
+  private static void toXyb(float[] r, float[] g, float[] b, float[][] out, int offset) {
     float[] ox = out[0];
     float[] oy = out[1];
     float[] ob = out[2];
@@ -557,9 +600,9 @@ public final class Ssimulacra2 {
       float s = cbrt(mixed2) - CBRT_BIAS;
       float xx = 0.5f * (l - m);
       float yy = 0.5f * (l + m);
-      ob[x] = (s - yy) + 0.55f;
-      ox[x] = xx * 14f + 0.42f;
-      oy[x] = yy + 0.01f;
+      ob[x + offset] = (s - yy) + 0.55f;
+      ox[x + offset] = xx * 14f + 0.42f;
+      oy[x + offset] = yy + 0.01f;
     }
   }
 
@@ -619,37 +662,73 @@ public final class Ssimulacra2 {
     }
 
     /**
-     * Blurs one row: {@code out[n]} from {@code in[n - radius - 1]} and {@code in[n + radius - 1]}.
+     * Blurs three rows at once. Input {@code i} of a row is the sum of its two taps for output
+     * column {@code i - radius + 1}, that is {@code in[n - radius - 1] + in[n + radius - 1]} for
+     * column {@code n}, zero outside the row; the first {@code radius - 1} steps only warm up the
+     * recursion.
      */
-    void horizontal(float[] in, float[] out, int w) {
+    void horizontal(float[] ta, float[] tb, float[] tc, float[] oa, float[] ob, float[] oc, int w) {
       float a1 = n2[0];
       float a3 = n2[1];
       float a5 = n2[2];
       float b1 = d1[0];
       float b3 = d1[1];
       float b5 = d1[2];
-      float prev1 = 0;
-      float prev3 = 0;
-      float prev5 = 0;
-      float prev21 = 0;
-      float prev23 = 0;
-      float prev25 = 0;
-      // Taps outside the row read zero, as in the reference.
-      for (int n = -radius + 1; n < w; n++) {
-        int left = n - radius - 1;
-        int right = n + radius - 1;
-        float sum = (left >= 0 ? in[left] : 0f) + (right < w ? in[right] : 0f);
-        float o1 = a1 * sum - b1 * prev1 - prev21;
-        float o3 = a3 * sum - b3 * prev3 - prev23;
-        float o5 = a5 * sum - b5 * prev5 - prev25;
-        prev21 = prev1;
-        prev23 = prev3;
-        prev25 = prev5;
-        prev1 = o1;
-        prev3 = o3;
-        prev5 = o5;
-        if (n >= 0) {
-          out[n] = o1 + o3 + o5;
+      float pa1 = 0;
+      float pa3 = 0;
+      float pa5 = 0;
+      float qa1 = 0;
+      float qa3 = 0;
+      float qa5 = 0;
+      float pb1 = 0;
+      float pb3 = 0;
+      float pb5 = 0;
+      float qb1 = 0;
+      float qb3 = 0;
+      float qb5 = 0;
+      float pc1 = 0;
+      float pc3 = 0;
+      float pc5 = 0;
+      float qc1 = 0;
+      float qc3 = 0;
+      float qc5 = 0;
+      int span = w + radius - 1;
+      int skip = radius - 1;
+      for (int i = 0; i < span; i++) {
+        float sa = ta[i];
+        float sb = tb[i];
+        float sc = tc[i];
+        float ya1 = a1 * sa - b1 * pa1 - qa1;
+        float ya3 = a3 * sa - b3 * pa3 - qa3;
+        float ya5 = a5 * sa - b5 * pa5 - qa5;
+        float yb1 = a1 * sb - b1 * pb1 - qb1;
+        float yb3 = a3 * sb - b3 * pb3 - qb3;
+        float yb5 = a5 * sb - b5 * pb5 - qb5;
+        float yc1 = a1 * sc - b1 * pc1 - qc1;
+        float yc3 = a3 * sc - b3 * pc3 - qc3;
+        float yc5 = a5 * sc - b5 * pc5 - qc5;
+        qa1 = pa1;
+        qa3 = pa3;
+        qa5 = pa5;
+        pa1 = ya1;
+        pa3 = ya3;
+        pa5 = ya5;
+        qb1 = pb1;
+        qb3 = pb3;
+        qb5 = pb5;
+        pb1 = yb1;
+        pb3 = yb3;
+        pb5 = yb5;
+        qc1 = pc1;
+        qc3 = pc3;
+        qc5 = pc5;
+        pc1 = yc1;
+        pc3 = yc3;
+        pc5 = yc5;
+        if (i >= skip) {
+          oa[i - skip] = ya1 + ya3 + ya5;
+          ob[i - skip] = yb1 + yb3 + yb5;
+          oc[i - skip] = yc1 + yc3 + yc5;
         }
       }
     }
