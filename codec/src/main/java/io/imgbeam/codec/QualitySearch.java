@@ -1,5 +1,6 @@
 package io.imgbeam.codec;
 
+import java.awt.image.BufferedImage;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +68,13 @@ final class QualitySearch {
   private final Score score;
   private final TreeMap<Integer, Trial> tried = new TreeMap<>();
   private final Map<Integer, Double> scores = new HashMap<>();
+
+  /**
+   * The pixels every trial was encoded from after the encoder's own reductions. They do not depend
+   * on the quality, so one copy serves every trial: the trials kept in {@link #tried} hold only
+   * their bytes, and a full-size image per quality never piles up.
+   */
+  private BufferedImage reference;
 
   /**
    * @param target the score to reach, or null
@@ -186,7 +194,7 @@ final class QualitySearch {
     if (chosen == null) {
       chosen = tried.lastEntry().getValue();
     }
-    return new Result(chosen, scoreOf(chosen.quality()), tried.size(), met);
+    return new Result(whole(chosen), scoreOf(chosen.quality()), tried.size(), met);
   }
 
   private boolean canTry(int quality) {
@@ -198,15 +206,27 @@ final class QualitySearch {
     if (t == null) {
       Progress.checkInterrupted();
       t = encode.at(quality);
+      if (reference == null) {
+        reference = t.encoded().reference();
+      }
+      ImageEncoder.Encoded e = t.encoded();
+      t = new Trial(quality, new ImageEncoder.Encoded(e.bytes(), null, e.quality()), t.output());
       tried.put(quality, t);
     }
     return t;
   }
 
+  /** A kept trial with the shared reference pixels again. */
+  private Trial whole(Trial t) {
+    ImageEncoder.Encoded e = t.encoded();
+    return new Trial(
+        t.quality(), new ImageEncoder.Encoded(e.bytes(), reference, e.quality()), t.output());
+  }
+
   private double scoreOf(int quality) throws CodecException {
     Double s = scores.get(quality);
     if (s == null) {
-      s = score.of(trial(quality));
+      s = score.of(whole(trial(quality)));
       scores.put(quality, s);
     }
     return s;
