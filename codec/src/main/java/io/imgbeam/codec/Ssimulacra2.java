@@ -607,20 +607,21 @@ public final class Ssimulacra2 {
   }
 
   /**
-   * The cube root of a non-negative float (negative values clamp to 0, as the reference does): a
-   * bit-level first guess refined by two Halley steps in double, exact to float precision and
-   * several times faster than {@link Math#cbrt}.
+   * The cube root of a non-negative float (negative values clamp to 0, as the reference does): the
+   * inverse cube root from a bit-level first guess (within 4%), three Newton steps in double
+   * without a division (4% -> 0.3% -> 1e-5 -> 1e-10), then {@code v * r * r}; exact to float
+   * precision and several times faster than {@link Math#cbrt}.
    */
   static float cbrt(float v) {
     if (!(v > 0)) {
       return 0f;
     }
-    double y = Float.intBitsToFloat(Float.floatToRawIntBits(v) / 3 + 0x2a5137a0);
-    double y3 = y * y * y;
-    y = y * (y3 + 2 * v) / (2 * y3 + v);
-    y3 = y * y * y;
-    y = y * (y3 + 2 * v) / (2 * y3 + v);
-    return (float) y;
+    double x = v;
+    double r = Float.intBitsToFloat(0x54a2fa8c - Float.floatToRawIntBits(v) / 3);
+    r = r * (4.0 - x * r * r * r) * (1.0 / 3.0);
+    r = r * (4.0 - x * r * r * r) * (1.0 / 3.0);
+    r = r * (4.0 - x * r * r * r) * (1.0 / 3.0);
+    return (float) (x * r * r);
   }
 
   /**
