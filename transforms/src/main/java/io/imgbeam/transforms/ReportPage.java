@@ -126,7 +126,9 @@ final class ReportPage {
     JsonNode n = node(path);
     html.append("<div class=\"card\"><div class=\"label\">")
         .append(esc(label))
-        .append(" (SSIM)</div><div class=\"value\">")
+        .append(" (")
+        .append(esc(scoreName()))
+        .append(")</div><div class=\"value\">")
         .append(value(path, n.isNull() ? "-" : String.format(Locale.ROOT, "%.4f", n.asDouble())))
         .append("</div></div>");
   }
@@ -140,6 +142,28 @@ final class ReportPage {
         + "\">"
         + esc(shown)
         + "</span>";
+  }
+
+  /** The run's score metric as summary.json names it (ssim when nothing was scored). */
+  private String scoreName() {
+    JsonNode name = node("score.name");
+    return name.isTextual() ? name.asText() : "ssim";
+  }
+
+  /** The score buckets' labels on the metric's own scale (SSIMULACRA 2: 0-100). */
+  private String[] scoreLabels() {
+    double perfect = ReportStats.perfectScore(scoreName());
+    String[] labels = labels(ReportStats.SCORE_BOUNDS, "=1");
+    if (perfect == 1.0) {
+      return labels;
+    }
+    double[] bounds = ReportStats.SCORE_BOUNDS;
+    labels[0] = "<" + Math.round(bounds[0] * perfect);
+    for (int i = 1; i < bounds.length; i++) {
+      labels[i] = Long.toString(Math.round(bounds[i - 1] * perfect));
+    }
+    labels[bounds.length] = "=" + Math.round(perfect);
+    return labels;
   }
 
   private JsonNode node(String path) {
@@ -284,9 +308,9 @@ final class ReportPage {
         labels(ReportStats.RATIO_BOUNDS, "\u22651"));
     histogram(
         "score-histogram",
-        "Quality score (SSIM)",
+        "Quality score (" + scoreName() + ")",
         stats.scoreHistogram(),
-        labels(ReportStats.SCORE_BOUNDS, "=1"));
+        scoreLabels());
     html.append("</div></section>\n");
   }
 

@@ -34,7 +34,10 @@ public final class ReportStats implements Serializable, OutcomeTotals.Accumulato
   /** Upper bounds of the ratio buckets (output / input); the last bucket is 1 and over. */
   static final double[] RATIO_BOUNDS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
 
-  /** Upper bounds of the score buckets; the last bucket is exactly 1 (identical pixels). */
+  /**
+   * Upper bounds of the score buckets, as fractions of the metric's perfect score (SSIM 1,
+   * SSIMULACRA 2 100); the last bucket is exactly perfect (identical pixels).
+   */
   static final double[] SCORE_BOUNDS = {0.80, 0.85, 0.90, 0.92, 0.94, 0.96, 0.97, 0.98, 0.99, 1.0};
 
   private static final Comparator<Row> SLOWEST =
@@ -115,7 +118,7 @@ public final class ReportStats implements Serializable, OutcomeTotals.Accumulato
       }
       slowest = keep(slowest, new Row(outcome), SLOWEST, ROWS);
       if (outcome.getScore() != null) {
-        double score = outcome.getScore();
+        double score = outcome.getScore() / perfectScore(outcome.getScoreName());
         scores[score >= 1.0 ? SCORE_BOUNDS.length : bucket(SCORE_BOUNDS, score)]++;
         lowest = keep(lowest, new Row(outcome), LOWEST, ROWS);
       }
@@ -148,6 +151,11 @@ public final class ReportStats implements Serializable, OutcomeTotals.Accumulato
   /** Counts per ratio bucket ({@link #RATIO_BOUNDS}, then 1 and over). */
   public long[] ratioHistogram() {
     return ratios.clone();
+  }
+
+  /** The perfect score of a metric by its record name: 100 for ssimulacra2, else (SSIM) 1. */
+  static double perfectScore(CharSequence scoreName) {
+    return scoreName != null && "ssimulacra2".contentEquals(scoreName) ? 100.0 : 1.0;
   }
 
   /** Counts per score bucket ({@link #SCORE_BOUNDS}, then exactly 1). */

@@ -78,6 +78,26 @@ class ReportStatsTest {
     assertTrue(page.contains("bad &lt;b&gt;marker&lt;/b&gt; &amp; &quot;more&quot;"));
   }
 
+  @Test
+  void ssimulacra2ScoresFallInBucketsOnTheirOwnScale() {
+    ReportStats stats = new ReportStats();
+    RunSummary summary = new RunSummary();
+    for (double score : new double[] {100, 86.5, 72}) {
+      ImageOutcome o =
+          ImageOutcome.newBuilder(outcome(1)).setScoreName("ssimulacra2").setScore(score).build();
+      stats.add(o);
+      summary.add(o);
+    }
+    long[] histogram = stats.scoreHistogram();
+    assertEquals(1, histogram[ReportStats.SCORE_BOUNDS.length], "100 is perfect");
+    assertEquals(1, histogram[0], "72 is under 80");
+    assertEquals(1, histogram[2], "86.5 is in 85-90");
+    String page = ReportPage.render("/out", summary, stats, Map.of());
+    assertTrue(page.contains("Quality score (ssimulacra2)"));
+    assertTrue(page.contains("&lt;80") || page.contains("<80"), "labels on the 0-100 scale");
+    assertTrue(page.contains("lowest score (ssimulacra2)"));
+  }
+
   private static String path(int i) {
     return String.format(Locale.ROOT, "/in/%07d.jpg", i);
   }
