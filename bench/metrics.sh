@@ -2,7 +2,8 @@
 # Milliseconds per image of imgbeam's metrics (SSIM, SSIMULACRA 2) at 2 and 12 megapixels, next to
 # the JPEG and WebP encodes of the same image, with the ratio metric/encode: what one score costs
 # compared with the encode it checks (the --scoreMetric default and the --targetScore search, which
-# scores every encode it tries, depend on it).
+# scores every encode it tries, depend on it). Then the whole per-image time of a --targetScore
+# search (JPEG output, ssim:0.95 and ssimulacra2:80) with its encodes, quality and score.
 #
 #   bench/metrics.sh
 set -euo pipefail

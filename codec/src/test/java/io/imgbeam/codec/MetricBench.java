@@ -12,6 +12,8 @@ import java.util.Random;
  * 12 megapixels; run by {@code bench/metrics.sh}. The images are a test photo scaled up with
  * bicubic filtering and light seeded noise (so that they are not flat), and the distorted side is
  * its JPEG at quality 75 decoded again. Each figure is the median of a few runs after a warm-up.
+ * Then each image, as a JPEG q95 file, goes through {@link ImageCompressor} once per target (JPEG
+ * output, default 8 encodes): the whole per-image time of a search, decode to decision.
  */
 final class MetricBench {
   private static final int RUNS = 3;
@@ -28,6 +30,7 @@ final class MetricBench {
         "webp q75 ms",
         "ssimu2/jpeg",
         "ssimu2/webp");
+    java.util.List<BufferedImage> searches = new java.util.ArrayList<>();
     for (int[] size : new int[][] {{1800, 1200}, {4240, 2832}}) {
       BufferedImage image = photoOf(photo, size[0], size[1]);
       JpegEncoder jpeg = new JpegEncoder(75);
@@ -48,6 +51,37 @@ final class MetricBench {
           webpMs,
           ssimulacra2 / jpegMs,
           ssimulacra2 / webpMs);
+      searches.add(image);
+    }
+    // One whole image through the compressor with a target: what a search costs end to end.
+    System.out.printf(
+        Locale.ROOT,
+        "%n%-8s | %-16s | %8s | %7s | %9s | %8s%n",
+        "size",
+        "search",
+        "encodes",
+        "quality",
+        "score",
+        "total ms");
+    for (BufferedImage image : searches) {
+      byte[] input = new JpegEncoder(95).encode(image).bytes();
+      for (String target : new String[] {"ssim:0.95", "ssimulacra2:80"}) {
+        CompressionSettings settings =
+            CompressionSettings.create()
+                .withOutputFormat(OutputFormat.JPEG)
+                .withTargetScore(Metric.Target.parse(target));
+        CompressionResult result = ImageCompressor.of(settings).compress(input);
+        System.out.printf(
+            Locale.ROOT,
+            "%-8s | %-16s | %8d | %7d | %9.4f | %8d%n",
+            String.format(
+                Locale.ROOT, "%.0f MP", image.getWidth() * (double) image.getHeight() / 1e6),
+            "jpeg " + target,
+            result.encodesTried().orElse(0),
+            result.qualitySetting().orElse(0),
+            result.score().orElse(Double.NaN),
+            result.totalMillis());
+      }
     }
   }
 
