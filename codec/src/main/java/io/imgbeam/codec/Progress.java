@@ -90,7 +90,15 @@ final class Progress {
     cancelled = true;
     Runnable hook = abort;
     if (hook != null) {
-      hook.run();
+      try {
+        hook.run();
+      } catch (IllegalStateException lockedByTheWorker) {
+        // The JDK's JPEG reader and writer (also inside TwelveMonkeys' JPEG reader) take a thread
+        // lock for every call, abort() included, and refuse it from another thread while they
+        // work. Nothing is lost: the worker's interrupt stops the read at the next chunk of its
+        // interruptible stream, and the codec's own loops at their next row. The refusal itself
+        // carries nothing to report: the image's outcome is its time-out record.
+      }
     }
   }
 

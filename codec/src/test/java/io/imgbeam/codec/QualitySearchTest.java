@@ -227,6 +227,32 @@ class QualitySearchTest {
   }
 
   @Test
+  void aSearchPastTheTimeLimitIsAbandonedAndStops() throws Exception {
+    // 3000x2000: eight JPEG encodes, decodes and SSIMULACRA 2 scores take well over a second.
+    BufferedImage large = new BufferedImage(3000, 2000, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = large.createGraphics();
+    g.drawImage(PHOTO, 0, 0, 3000, 2000, null);
+    g.dispose();
+    byte[] input = new JpegEncoder(95).encode(large).bytes();
+    CompressionSettings settings =
+        CompressionSettings.create()
+            .withOutputFormat(OutputFormat.JPEG)
+            .withTargetScore(Metric.Target.parse("ssimulacra2:99"))
+            .withTimeoutSeconds(1);
+    try (BoundedCompressor compressor = BoundedCompressor.of(settings)) {
+      CompressionResult result = compressor.compress(input);
+      assertEquals(Status.REJECTED_LIMIT, result.status(), result.toString());
+      assertTrue(result.errorMessage().orElseThrow().startsWith("timed out after 1 s in stage "));
+      // The encodes and the metric's rows check for the interrupt: the thread ends by itself.
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (compressor.busyThreads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, compressor.busyThreads(), "the abandoned search is still running");
+    }
+  }
+
+  @Test
   void fingerprintNamesTheGoalsAndKeepsOldFingerprintsWithout() {
     CompressionSettings plain = CompressionSettings.create();
     assertFalse(plain.fingerprint().contains("targetScore"));
