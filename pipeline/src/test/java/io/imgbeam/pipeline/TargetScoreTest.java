@@ -108,6 +108,36 @@ class TargetScoreTest {
   }
 
   @Test
+  void anUnchangedRerunCarriesTheScoreAndANewTargetRedoesTheImage() throws IOException {
+    Path out = dir.resolve("incremental");
+    String[] args = {png, "--output=" + out, "--format=webp", "--targetScore=ssimulacra2:75"};
+    JobRun first = JobRun.of(args);
+    assertEquals(0, first.code(), first.err());
+    ImageOutcome written = JobRun.readOutcomes(out).get(0);
+    assertEquals(OutcomeStatus.WRITTEN, written.getStatus());
+
+    JobRun second = JobRun.of(args);
+    assertEquals(0, second.code(), second.err());
+    ImageOutcome skipped = JobRun.readOutcomes(out).get(0);
+    assertEquals(OutcomeStatus.SKIPPED_UNCHANGED, skipped.getStatus());
+    assertEquals("ssimulacra2", skipped.getScoreName());
+    assertEquals(written.getScore(), skipped.getScore());
+    assertEquals(written.getQualitySetting(), skipped.getQualitySetting());
+    assertEquals("ssimulacra2:75", skipped.getTarget());
+    assertTrue(skipped.getTargetMet());
+    assertEquals(0, skipped.getEncodesTried());
+
+    // The target is part of the settings fingerprint: another target compresses again.
+    JobRun third =
+        JobRun.of(png, "--output=" + out, "--format=webp", "--targetScore=ssimulacra2:85");
+    assertEquals(0, third.code(), third.err());
+    ImageOutcome redone = JobRun.readOutcomes(out).get(0);
+    assertEquals(OutcomeStatus.WRITTEN, redone.getStatus());
+    assertEquals("ssimulacra2:85", redone.getTarget());
+    assertTrue(redone.getQualitySetting() >= written.getQualitySetting(), redone.toString());
+  }
+
+  @Test
   void badGoalsAreRefusedWithAClearMessageAndHelpListsThem() {
     JobRun target = JobRun.of("--input=x", "--output=" + dir, "--targetScore=ssim:2");
     assertEquals(2, target.code());

@@ -456,7 +456,14 @@ public final class CompressImages
           .setWidth(previous.getWidth())
           .setHeight(previous.getHeight())
           .setOutputWidth(previous.getOutputWidth())
-          .setOutputHeight(previous.getOutputHeight());
+          .setOutputHeight(previous.getOutputHeight())
+          // The earlier output's quality and score; nothing was encoded this time.
+          .setQualitySetting(previous.getQualitySetting())
+          .setScoreName(previous.getScoreName())
+          .setScore(previous.getScore())
+          .setTarget(previous.getTarget())
+          .setTargetMet(previous.getTargetMet())
+          .setEncodesTried(0);
       return true;
     }
 

@@ -76,6 +76,11 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
               .setHeight(o.getHeight())
               .setOutputWidth(o.getOutputWidth())
               .setOutputHeight(o.getOutputHeight())
+              .setQualitySetting(o.getQualitySetting())
+              .setScoreName(o.getScoreName())
+              .setScore(o.getScore())
+              .setTarget(o.getTarget())
+              .setTargetMet(o.getTargetMet())
               .build());
     }
   }
