@@ -73,6 +73,29 @@ class Ssimulacra2Test {
     assertEquals(100.0, Ssimulacra2.score(image, image), 1e-9);
   }
 
+  /** Every layout the decoders return (grey, 16-bit, palette, alpha, BGR, CMYK converted). */
+  static Stream<String> images() {
+    return TestData.allImages().stream()
+        .filter(
+            p ->
+                !p.startsWith("bad/")
+                    && !p.equals("colour/cmyk.jpg")
+                    && !p.equals("colour/ycck.jpg"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("images")
+  void everyTestImageScores100AgainstItselfAndLessAgainstItsJpeg(String name) throws IOException {
+    BufferedImage image = TestData.decode(name);
+    if (image.getWidth() < Ssimulacra2.MIN_SIDE || image.getHeight() < Ssimulacra2.MIN_SIDE) {
+      return;
+    }
+    assertEquals(100.0, Ssimulacra2.score(image, image), 1e-9, name);
+    BufferedImage jpeg = new JpegEncoder(30).decode(new JpegEncoder(30).encode(image).bytes());
+    double score = Ssimulacra2.score(image, jpeg);
+    assertTrue(score < 100 && Double.isFinite(score), name + ": " + score);
+  }
+
   @Test
   void higherJpegQualityScoresHigher() throws IOException {
     BufferedImage image = TestData.decode("orientation/upright.png");
