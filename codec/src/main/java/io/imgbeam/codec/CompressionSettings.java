@@ -51,6 +51,12 @@ public final class CompressionSettings implements Serializable {
    */
   public static final double DEFAULT_PNG_DITHER = 0.5;
 
+  /**
+   * Default SSIM at which quantised PNG stops adding colours: about what pngquant's default
+   * settings reach on photos (mean 0.992 on testdata's PNGs).
+   */
+  public static final double DEFAULT_PNG_MAX_SCORE = 0.993;
+
   /** Default candidates of {@link OutputFormat#AUTO}, tried in this order. */
   public static final List<OutputFormat> DEFAULT_AUTO_FORMATS =
       List.of(OutputFormat.WEBP, OutputFormat.AVIF, OutputFormat.JPEG);
@@ -177,7 +183,11 @@ public final class CompressionSettings implements Serializable {
           + ", pngMinScore="
           + png.minScore()
           + ", pngDither="
-          + png.dither();
+          + png.dither()
+          + ", pngMaxScore="
+          + png.maxScore()
+          + ", pngInterlace="
+          + png.interlace();
     }
   }
 
@@ -420,7 +430,7 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withPngMode(PngMode mode) {
     Objects.requireNonNull(mode, "png");
-    return withFormats(f -> f.png = withPng(f.png, mode, f.png.effort(), f.png.cleanTransparent()));
+    return withFormats(f -> f.png = f.png.withMode(mode));
   }
 
   /**
@@ -429,7 +439,7 @@ public final class CompressionSettings implements Serializable {
    */
   public CompressionSettings withPngEffort(int effort) {
     checkRange("pngEffort", effort, 0, PngOptions.MAX_EFFORT);
-    return withFormats(f -> f.png = withPng(f.png, f.png.mode(), effort, f.png.cleanTransparent()));
+    return withFormats(f -> f.png = f.png.withEffort(effort));
   }
 
   /**
@@ -437,7 +447,7 @@ public final class CompressionSettings implements Serializable {
    * is invisible but changes the stored RGB; default false (every sample kept).
    */
   public CompressionSettings withPngCleanTransparent(boolean value) {
-    return withFormats(f -> f.png = withPng(f.png, f.png.mode(), f.png.effort(), value));
+    return withFormats(f -> f.png = f.png.withCleanTransparent(value));
   }
 
   /**
@@ -449,11 +459,7 @@ public final class CompressionSettings implements Serializable {
       throw new IllegalArgumentException(
           "expected a value from 0 to 1 for pngMinScore, got " + score);
     }
-    return withFormats(
-        f ->
-            f.png =
-                new PngOptions(
-                    f.png.mode(), f.png.effort(), f.png.cleanTransparent(), score, f.png.dither()));
+    return withFormats(f -> f.png = f.png.withMinScore(score));
   }
 
   /**
@@ -465,19 +471,28 @@ public final class CompressionSettings implements Serializable {
       throw new IllegalArgumentException(
           "expected a value from 0 to 1 for pngDither, got " + strength);
     }
-    return withFormats(
-        f ->
-            f.png =
-                new PngOptions(
-                    f.png.mode(),
-                    f.png.effort(),
-                    f.png.cleanTransparent(),
-                    f.png.minScore(),
-                    strength));
+    return withFormats(f -> f.png = f.png.withDither(strength));
   }
 
-  private static PngOptions withPng(PngOptions png, PngMode mode, int effort, boolean clean) {
-    return new PngOptions(mode, effort, clean, png.minScore(), png.dither());
+  /**
+   * The SSIM at which lossy and auto PNG stop adding colours, 0 to 1: the fewest colours (from 2 to
+   * 256) whose SSIM reaches it are used, as pngquant's {@code --quality=min-max} does with its
+   * maximum; 1 always allows 256. Default {@value #DEFAULT_PNG_MAX_SCORE}.
+   */
+  public CompressionSettings withPngMaxScore(double score) {
+    if (!(score >= 0 && score <= 1)) {
+      throw new IllegalArgumentException(
+          "expected a value from 0 to 1 for pngMaxScore, got " + score);
+    }
+    return withFormats(f -> f.png = f.png.withMaxScore(score));
+  }
+
+  /**
+   * Whether PNG outputs are Adam7-interlaced (a coarse preview shows while the file loads; usually
+   * a few percent larger); default false. The pixels are the same either way.
+   */
+  public CompressionSettings withPngInterlace(boolean value) {
+    return withFormats(f -> f.png = f.png.withInterlace(value));
   }
 
   /**

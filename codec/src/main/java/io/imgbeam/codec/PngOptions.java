@@ -29,9 +29,19 @@ import java.io.Serializable;
  *     black (invisible, but it changes the RGB values a lossless output stores)
  * @param minScore auto's SSIM floor for a quantised output, 0 to 1
  * @param dither Floyd-Steinberg error diffusion strength, 0 (none) to 1 (full)
+ * @param maxScore lossy and auto use the fewest colours whose SSIM reaches this, 0 to 1 (1: up to
+ *     256 colours whatever the score)
+ * @param interlace whether to write Adam7-interlaced files (they show early while loading, and are
+ *     usually larger)
  */
 public record PngOptions(
-    PngMode mode, int effort, boolean cleanTransparent, double minScore, double dither)
+    PngMode mode,
+    int effort,
+    boolean cleanTransparent,
+    double minScore,
+    double dither,
+    double maxScore,
+    boolean interlace)
     implements Serializable {
   /** The highest effort. */
   public static final int MAX_EFFORT = 4;
@@ -43,5 +53,35 @@ public record PngOptions(
           CompressionSettings.DEFAULT_PNG_EFFORT,
           false,
           CompressionSettings.DEFAULT_PNG_MIN_SCORE,
-          CompressionSettings.DEFAULT_PNG_DITHER);
+          CompressionSettings.DEFAULT_PNG_DITHER,
+          CompressionSettings.DEFAULT_PNG_MAX_SCORE,
+          false);
+
+  PngOptions withMode(PngMode value) {
+    return new PngOptions(value, effort, cleanTransparent, minScore, dither, maxScore, interlace);
+  }
+
+  PngOptions withEffort(int value) {
+    return new PngOptions(mode, value, cleanTransparent, minScore, dither, maxScore, interlace);
+  }
+
+  PngOptions withCleanTransparent(boolean value) {
+    return new PngOptions(mode, effort, value, minScore, dither, maxScore, interlace);
+  }
+
+  PngOptions withMinScore(double value) {
+    return new PngOptions(mode, effort, cleanTransparent, value, dither, maxScore, interlace);
+  }
+
+  PngOptions withDither(double value) {
+    return new PngOptions(mode, effort, cleanTransparent, minScore, value, maxScore, interlace);
+  }
+
+  PngOptions withMaxScore(double value) {
+    return new PngOptions(mode, effort, cleanTransparent, minScore, dither, value, interlace);
+  }
+
+  PngOptions withInterlace(boolean value) {
+    return new PngOptions(mode, effort, cleanTransparent, minScore, dither, maxScore, value);
+  }
 }

@@ -273,7 +273,7 @@ class PngEncoderTest extends EncoderContract {
     }
     byte[] kept = new PngEncoder().encode(image).bytes();
     assertTrue(PixelEquality.equal(image, TestData.decode(kept)), "RGB under alpha 0 kept");
-    PngOptions clean = new PngOptions(PngMode.LOSSLESS, 2, true, 0.95, 1.0);
+    PngOptions clean = PngOptions.DEFAULT.withCleanTransparent(true);
     ImageEncoder.Encoded cleaned = new PngEncoder(clean).encode(image);
     BufferedImage decoded = TestData.decode(cleaned.bytes());
     assertTrue(PixelEquality.equal(cleaned.reference(), decoded));
@@ -288,6 +288,6 @@ class PngEncoderTest extends EncoderContract {
   }
 
   private static PngOptions withEffort(int effort) {
-    return new PngOptions(PngMode.LOSSLESS, effort, false, 0.95, 1.0);
+    return PngOptions.DEFAULT.withEffort(effort);
   }
 }

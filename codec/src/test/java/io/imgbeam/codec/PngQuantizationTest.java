@@ -18,7 +18,7 @@ class PngQuantizationTest {
   private static final int PALETTE = 3;
 
   private static PngOptions options(PngMode mode, double floor, double dither) {
-    return new PngOptions(mode, 2, false, floor, dither);
+    return PngOptions.DEFAULT.withMode(mode).withMinScore(floor).withDither(dither);
   }
 
   @ParameterizedTest
