@@ -60,6 +60,8 @@ final class Help {
       "getPngEffort",
       "getPngMinScore",
       "getPngDither",
+      "getPngMaxScore",
+      "getPngInterlace",
       "getPngCleanTransparent",
       "getAvifQuality",
       "getAvifEffort",
@@ -102,7 +104,7 @@ final class Help {
       case "iccProfile" -> "srgb|keep";
       case "failOn" -> "warning|error";
       case "png" -> "lossless|lossy|auto";
-      case "pngMinScore", "pngDither" -> "0-1";
+      case "pngMinScore", "pngDither", "pngMaxScore" -> "0-1";
       case "fit" -> "inside|cover|fill|exact";
       case "gravity" -> "centre|north|...|northwest";
       case "input" -> "GLOB";
