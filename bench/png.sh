@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bytes, time and SSIM of imgbeam's PNG encoder against the reference optimisers on a folder of
 # PNGs, in one run: imgbeam lossless (default effort 2, and effort 4 with zopfli) vs oxipng -o2
-# (10.2.1 and 9.1.1) and optipng -o2; imgbeam lossy (--png=lossy at the default dithering, without
-# dithering, and at effort 4) vs pngquant (default settings) followed by oxipng 10.2.1 (optipng -o2
+# (10.2.1 and 9.1.1) and optipng -o2; imgbeam lossy (--png=lossy at the defaults, without
+# dithering, with up to 256 colours whatever the score (--pngMaxScore=1), and at effort 4) vs pngquant (default settings) followed by oxipng 10.2.1 (optipng -o2
 # without oxipng). Per-image rows, then totals: bytes, ratio to imgbeam lossless, ms per image,
 # mean and min SSIM against the decoded input (1 for lossless). Goals (issue 4): lossless <= 1.00x
 # oxipng -o2 bytes; lossy <= 0.95x pngquant+oxipng at equal or better mean SSIM.

@@ -38,7 +38,10 @@ public final class CompressionSettings implements Serializable {
   /** Default AVIF effort, 0-8: libaom speed (cpu-used) 8 - effort, so 2 is avifenc's speed 6. */
   public static final int DEFAULT_AVIF_EFFORT = 2;
 
-  /** Default PNG effort, 0-4: every filter heuristic but brute force, two deflate strategies. */
+  /**
+   * Default PNG effort, 0-4: every filter heuristic but brute force, two zlib strategies, then
+   * zopfli at 2 iterations for images up to 512 KiB of filtered data.
+   */
   public static final int DEFAULT_PNG_EFFORT = 2;
 
   /** Default SSIM floor of {@link PngMode#AUTO}. */

@@ -17,7 +17,8 @@ import java.util.zip.Deflater;
  * <p>Filtering and deflate settings are trials chosen by the effort (see {@link PngOptions}): each
  * fixed filter for every row, and three per-row heuristics (libpng's minimum sum of absolute signed
  * bytes, the lowest byte entropy, and brute force: the filter whose row deflates smallest); the
- * smallest zlib stream wins.
+ * smallest zlib stream wins, and {@link #finish} may deflate its filtering again with zopfli.
+ * Interlaced files hold the seven Adam7 passes, each filtered as an image of its own.
  */
 final class PngWriter {
   static final int GREY = 0;
@@ -94,7 +95,10 @@ final class PngWriter {
    */
   static Stream finish(Stream stream, int effort) {
     int iterations = effort >= 4 ? 15 : effort == 3 ? 5 : effort == 2 ? 2 : 0;
-    long limit = effort >= 4 ? Long.MAX_VALUE : effort == 3 ? 16L << 20 : ZOPFLI_DEFAULT_MAX_BYTES;
+    long limit =
+        effort >= 4
+            ? Long.MAX_VALUE
+            : effort == 3 ? ZOPFLI_EFFORT3_MAX_BYTES : ZOPFLI_DEFAULT_MAX_BYTES;
     if (iterations == 0 || stream.filtered().length > limit) {
       return stream;
     }
@@ -107,8 +111,14 @@ final class PngWriter {
    */
   private static final int ZOPFLI_PART = 1 << 17;
 
-  /** The most filtered bytes effort 2 gives to zopfli: 4 MiB, a 1400x1000 RGB image. */
-  private static final long ZOPFLI_DEFAULT_MAX_BYTES = 4L << 20;
+  /**
+   * The most filtered bytes effort 2 gives to zopfli: 512 KiB, a 410x410 RGB or 720x720 palette
+   * image, a few seconds at most (pngtastic's zopfli does 100-200 KB/s at 2 iterations here).
+   */
+  private static final long ZOPFLI_DEFAULT_MAX_BYTES = 512L << 10;
+
+  /** The most filtered bytes effort 3 gives to zopfli: 4 MiB, a 1180x1180 RGB image. */
+  private static final long ZOPFLI_EFFORT3_MAX_BYTES = 4L << 20;
 
   private static byte[] png(Layout layout, boolean interlaced, byte[] zlib) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(zlib.length + 1024);

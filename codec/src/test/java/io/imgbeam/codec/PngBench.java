@@ -43,6 +43,8 @@ final class PngBench {
     PngEncoder slowest = new PngEncoder(PngOptions.DEFAULT.withEffort(PngOptions.MAX_EFFORT));
     PngEncoder lossy = lossy(PngOptions.DEFAULT.effort(), PngOptions.DEFAULT.dither());
     PngEncoder undithered = lossy(PngOptions.DEFAULT.effort(), 0);
+    PngEncoder allColours =
+        new PngEncoder(PngOptions.DEFAULT.withMode(PngMode.LOSSY).withMaxScore(1));
     PngEncoder lossySlowest = lossy(PngOptions.MAX_EFFORT, PngOptions.DEFAULT.dither());
     long inputBytes = 0;
     boolean header = true;
@@ -63,6 +65,7 @@ final class PngBench {
       }
       measure("imgbeam lossy", source, () -> lossy.encode(source).bytes());
       measure("imgbeam lossy dither 0", source, () -> undithered.encode(source).bytes());
+      measure("imgbeam lossy 256", source, () -> allColours.encode(source).bytes());
       measure("imgbeam lossy e4", source, () -> lossySlowest.encode(source).bytes());
       String then = oxipng != null ? "oxipng" : "optipng";
       measure(
@@ -120,6 +123,12 @@ final class PngBench {
           min);
     }
     System.out.println("ratio: bytes against imgbeam lossless");
+    if (bytes.containsKey("oxipng 9 -o2") && bytes.containsKey("imgbeam lossless")) {
+      System.out.printf(
+          Locale.ROOT,
+          "imgbeam lossless / oxipng 9 -o2 = %.3fx%n",
+          bytes.get("imgbeam lossless")[0] / (double) bytes.get("oxipng 9 -o2")[0]);
+    }
     String reference = oxipng != null ? "oxipng 10 -o2" : "optipng -o2";
     String quantised = "pngquant + " + (oxipng != null ? "oxipng" : "optipng");
     for (String effort : new String[] {"", " e4"}) {

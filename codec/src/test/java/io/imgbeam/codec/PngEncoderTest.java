@@ -153,13 +153,7 @@ class PngEncoderTest extends EncoderContract {
 
   @Test
   void dropsAnOpaqueAlphaChannelAt16Bits() throws Exception {
-    ComponentColorModel cm =
-        new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_sRGB),
-            true,
-            false,
-            Transparency.TRANSLUCENT,
-            DataBuffer.TYPE_USHORT);
+    ComponentColorModel cm = rgba16Model();
     WritableRaster raster = cm.createCompatibleWritableRaster(16, 16);
     for (int y = 0; y < 16; y++) {
       for (int x = 0; x < 16; x++) {
@@ -341,13 +335,7 @@ class PngEncoderTest extends EncoderContract {
 
   /** 16-bit RGBA (more than 8 bits used) with random colours under its transparent pixels. */
   private static BufferedImage transparent16() {
-    ComponentColorModel cm =
-        new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_sRGB),
-            true,
-            false,
-            Transparency.TRANSLUCENT,
-            DataBuffer.TYPE_USHORT);
+    ComponentColorModel cm = rgba16Model();
     WritableRaster raster = cm.createCompatibleWritableRaster(64, 48);
     java.util.Random random = new java.util.Random(11);
     for (int y = 0; y < 48; y++) {
@@ -451,6 +439,15 @@ class PngEncoderTest extends EncoderContract {
     } finally {
       inflater.end();
     }
+  }
+
+  private static ComponentColorModel rgba16Model() {
+    return new ComponentColorModel(
+        ColorSpace.getInstance(ColorSpace.CS_sRGB),
+        true,
+        false,
+        Transparency.TRANSLUCENT,
+        DataBuffer.TYPE_USHORT);
   }
 
   private static PngOptions withEffort(int effort) {
