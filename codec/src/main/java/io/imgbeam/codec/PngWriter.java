@@ -168,6 +168,7 @@ final class PngWriter {
   private static final int MIN_SUM = 5;
   private static final int ENTROPY = 6;
   private static final int BRUTE_FORCE = 7;
+  private static final int BIGRAMS = 8;
 
   /** Brute force deflates every filter of every row: only for images up to this many bytes. */
   private static final int BRUTE_FORCE_MAX_BYTES = 1 << 20;
@@ -199,6 +200,7 @@ final class PngWriter {
       for (int mode = NONE; mode <= ENTROPY; mode++) {
         modes.add(mode);
       }
+      modes.add(BIGRAMS);
       strategies.add(Deflater.FILTERED);
       finalists = 2;
       if (effort >= 3) {
@@ -301,6 +303,7 @@ final class PngWriter {
     byte[] candidate = new byte[rowBytes];
     byte[] best = new byte[rowBytes];
     int[] histogram = new int[256];
+    long[] seen = mode == BIGRAMS ? new long[1 << 10] : null;
     Deflater rowDeflater = mode == BRUTE_FORCE ? new Deflater(Deflater.BEST_COMPRESSION) : null;
     byte[] deflated = mode == BRUTE_FORCE ? new byte[rowBytes * 2 + 64] : null;
     try {
@@ -317,6 +320,10 @@ final class PngWriter {
                 case ENTROPY -> {
                   filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
                   yield entropy(candidate, histogram);
+                }
+                case BIGRAMS -> {
+                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
+                  yield bigrams(candidate, seen);
                 }
                 case BRUTE_FORCE -> {
                   filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
@@ -387,6 +394,24 @@ final class PngWriter {
       }
     }
     return bits / Math.log(2);
+  }
+
+  /**
+   * The number of distinct pairs of adjacent bytes in a row (oxipng's "bigrams" heuristic): fewer
+   * distinct pairs mean more repeats for deflate to find.
+   */
+  private static int bigrams(byte[] row, long[] seen) {
+    Arrays.fill(seen, 0);
+    int distinct = 0;
+    for (int i = 1; i < row.length; i++) {
+      int pair = (row[i - 1] & 0xFF) << 8 | (row[i] & 0xFF);
+      long bit = 1L << pair;
+      if ((seen[pair >>> 6] & bit) == 0) {
+        seen[pair >>> 6] |= bit;
+        distinct++;
+      }
+    }
+    return distinct;
   }
 
   private static int deflatedSize(Deflater deflater, byte[] row, byte[] buffer) {
