@@ -59,10 +59,10 @@ else
 fi
 [ ${#pngs[@]} -gt 0 ] || { echo "no PNGs found" >&2; exit 1; }
 
-mvn -B -q -pl codec -am test-compile >/dev/null
+mvn -B -q -Dstyle.color=never -pl codec -am test-compile >/dev/null
 classpath="$(mktemp)"
 trap 'rm -f "$classpath"' EXIT
-mvn -B -q -pl codec dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null
+mvn -B -q -Dstyle.color=never -pl codec dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null
 java -Dimgbeam.root="$root" -Dimgbeam.oxipng="$oxipng" -Dimgbeam.only="${PNGBENCH_ONLY:-}" \
   -cp "codec/target/classes:codec/target/test-classes:$(cat "$classpath")" \
   io.imgbeam.codec.PngBench "${pngs[@]}"
