@@ -54,17 +54,36 @@ final class PaletteQuantizer {
    */
   record Result(int[] palette, int[] index) {}
 
-  static Result quantise(int[] argb, int width, int height, double dither) {
+  /**
+   * The colours of an image, counted once for several palette sizes.
+   *
+   * @param buckets {count, L, a, b, alpha} per bucket (see {@link #buckets})
+   * @param transparent whether some pixel is fully transparent (it takes an entry of its own)
+   */
+  record Histogram(double[][] buckets, boolean transparent) {}
+
+  static Histogram histogram(int[] argb) {
     boolean transparent = false;
     for (int p : argb) {
       transparent |= (p >>> 24) == 0;
     }
-    int budget = transparent ? MAX_COLOURS - 1 : MAX_COLOURS;
-    double[][] buckets = buckets(argb);
+    return new Histogram(buckets(argb), transparent);
+  }
+
+  static Result quantise(int[] argb, int width, int height, double dither) {
+    return quantise(histogram(argb), argb, width, height, dither, MAX_COLOURS);
+  }
+
+  /** At most {@code colours} entries (2 to 256), a fully transparent one included. */
+  static Result quantise(
+      Histogram histogram, int[] argb, int width, int height, double dither, int colours) {
+    boolean transparent = histogram.transparent();
+    int budget = Math.min(colours, MAX_COLOURS) - (transparent ? 1 : 0);
+    double[][] buckets = histogram.buckets();
     if (buckets.length == 0) {
       return new Result(new int[] {0}, new int[argb.length]);
     }
-    double[][] centres = medianCut(buckets, budget);
+    double[][] centres = medianCut(buckets, Math.max(1, budget));
     kMeans(buckets, centres);
     List<Integer> entries = new ArrayList<>();
     if (transparent) {

@@ -3,6 +3,7 @@ package io.imgbeam.codec;
 import static java.awt.image.BufferedImage.TYPE_INT_ARGB;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -44,9 +45,8 @@ final class PngEncoder implements ImageEncoder {
 
   @Override
   public Encoded encode(BufferedImage image) {
-    Encoded lossless = lossless(image);
     if (options.mode() == PngMode.LOSSLESS) {
-      return lossless;
+      return lossless(image, options.effort());
     }
     int w = image.getWidth();
     int h = image.getHeight();
@@ -55,24 +55,88 @@ final class PngEncoder implements ImageEncoder {
         palette(argb) != null && !(Pixels.isHighBitDepth(image) && !fitsIn8Bits(image));
     if (exactPalette) {
       // At most 256 colours: the lossless palette is already exact, quantising loses nothing.
-      return lossless;
+      return lossless(image, options.effort());
     }
-    PaletteQuantizer.Result quantised = PaletteQuantizer.quantise(argb, w, h, options.dither());
-    BufferedImage shown = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-    int[] out = new int[argb.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = quantised.palette()[quantised.index()[i]];
+    Quantised quantised = fewestColours(image, argb);
+    if (options.mode() == PngMode.AUTO && quantised.score() < options.minScore()) {
+      return lossless(image, options.effort());
     }
-    shown.setRGB(0, 0, w, h, out, 0, w);
-    byte[] bytes = smallest(paletteLayouts(w, h, out, palette(out)));
-    if (bytes.length >= lossless.bytes().length) {
-      return lossless;
-    }
-    if (options.mode() == PngMode.AUTO && Ssim.score(image, shown) < options.minScore()) {
-      return lossless;
+    byte[] bytes =
+        smallest(
+            paletteLayouts(w, h, quantised.pixels(), quantised.palette(), options.effort()),
+            options.effort());
+    // A lossless file is rarely a fifth smaller at full effort than at effort 0: when the palette
+    // beats effort 0 by more, the full lossless search cannot win and is skipped.
+    Encoded quick = lossless(image, 0);
+    if (bytes.length * LOSSLESS_GAIN_BOUND >= quick.bytes().length) {
+      Encoded lossless = options.effort() == 0 ? quick : lossless(image, options.effort());
+      if (bytes.length >= lossless.bytes().length) {
+        return lossless;
+      }
     }
     // The input is the reference: verification scores the quantised output against it.
     return new Encoded(bytes, image, quantised.palette().length);
+  }
+
+  /** How much smaller than effort 0's lossless file the full effort's could be, at most. */
+  private static final double LOSSLESS_GAIN_BOUND = 1.25;
+
+  /** Palette sizes the search for the fewest colours tries, ascending. */
+  private static final int[] COLOUR_STEPS = {
+    2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256
+  };
+
+  /**
+   * A quantised image: its distinct colours, sorted as {@link #palette(int[])} sorts them, each
+   * pixel's colour, and the SSIM against the input.
+   */
+  private record Quantised(int[] palette, int[] pixels, double score) {}
+
+  /**
+   * The quantised image with the fewest colours whose SSIM reaches {@link PngOptions#maxScore()}
+   * (as pngquant's {@code --quality=min-max} does with its maximum), found by bisection over {@link
+   * #COLOUR_STEPS}; 256 colours when even they score lower.
+   */
+  private Quantised fewestColours(BufferedImage image, int[] argb) {
+    PaletteQuantizer.Histogram histogram = PaletteQuantizer.histogram(argb);
+    int lo = 0;
+    int hi = COLOUR_STEPS.length - 1;
+    Quantised best = quantise(image, argb, histogram, COLOUR_STEPS[hi]);
+    // Under auto, fewer colours than the floor allows would only fall back to lossless.
+    double target =
+        options.mode() == PngMode.AUTO
+            ? Math.max(options.maxScore(), options.minScore())
+            : options.maxScore();
+    if (best.score() < target) {
+      return best;
+    }
+    // Invariant: COLOUR_STEPS[hi] reaches the target (best is its image); lo is untried or fails.
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      Quantised tried = quantise(image, argb, histogram, COLOUR_STEPS[mid]);
+      if (tried.score() >= target) {
+        hi = mid;
+        best = tried;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return best;
+  }
+
+  private Quantised quantise(
+      BufferedImage image, int[] argb, PaletteQuantizer.Histogram histogram, int colours) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    PaletteQuantizer.Result result =
+        PaletteQuantizer.quantise(histogram, argb, w, h, options.dither(), colours);
+    int[] out = new int[argb.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = result.palette()[result.index()[i]];
+    }
+    BufferedImage shown = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    shown.setRGB(0, 0, w, h, out, 0, w);
+    return new Quantised(palette(out), out, Ssim.score(image, shown));
   }
 
   private static boolean fitsIn8Bits(BufferedImage image) {
@@ -80,12 +144,19 @@ final class PngEncoder implements ImageEncoder {
   }
 
   /** The smallest exact layout; the reference is the input, or its cleaned copy. */
-  private Encoded lossless(BufferedImage image) {
+  private Encoded lossless(BufferedImage image, int effort) {
     List<PngWriter.Layout> candidates = new ArrayList<>();
     int[] wide =
         Pixels.isHighBitDepth(image) && Pixels.isUshort(image) ? Pixels.rgba16(image) : null;
     BufferedImage reference = image;
     if (wide != null && !fitsIn8Bits(wide)) {
+      if (options.cleanTransparent() && Pixels.hasAlpha(image)) {
+        BufferedImage cleaned = cleanTransparent16(image);
+        if (cleaned != null) {
+          reference = cleaned;
+          wide = Pixels.rgba16(cleaned);
+        }
+      }
       candidates.add(direct16(image.getWidth(), image.getHeight(), wide));
     } else {
       int[] argb = Pixels.argb(image);
@@ -96,22 +167,31 @@ final class PngEncoder implements ImageEncoder {
       candidates.add(direct8(image.getWidth(), image.getHeight(), argb));
       int[] palette = palette(argb);
       if (palette != null) {
-        candidates.addAll(paletteLayouts(image.getWidth(), image.getHeight(), argb, palette));
+        candidates.addAll(
+            paletteLayouts(image.getWidth(), image.getHeight(), argb, palette, effort));
       }
     }
     // Every layout holds the reference's pixels exactly.
-    return new Encoded(smallest(candidates), reference, null);
+    return new Encoded(smallest(candidates, effort), reference, null);
   }
 
-  private byte[] smallest(List<PngWriter.Layout> candidates) {
-    byte[] best = null;
+  /**
+   * The smallest PNG of the candidates: each deflated with zlib at the effort's trials, then the
+   * winner's filtering given to zopfli when the effort asks for it.
+   */
+  private byte[] smallest(List<PngWriter.Layout> candidates, int effort) {
+    PngWriter.Stream best = null;
+    int bestSize = Integer.MAX_VALUE;
     for (PngWriter.Layout candidate : candidates) {
-      byte[] bytes = PngWriter.write(candidate, options.effort());
-      if (best == null || bytes.length < best.length) {
-        best = bytes;
+      PngWriter.Stream stream = PngWriter.deflate(candidate, effort, options.interlace());
+      // The whole file counts: a palette's PLTE and tRNS can outweigh a smaller zlib stream.
+      int size = stream.png().length;
+      if (size < bestSize) {
+        best = stream;
+        bestSize = size;
       }
     }
-    return best;
+    return PngWriter.finish(best, effort).png();
   }
 
   /**
@@ -119,10 +199,11 @@ final class PngEncoder implements ImageEncoder {
    * at effort 2 and more also by luminance, by frequency, and as a chain of nearest neighbours (so
    * that neighbouring pixels, usually similar colours, get close indices that filter well).
    */
-  private List<PngWriter.Layout> paletteLayouts(int w, int h, int[] argb, int[] palette) {
+  private static List<PngWriter.Layout> paletteLayouts(
+      int w, int h, int[] argb, int[] palette, int effort) {
     List<PngWriter.Layout> layouts = new ArrayList<>();
     layouts.add(indexed(w, h, argb, palette));
-    if (options.effort() >= 2 && palette.length > 2) {
+    if (effort >= 2 && palette.length > 2) {
       layouts.add(indexed(w, h, argb, byLuminance(palette)));
       layouts.add(indexed(w, h, argb, byFrequency(palette, argb)));
       layouts.add(indexed(w, h, argb, byNeighbours(palette)));
@@ -143,6 +224,36 @@ final class PngEncoder implements ImageEncoder {
       }
     }
     return changed;
+  }
+
+  /**
+   * A copy of a 16-bit image whose fully transparent pixels have colour 0 (all samples but alpha),
+   * or null when none needed it.
+   */
+  private static BufferedImage cleanTransparent16(BufferedImage image) {
+    WritableRaster raster = image.copyData(null);
+    int bands = raster.getNumBands();
+    int[] pixel = new int[bands];
+    boolean changed = false;
+    for (int y = 0; y < raster.getHeight(); y++) {
+      Progress.checkInterrupted();
+      for (int x = 0; x < raster.getWidth(); x++) {
+        raster.getPixel(x, y, pixel);
+        if (pixel[bands - 1] != 0) {
+          continue;
+        }
+        for (int b = 0; b < bands - 1; b++) {
+          changed |= pixel[b] != 0;
+          pixel[b] = 0;
+        }
+        raster.setPixel(x, y, pixel);
+      }
+    }
+    if (!changed) {
+      return null;
+    }
+    return new BufferedImage(
+        image.getColorModel(), raster, image.getColorModel().isAlphaPremultiplied(), null);
   }
 
   /** Translucent entries first (tRNS stays short), then from dark to light. */

@@ -1,10 +1,7 @@
 package io.imgbeam.codec;
 
-import com.googlecode.pngtastic.core.processing.zopfli.Options;
-import com.googlecode.pngtastic.core.processing.zopfli.Zopfli;
+import com.googlecode.pngtastic.core.processing.zopfli.PartwiseZopfli;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +17,8 @@ import java.util.zip.Deflater;
  * <p>Filtering and deflate settings are trials chosen by the effort (see {@link PngOptions}): each
  * fixed filter for every row, and three per-row heuristics (libpng's minimum sum of absolute signed
  * bytes, the lowest byte entropy, and brute force: the filter whose row deflates smallest); the
- * smallest zlib stream wins.
+ * smallest zlib stream wins, and {@link #finish} may deflate its filtering again with zopfli.
+ * Interlaced files hold the seven Adam7 passes, each filtered as an image of its own.
  */
 final class PngWriter {
   static final int GREY = 0;
@@ -62,21 +60,81 @@ final class PngWriter {
     }
   }
 
-  static byte[] write(Layout layout, int effort) {
-    byte[] best = smallestStream(layout, effort);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(best.length + 1024);
+  /**
+   * The best zlib stream of one layout and the filtered scanlines it compresses.
+   *
+   * @param filtered the filter-type byte and filtered bytes of each row (of each Adam7 pass when
+   *     interlaced)
+   */
+  record Stream(Layout layout, boolean interlaced, byte[] filtered, byte[] zlib) {
+    /** The PNG file. */
+    byte[] png() {
+      return PngWriter.png(layout, interlaced, zlib);
+    }
+
+    /** This stream with {@code other} as its zlib data, when that is smaller. */
+    Stream smaller(byte[] other) {
+      return other.length < zlib.length ? new Stream(layout, interlaced, filtered, other) : this;
+    }
+  }
+
+  /** The PNG of {@code layout} at {@code effort} (see {@link PngOptions}), with zopfli when due. */
+  static byte[] write(Layout layout, int effort, boolean interlace) {
+    return finish(deflate(layout, effort, interlace), effort).png();
+  }
+
+  /** The smallest zlib stream of the filterings and deflate strategies {@code effort} tries. */
+  static Stream deflate(Layout layout, int effort, boolean interlace) {
+    return smallestStream(layout, effort, interlace);
+  }
+
+  /**
+   * Deflates {@code stream}'s filtering again with zopfli when the effort asks for it (see {@link
+   * PngOptions}), keeping the smaller stream. Zopfli is run on one filtering only, the one zlib
+   * liked best: the filterings rank the same under both deflaters, nearly always.
+   */
+  static Stream finish(Stream stream, int effort) {
+    int iterations = effort >= 4 ? 15 : effort == 3 ? 5 : effort == 2 ? 2 : 0;
+    long limit =
+        effort >= 4
+            ? Long.MAX_VALUE
+            : effort == 3 ? ZOPFLI_EFFORT3_MAX_BYTES : ZOPFLI_DEFAULT_MAX_BYTES;
+    if (iterations == 0 || stream.filtered().length > limit) {
+      return stream;
+    }
+    return stream.smaller(PartwiseZopfli.compress(stream.filtered(), iterations, ZOPFLI_PART));
+  }
+
+  /**
+   * Zopfli's part size: the interrupt flag is checked between parts (a part takes well under a
+   * second at 15 iterations), and each part boundary costs a block header.
+   */
+  private static final int ZOPFLI_PART = 1 << 17;
+
+  /**
+   * The most filtered bytes effort 2 gives to zopfli: 512 KiB, a 410x410 RGB or 720x720 palette
+   * image, a few seconds at most (pngtastic's zopfli does 100-200 KB/s at 2 iterations here).
+   */
+  private static final long ZOPFLI_DEFAULT_MAX_BYTES = 512L << 10;
+
+  /** The most filtered bytes effort 3 gives to zopfli: 4 MiB, a 1180x1180 RGB image. */
+  private static final long ZOPFLI_EFFORT3_MAX_BYTES = 4L << 20;
+
+  private static byte[] png(Layout layout, boolean interlaced, byte[] zlib) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(zlib.length + 1024);
     out.writeBytes(SIGNATURE);
     byte[] ihdr = new byte[13];
     putInt(ihdr, 0, layout.width());
     putInt(ihdr, 4, layout.height());
     ihdr[8] = (byte) layout.bitDepth();
     ihdr[9] = (byte) layout.colourType();
+    ihdr[12] = (byte) (interlaced ? 1 : 0);
     chunk(out, "IHDR", ihdr, 0, ihdr.length);
     if (layout.colourType() == PALETTE) {
       writePalette(out, layout.palette());
     }
-    for (int pos = 0; pos < best.length || pos == 0; pos += IDAT_SIZE) {
-      chunk(out, "IDAT", best, pos, Math.min(IDAT_SIZE, best.length - pos));
+    for (int pos = 0; pos < zlib.length || pos == 0; pos += IDAT_SIZE) {
+      chunk(out, "IDAT", zlib, pos, Math.min(IDAT_SIZE, zlib.length - pos));
     }
     chunk(out, "IEND", new byte[0], 0, 0);
     return out.toByteArray();
@@ -110,6 +168,7 @@ final class PngWriter {
   private static final int MIN_SUM = 5;
   private static final int ENTROPY = 6;
   private static final int BRUTE_FORCE = 7;
+  private static final int BIGRAMS = 8;
 
   /** Brute force deflates every filter of every row: only for images up to this many bytes. */
   private static final int BRUTE_FORCE_MAX_BYTES = 1 << 20;
@@ -122,7 +181,7 @@ final class PngWriter {
    * filtering is ranked by a fast deflate, and the best ones are deflated at level 9 with each
    * strategy of the effort. Unfiltered rows are always among the trials.
    */
-  private static byte[] smallestStream(Layout layout, int effort) {
+  private static Stream smallestStream(Layout layout, int effort, boolean interlace) {
     boolean magnitudes = layout.colourType() != PALETTE && layout.bitDepth() >= 8;
     List<Integer> modes = new ArrayList<>();
     List<Integer> strategies = new ArrayList<>(List.of(Deflater.DEFAULT_STRATEGY));
@@ -141,6 +200,7 @@ final class PngWriter {
       for (int mode = NONE; mode <= ENTROPY; mode++) {
         modes.add(mode);
       }
+      modes.add(BIGRAMS);
       strategies.add(Deflater.FILTERED);
       finalists = 2;
       if (effort >= 3) {
@@ -153,7 +213,7 @@ final class PngWriter {
     }
     List<byte[]> filtered = new ArrayList<>();
     for (int mode : modes) {
-      filtered.add(filter(layout, mode));
+      filtered.add(interlace ? filterPasses(layout, mode) : filter(layout, mode));
     }
     if (filtered.size() > finalists) {
       int[] sizes = new int[filtered.size()];
@@ -182,26 +242,56 @@ final class PngWriter {
         }
       }
     }
-    if (effort >= 4) {
-      byte[] compressed = zopfli(bestFiltering);
-      if (compressed.length < best.length) {
-        best = compressed;
-      }
-    }
-    return best;
+    return new Stream(layout, interlace, bestFiltering, best);
   }
 
-  /** Zopfli's zlib stream (pngtastic's pure-Java port, 15 iterations, block splitting). */
-  private static byte[] zopfli(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
-    try {
-      new Zopfli(8 << 20)
-          .compress(
-              new Options(Options.OutputFormat.ZLIB, Options.BlockSplitting.FIRST, 15), data, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** Adam7's passes: first column, first row, column step, row step. */
+  private static final int[][] ADAM7 = {
+    {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}
+  };
+
+  /** The seven Adam7 passes, each filtered as an image of its own; empty passes take no bytes. */
+  private static byte[] filterPasses(Layout layout, int mode) {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(layout.raw().length + layout.height() * 2);
+    for (int[] pass : ADAM7) {
+      Layout sub = pass(layout, pass[0], pass[1], pass[2], pass[3]);
+      if (sub != null) {
+        out.writeBytes(filter(sub, mode));
+      }
     }
     return out.toByteArray();
+  }
+
+  /** The pixels of one Adam7 pass as a layout, or null when the pass holds none. */
+  private static Layout pass(Layout layout, int x0, int y0, int dx, int dy) {
+    int w = (layout.width() - x0 + dx - 1) / dx;
+    int h = (layout.height() - y0 + dy - 1) / dy;
+    if (w <= 0 || h <= 0) {
+      return null;
+    }
+    int bits = layout.channels() * layout.bitDepth();
+    Layout sub =
+        new Layout(w, h, layout.colourType(), layout.bitDepth(), layout.palette(), new byte[0]);
+    byte[] raw = new byte[sub.rowBytes() * h];
+    int rowBytes = layout.rowBytes();
+    for (int y = 0; y < h; y++) {
+      int from = (y0 + y * dy) * rowBytes;
+      int to = y * sub.rowBytes();
+      for (int x = 0; x < w; x++) {
+        int sx = x0 + x * dx;
+        if (bits >= 8) {
+          int size = bits / 8;
+          System.arraycopy(layout.raw(), from + sx * size, raw, to + x * size, size);
+        } else {
+          int bit = sx * bits;
+          int value = (layout.raw()[from + bit / 8] >> (8 - bits - bit % 8)) & ((1 << bits) - 1);
+          int target = x * bits;
+          raw[to + target / 8] |= (byte) (value << (8 - bits - target % 8));
+        }
+      }
+    }
+    return new Layout(w, h, layout.colourType(), layout.bitDepth(), layout.palette(), raw);
   }
 
   private static byte[] filter(Layout layout, int mode) {
@@ -213,6 +303,7 @@ final class PngWriter {
     byte[] candidate = new byte[rowBytes];
     byte[] best = new byte[rowBytes];
     int[] histogram = new int[256];
+    long[] seen = mode == BIGRAMS ? new long[1 << 10] : null;
     Deflater rowDeflater = mode == BRUTE_FORCE ? new Deflater(Deflater.BEST_COMPRESSION) : null;
     byte[] deflated = mode == BRUTE_FORCE ? new byte[rowBytes * 2 + 64] : null;
     try {
@@ -229,6 +320,10 @@ final class PngWriter {
                 case ENTROPY -> {
                   filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
                   yield entropy(candidate, histogram);
+                }
+                case BIGRAMS -> {
+                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
+                  yield bigrams(candidate, seen);
                 }
                 case BRUTE_FORCE -> {
                   filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
@@ -299,6 +394,24 @@ final class PngWriter {
       }
     }
     return bits / Math.log(2);
+  }
+
+  /**
+   * The number of distinct pairs of adjacent bytes in a row (oxipng's "bigrams" heuristic): fewer
+   * distinct pairs mean more repeats for deflate to find.
+   */
+  private static int bigrams(byte[] row, long[] seen) {
+    Arrays.fill(seen, 0);
+    int distinct = 0;
+    for (int i = 1; i < row.length; i++) {
+      int pair = (row[i - 1] & 0xFF) << 8 | (row[i] & 0xFF);
+      long bit = 1L << pair;
+      if ((seen[pair >>> 6] & bit) == 0) {
+        seen[pair >>> 6] |= bit;
+        distinct++;
+      }
+    }
+    return distinct;
   }
 
   private static int deflatedSize(Deflater deflater, byte[] row, byte[] buffer) {

@@ -94,7 +94,7 @@ class BoundedCompressorTest {
             + " iccProfile=srgb webpQuality=77 webpEffort=4 webpLossless=false"
             + " webpSharpYuv=false avifQuality=55 avifEffort=2 avifChroma=420 avifBitDepth=8"
             + " formats=webp,avif,jpeg png=lossless pngEffort=2 pngCleanTransparent=false"
-            + " pngMinScore=0.95 pngDither=0.5",
+            + " pngMinScore=0.95 pngDither=0.25 pngMaxScore=0.993 pngInterlace=false",
         CompressionSettings.create().fingerprint());
     assertEquals(
         "expected a value from 0 to 4 for pngEffort, got 5",
@@ -111,7 +111,9 @@ class BoundedCompressorTest {
             s.withPngEffort(3),
             s.withPngCleanTransparent(true),
             s.withPngMinScore(0.9),
-            s.withPngDither(0.25))) {
+            s.withPngDither(0.75),
+            s.withPngMaxScore(1),
+            s.withPngInterlace(true))) {
       assertNotEquals(s.fingerprint(), changed.fingerprint());
     }
     // What decides an output's bytes changes the fingerprint, so incremental runs redo the image.

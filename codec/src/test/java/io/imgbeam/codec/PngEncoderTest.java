@@ -1,8 +1,11 @@
 package io.imgbeam.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.googlecode.pngtastic.core.processing.zopfli.PartwiseZopfli;
 import io.imgbeam.testing.TestData;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -14,7 +17,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -148,13 +153,7 @@ class PngEncoderTest extends EncoderContract {
 
   @Test
   void dropsAnOpaqueAlphaChannelAt16Bits() throws Exception {
-    ComponentColorModel cm =
-        new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_sRGB),
-            true,
-            false,
-            Transparency.TRANSLUCENT,
-            DataBuffer.TYPE_USHORT);
+    ComponentColorModel cm = rgba16Model();
     WritableRaster raster = cm.createCompatibleWritableRaster(16, 16);
     for (int y = 0; y < 16; y++) {
       for (int x = 0; x < 16; x++) {
@@ -273,7 +272,7 @@ class PngEncoderTest extends EncoderContract {
     }
     byte[] kept = new PngEncoder().encode(image).bytes();
     assertTrue(PixelEquality.equal(image, TestData.decode(kept)), "RGB under alpha 0 kept");
-    PngOptions clean = new PngOptions(PngMode.LOSSLESS, 2, true, 0.95, 1.0);
+    PngOptions clean = PngOptions.DEFAULT.withCleanTransparent(true);
     ImageEncoder.Encoded cleaned = new PngEncoder(clean).encode(image);
     BufferedImage decoded = TestData.decode(cleaned.bytes());
     assertTrue(PixelEquality.equal(cleaned.reference(), decoded));
@@ -287,7 +286,171 @@ class PngEncoderTest extends EncoderContract {
         cleaned.bytes().length * 10 < kept.length, cleaned.bytes().length + " " + kept.length);
   }
 
+  /**
+   * Adam7: every colour type and bit depth (sub-byte pixels are regrouped per pass), and sizes
+   * whose first passes are empty, decode to the same pixels; the header says interlaced only when
+   * asked.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "0, 1, 37, 29",
+    "0, 2, 37, 29",
+    "0, 4, 37, 29",
+    "0, 8, 37, 29",
+    "0, 16, 37, 29",
+    "2, 8, 37, 29",
+    "2, 16, 37, 29",
+    "3, 1, 37, 29",
+    "3, 2, 5, 3",
+    "3, 4, 37, 29",
+    "3, 8, 1, 1",
+    "4, 8, 3, 7",
+    "4, 16, 37, 29",
+    "6, 8, 2, 2",
+    "6, 16, 37, 29",
+  })
+  void interlacedOutputKeepsThePixels(int type, int depth, int width, int height) throws Exception {
+    BufferedImage source = TestData.decode(SyntheticPng.make(type, depth, false, width, height));
+    for (int effort : new int[] {0, 2}) {
+      byte[] png =
+          new PngEncoder(PngOptions.DEFAULT.withEffort(effort).withInterlace(true))
+              .encode(source)
+              .bytes();
+      assertEquals(1, png[28], "interlace method");
+      assertTrue(
+          PixelEquality.equal(source, TestData.decode(png)),
+          "type " + type + " depth " + depth + " " + width + "x" + height + " effort " + effort);
+    }
+    assertEquals(0, new PngEncoder().encode(source).bytes()[28], "not interlaced by default");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"png/rgba.png", "png/grey16.png", "png/palette.png", "png/rgb16.png"})
+  void interlacesRealImagesExactly(String file) throws Exception {
+    BufferedImage source = TestData.decode(file);
+    byte[] png = new PngEncoder(PngOptions.DEFAULT.withInterlace(true)).encode(source).bytes();
+    assertEquals(1, png[28], file);
+    assertTrue(PixelEquality.equal(source, TestData.decode(png)), file);
+  }
+
+  /** 16-bit RGBA (more than 8 bits used) with random colours under its transparent pixels. */
+  private static BufferedImage transparent16() {
+    ComponentColorModel cm = rgba16Model();
+    WritableRaster raster = cm.createCompatibleWritableRaster(64, 48);
+    java.util.Random random = new java.util.Random(11);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 64; x++) {
+        int[] pixel =
+            x < 24
+                ? new int[] {random.nextInt(65536), random.nextInt(65536), random.nextInt(65536), 0}
+                : new int[] {x * 1000 + 7, y * 1300 + 1, 40000, x == 30 ? 30000 : 65535};
+        raster.setPixel(x, y, pixel);
+      }
+    }
+    return new BufferedImage(cm, raster, false, null);
+  }
+
+  @Test
+  void cleansTransparentPixelsOf16BitImagesOnlyWhenAllowed() throws Exception {
+    BufferedImage image = transparent16();
+    byte[] kept = new PngEncoder().encode(image).bytes();
+    assertTrue(PixelEquality.equal(image, TestData.decode(kept)), "RGB under alpha 0 kept");
+
+    ImageEncoder.Encoded cleaned =
+        new PngEncoder(PngOptions.DEFAULT.withCleanTransparent(true)).encode(image);
+    assertEquals(16, cleaned.bytes()[24], "still 16 bits");
+    BufferedImage decoded = TestData.decode(cleaned.bytes());
+    assertTrue(PixelEquality.equal(cleaned.reference(), decoded), "the reference is what we wrote");
+    int[] want = Pixels.rgba16(image);
+    int[] got = Pixels.rgba16(decoded);
+    for (int i = 0; i < want.length; i += 4) {
+      boolean transparent = want[i + 3] == 0;
+      for (int c = 0; c < 4; c++) {
+        // Visible pixels keep all 16 bits of every sample; transparent ones become 0.
+        assertEquals(transparent ? 0 : want[i + c], got[i + c], "sample " + (i + c));
+      }
+    }
+    assertTrue(
+        cleaned.bytes().length * 2 < kept.length, cleaned.bytes().length + " vs " + kept.length);
+  }
+
+  @Test
+  void zopfliStopsWhenItsThreadIsInterrupted() throws Exception {
+    byte[] data = new byte[1 << 19];
+    new java.util.Random(2).nextBytes(data);
+    Thread.currentThread().interrupt();
+    try {
+      assertThrows(
+          CancellationException.class,
+          () -> PartwiseZopfli.compress(data, 15, 1 << 17),
+          "interrupted before the first part");
+    } finally {
+      Thread.interrupted();
+    }
+    // Uninterrupted, the parts make one stream that inflates back to the input.
+    byte[] small = Arrays.copyOf(data, 70_000);
+    Arrays.fill(small, 0, 30_000, (byte) 7);
+    byte[] zlib = PartwiseZopfli.compress(small, 1, 1 << 15);
+    assertArrayEquals(small, inflate(zlib, small.length));
+  }
+
+  /**
+   * A timeout while effort 4 runs zopfli on a large image ends in the timed-out record, and the
+   * abandoned work stops at its next part instead of running on for minutes.
+   */
+  @Test
+  void aTimeoutDuringZopfliGivesTheTimedOutRecordAndStopsTheWork() throws Exception {
+    // 1400x1000 of smooth colour with a little noise: zlib's trials take a second or two, zopfli
+    // at 15 iterations on its 4 MiB would take minutes.
+    BufferedImage image = new BufferedImage(1400, 1000, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(4);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        image.setRGB(x, y, ((x / 6) << 16 | (y / 4) << 8 | (x + y) / 10) + random.nextInt(3));
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", png);
+    try (BoundedCompressor compressor =
+        BoundedCompressor.of(CompressionSettings.create().withPngEffort(4).withTimeoutSeconds(3))) {
+      CompressionResult result = compressor.compress(png.toByteArray());
+      assertEquals(Status.REJECTED_LIMIT, result.status(), result.toString());
+      String message = result.errorMessage().orElseThrow();
+      assertTrue(message.startsWith("timed out after 3 s in stage encode"), message);
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (compressor.busyThreads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, compressor.busyThreads(), "the abandoned encode is still running");
+    }
+  }
+
+  private static byte[] inflate(byte[] zlib, int size) throws Exception {
+    java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+    try {
+      inflater.setInput(zlib);
+      byte[] out = new byte[size];
+      int n = 0;
+      while (n < size && !inflater.finished()) {
+        n += inflater.inflate(out, n, size - n);
+      }
+      assertTrue(inflater.finished(), "one complete stream");
+      return out;
+    } finally {
+      inflater.end();
+    }
+  }
+
+  private static ComponentColorModel rgba16Model() {
+    return new ComponentColorModel(
+        ColorSpace.getInstance(ColorSpace.CS_sRGB),
+        true,
+        false,
+        Transparency.TRANSLUCENT,
+        DataBuffer.TYPE_USHORT);
+  }
+
   private static PngOptions withEffort(int effort) {
-    return new PngOptions(PngMode.LOSSLESS, effort, false, 0.95, 1.0);
+    return PngOptions.DEFAULT.withEffort(effort);
   }
 }

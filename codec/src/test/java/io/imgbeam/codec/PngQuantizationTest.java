@@ -3,6 +3,7 @@ package io.imgbeam.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.testing.TestData;
@@ -18,7 +19,7 @@ class PngQuantizationTest {
   private static final int PALETTE = 3;
 
   private static PngOptions options(PngMode mode, double floor, double dither) {
-    return new PngOptions(mode, 2, false, floor, dither);
+    return PngOptions.DEFAULT.withMode(mode).withMinScore(floor).withDither(dither);
   }
 
   @ParameterizedTest
@@ -87,5 +88,33 @@ class PngQuantizationTest {
     ImageEncoder.Encoded encoded = new PngEncoder(options(PngMode.LOSSY, 0.95, 1)).encode(source);
     assertNull(encoded.quality());
     assertTrue(PixelEquality.equal(source, TestData.decode(encoded.bytes())));
+  }
+
+  /** Like pngquant's --quality maximum: a lower target means fewer colours, still reaching it. */
+  @Test
+  void usesTheFewestColoursThatReachTheMaxScore() throws Exception {
+    BufferedImage source = TestData.decode("png/rgb16.png");
+    PngOptions lossy = options(PngMode.LOSSY, 0.5, 0);
+    ImageEncoder.Encoded full = new PngEncoder(lossy.withMaxScore(1)).encode(source);
+    ImageEncoder.Encoded fewer = new PngEncoder(lossy.withMaxScore(0.97)).encode(source);
+    assertTrue(full.quality() > 200, "1 is never reached: all the colours, " + full.quality());
+    assertTrue(fewer.quality() < full.quality(), fewer.quality() + " colours");
+    double score = Ssim.score(source, TestData.decode(fewer.bytes()));
+    assertTrue(score >= 0.97, "SSIM " + score);
+    assertTrue(fewer.bytes().length < full.bytes().length);
+    Set<Integer> colours = new HashSet<>();
+    for (int p : Pixels.argb(TestData.decode(fewer.bytes()))) {
+      colours.add(p);
+    }
+    assertTrue(colours.size() <= fewer.quality(), colours.size() + " colours decoded");
+  }
+
+  @Test
+  void checksTheMaxScoreRange() {
+    CompressionSettings settings = CompressionSettings.create();
+    assertEquals(
+        "expected a value from 0 to 1 for pngMaxScore, got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> settings.withPngMaxScore(1.5))
+            .getMessage());
   }
 }

@@ -60,6 +60,8 @@ final class Help {
       "getPngEffort",
       "getPngMinScore",
       "getPngDither",
+      "getPngMaxScore",
+      "getPngInterlace",
       "getPngCleanTransparent",
       "getAvifQuality",
       "getAvifEffort",
@@ -106,7 +108,7 @@ final class Help {
       case "iccProfile" -> "srgb|keep";
       case "failOn" -> "warning|error";
       case "png" -> "lossless|lossy|auto";
-      case "pngMinScore", "pngDither" -> "0-1";
+      case "pngMinScore", "pngDither", "pngMaxScore" -> "0-1";
       case "scoreMetric" -> "ssim|ssimulacra2";
       case "targetScore" -> "METRIC:VALUE";
       case "fit" -> "inside|cover|fill|exact";

@@ -234,6 +234,8 @@ public final class Imgbeam {
               .withPngEffort(options.getPngEffort())
               .withPngMinScore(options.getPngMinScore())
               .withPngDither(options.getPngDither())
+              .withPngMaxScore(options.getPngMaxScore())
+              .withPngInterlace(options.getPngInterlace())
               .withPngCleanTransparent(options.getPngCleanTransparent())
               .withAvifQuality(options.getAvifQuality())
               .withAvifEffort(options.getAvifEffort())

@@ -110,6 +110,22 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setPngDither(double value);
 
   @Description(
+      "SSIM at which lossy and auto PNG stop adding colours, 0-1: the fewest colours (2 to 256)"
+          + " reaching it are used, like pngquant's --quality maximum; 1 allows 256 always.")
+  @Default.Double(CompressionSettings.DEFAULT_PNG_MAX_SCORE)
+  double getPngMaxScore();
+
+  void setPngMaxScore(double value);
+
+  @Description(
+      "Write Adam7-interlaced PNG (a coarse preview shows while loading; usually larger)."
+          + " The pixels are the same.")
+  @Default.Boolean(false)
+  boolean getPngInterlace();
+
+  void setPngInterlace(boolean value);
+
+  @Description(
       "Lossless PNG may set the colour of fully transparent pixels to transparent black"
           + " (invisible, but the stored RGB changes).")
   @Default.Boolean(false)
