@@ -58,6 +58,14 @@ public interface ImgbeamOptions extends PipelineOptions {
 
   void setQuality(int value);
 
+  @Description(
+      "JPEG effort, 0 (fastest) to 2 (smallest): 0 rounds, 1 adds a trellis quantisation pass,"
+          + " 2 a second one.")
+  @Default.Integer(CompressionSettings.DEFAULT_JPEG_EFFORT)
+  int getJpegEffort();
+
+  void setJpegEffort(int value);
+
   @Description("Lossy WebP quality, 1-100 (libwebp's scale).")
   @Default.Integer(CompressionSettings.DEFAULT_WEBP_QUALITY)
   int getWebpQuality();
