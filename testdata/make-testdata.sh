@@ -675,6 +675,8 @@ awk -F'\t' 'NF != 4 {print "bad manifest line " NR; exit 1}' "$HERE/MANIFEST.tsv
 
 # hostile/ is made from images/ by its own script, which appends its lines to MANIFEST.tsv
 bash "$HERE/make-hostile.sh"
+# metric/ (SSIMULACRA 2 fixtures) likewise, with libjxl's scores
+bash "$HERE/make-metric.sh"
 
 total=$(du -sb "$HERE" | cut -f1)
 ((total < 10 * 1024 * 1024)) || fail "testdata is $total bytes (> 10 MB)"

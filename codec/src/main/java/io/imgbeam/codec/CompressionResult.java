@@ -20,6 +20,9 @@ public final class CompressionResult {
   private final Integer qualitySetting;
   private final String scoreName;
   private final Double score;
+  private final Integer encodesTried;
+  private final String target;
+  private final Boolean targetMet;
   private final long encodeMillis;
   private final long totalMillis;
   private final List<String> metadataRemoved;
@@ -46,6 +49,9 @@ public final class CompressionResult {
     this.qualitySetting = b.qualitySetting;
     this.scoreName = b.scoreName;
     this.score = b.score;
+    this.encodesTried = b.encodesTried;
+    this.target = b.target;
+    this.targetMet = b.targetMet;
     this.encodeMillis = b.encodeMillis;
     this.totalMillis = b.totalMillis;
     this.metadataRemoved = List.copyOf(b.metadataRemoved);
@@ -116,6 +122,24 @@ public final class CompressionResult {
   /** Output against decoded input; 1.0 for pixel-identical output. */
   public Optional<Double> score() {
     return Optional.ofNullable(score);
+  }
+
+  /** How many encodes made the output: 1 without a search, 0 for a kept original. */
+  public Optional<Integer> encodesTried() {
+    return Optional.ofNullable(encodesTried);
+  }
+
+  /**
+   * The goals of the quality search ({@link CompressionSettings#goals()}), when any were set and an
+   * output was decided.
+   */
+  public Optional<String> target() {
+    return Optional.ofNullable(target);
+  }
+
+  /** Whether the output meets the target score and fits the byte cap; empty without goals. */
+  public Optional<Boolean> targetMet() {
+    return Optional.ofNullable(targetMet);
   }
 
   public long encodeMillis() {
@@ -208,6 +232,9 @@ public final class CompressionResult {
     private Integer qualitySetting;
     private String scoreName;
     private Double score;
+    private Integer encodesTried;
+    private String target;
+    private Boolean targetMet;
     private long encodeMillis;
     private long totalMillis;
     private List<String> metadataRemoved = List.of();
@@ -262,6 +289,18 @@ public final class CompressionResult {
     Builder score(String name, double value) {
       scoreName = name;
       score = value;
+      return this;
+    }
+
+    Builder encodesTried(int value) {
+      encodesTried = value;
+      return this;
+    }
+
+    /** The goals and whether the output meets them; a null {@code goals} leaves both empty. */
+    Builder target(String goals, boolean met) {
+      target = goals;
+      targetMet = goals == null ? null : met;
       return this;
     }
 

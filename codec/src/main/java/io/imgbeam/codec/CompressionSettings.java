@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * each {@code withX} checks its argument and returns a copy.
  */
 public final class CompressionSettings implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   /**
    * Bumped whenever the codec would write different bytes for the same input and settings, so that
@@ -76,6 +76,15 @@ public final class CompressionSettings implements Serializable {
   /** Default time one image may take, in seconds: a 100 MP PNG takes well under a minute. */
   public static final int DEFAULT_TIMEOUT_SECONDS = 120;
 
+  /**
+   * The metric of every outcome's score without a target: SSIM, because SSIMULACRA 2 costs 1 to 5
+   * times an encode at 2-12 megapixels (bench/metrics.sh), SSIM about as much or less.
+   */
+  public static final Metric DEFAULT_SCORE_METRIC = Metric.SSIM;
+
+  /** How many encodes a --targetScore or --maxOutputBytes search may make per format. */
+  public static final int DEFAULT_MAX_ENCODES = 8;
+
   // Not final only so that copy() can set one field; never changed once a withX returns.
   private OutputFormat outputFormat;
   private int jpegQuality;
@@ -90,6 +99,7 @@ public final class CompressionSettings implements Serializable {
   private IccPolicy iccProfile;
   private FormatOptions formats;
   private Resize resize;
+  private Scoring scoring;
 
   private CompressionSettings(
       OutputFormat outputFormat,
@@ -104,7 +114,8 @@ public final class CompressionSettings implements Serializable {
       boolean keepDates,
       IccPolicy iccProfile,
       FormatOptions formats,
-      Resize resize) {
+      Resize resize,
+      Scoring scoring) {
     this.outputFormat = outputFormat;
     this.jpegQuality = jpegQuality;
     this.maxInputPixels = maxInputPixels;
@@ -118,6 +129,7 @@ public final class CompressionSettings implements Serializable {
     this.iccProfile = iccProfile;
     this.formats = formats;
     this.resize = resize;
+    this.scoring = scoring;
   }
 
   /**
@@ -212,7 +224,8 @@ public final class CompressionSettings implements Serializable {
         false,
         IccPolicy.SRGB,
         new FormatOptions(),
-        Resize.NONE);
+        Resize.NONE,
+        new Scoring(DEFAULT_SCORE_METRIC, null, DEFAULT_MAX_ENCODES, 0));
   }
 
   /** The output format; default {@link OutputFormat#SAME}. */
@@ -556,7 +569,8 @@ public final class CompressionSettings implements Serializable {
         keepDates,
         iccProfile,
         formats,
-        resize);
+        resize,
+        scoring);
   }
 
   public OutputFormat outputFormat() {
@@ -606,6 +620,106 @@ public final class CompressionSettings implements Serializable {
   /**
    * The geometry: limits, fit, gravity, enlarge; {@link Resize#requested()} is false by default.
    */
+  /**
+   * The metric of the recorded score: the target's when a target is set, else {@link
+   * #withScoreMetric}'s.
+   */
+  public Metric scoreMetric() {
+    return scoring.target != null ? scoring.target.metric() : scoring.metric;
+  }
+
+  /** The score each output must reach ({@code --targetScore}), or null. */
+  public Metric.Target targetScore() {
+    return scoring.target;
+  }
+
+  /** The most encodes per format of a target or byte-cap search. */
+  public int maxEncodes() {
+    return scoring.maxEncodes;
+  }
+
+  /** The largest output file wanted, in bytes, or 0 for no cap. */
+  public long maxOutputBytes() {
+    return scoring.maxOutputBytes;
+  }
+
+  /**
+   * What the search aims at, as the records' {@code target} shows it: {@code ssimulacra2:80},
+   * {@code maxOutputBytes=50000}, both separated by a space, or null when neither is set.
+   */
+  public String goals() {
+    String cap = scoring.maxOutputBytes > 0 ? "maxOutputBytes=" + scoring.maxOutputBytes : null;
+    if (scoring.target == null) {
+      return cap;
+    }
+    return cap == null ? scoring.target.toString() : scoring.target + " " + cap;
+  }
+
+  /**
+   * The metric of the recorded score when no target is set: {@link Metric#SSIM} (default) or {@link
+   * Metric#SSIMULACRA2}.
+   */
+  public CompressionSettings withScoreMetric(Metric metric) {
+    Objects.requireNonNull(metric, "scoreMetric");
+    return withScoring(
+        new Scoring(metric, scoring.target, scoring.maxEncodes, scoring.maxOutputBytes));
+  }
+
+  /**
+   * The score every lossy output must reach; null (default) for none. With a target, each JPEG,
+   * lossy WebP and AVIF output is encoded at the lowest quality that reaches it (see {@link
+   * QualitySearch}), and the score is recorded in the target's metric.
+   */
+  public CompressionSettings withTargetScore(Metric.Target target) {
+    return withScoring(
+        new Scoring(scoring.metric, target, scoring.maxEncodes, scoring.maxOutputBytes));
+  }
+
+  /** The most encodes per format and image of a search, 2-100; default 8. */
+  public CompressionSettings withMaxEncodes(int encodes) {
+    checkRange("maxEncodes", encodes, 2, QualitySearch.MAX_QUALITY);
+    return withScoring(
+        new Scoring(scoring.metric, scoring.target, encodes, scoring.maxOutputBytes));
+  }
+
+  /**
+   * The largest output wanted, in bytes (metadata included); 0 (default) for none. Lossy outputs
+   * take the highest quality that fits; with a target too, the cap wins when they conflict.
+   */
+  public CompressionSettings withMaxOutputBytes(long bytes) {
+    checkRange("maxOutputBytes", bytes, 0, Integer.MAX_VALUE);
+    return withScoring(new Scoring(scoring.metric, scoring.target, scoring.maxEncodes, bytes));
+  }
+
+  private CompressionSettings withScoring(Scoring value) {
+    CompressionSettings copy = copy();
+    copy.scoring = value;
+    return copy;
+  }
+
+  /** The score metric and the search's goals and budget. */
+  private record Scoring(Metric metric, Metric.Target target, int maxEncodes, long maxOutputBytes)
+      implements Serializable {
+    /** Only what differs from the defaults, so that older fingerprints stay as they were. */
+    @Override
+    public String toString() {
+      StringBuilder text = new StringBuilder();
+      if (metric != DEFAULT_SCORE_METRIC) {
+        text.append(" scoreMetric=").append(metric.optionName());
+      }
+      if (target != null) {
+        text.append(" targetScore=").append(target);
+      }
+      if (maxOutputBytes > 0) {
+        text.append(" maxOutputBytes=").append(maxOutputBytes);
+      }
+      if (target != null || maxOutputBytes > 0) {
+        text.append(" maxEncodes=").append(maxEncodes);
+      }
+      return text.toString();
+    }
+  }
+
   public Resize resize() {
     return resize;
   }
@@ -678,7 +792,8 @@ public final class CompressionSettings implements Serializable {
         + iccProfile.optionName()
         + " "
         + formats.toString().replace(", ", " ")
-        + (resize.requested() ? " resize=" + resize : "");
+        + (resize.requested() ? " resize=" + resize : "")
+        + scoring;
   }
 
   /** Fails with the one message every range check uses: expected X for NAME, got Y. */
@@ -718,6 +833,7 @@ public final class CompressionSettings implements Serializable {
         + ", "
         + formats
         + (resize.requested() ? ", resize=" + resize : "")
+        + scoring.toString().replace(" ", ", ")
         + "}";
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Compresses one encoded image. Thread-safe and cheap to create; holds only its settings.
@@ -32,15 +33,17 @@ import java.util.function.Function;
  *       sRGB samples it can linearise; before encoding, which must see the final pixels. When the
  *       target is much smaller, decoding already skipped pixels (see {@link #subsampling});
  *   <li>encode the target format, or with {@link OutputFormat#AUTO} every candidate format that can
- *       hold the image (its size, its alpha, the metadata kept);
+ *       hold the image (its size, its alpha, the metadata kept); with a target score or a byte cap,
+ *       each lossy format searches its quality ({@link QualitySearch}) on these same pixels;
  *   <li>verify: decode the output again and compare it with what was encoded; this runs before the
  *       metadata goes in, so that a profile in the output cannot change what the decoder returns;
  *   <li>metadata: write the blocks the policy keeps (orientation reset to 1, since the pixels are
  *       upright now) and the kept profile into the encoded file;
- *   <li>decide: auto keeps the smallest candidate; when the output is not smaller than an input of
- *       the same format (or, with auto, of a candidate format) and was not resized, keep the
- *       input's own bytes with its metadata filtered losslessly by the same policy. A resized
- *       output is never replaced by the unresized input.
+ *   <li>decide: auto keeps the smallest candidate (with goals: the smallest that meets them, else
+ *       the best-scoring one under a target, the smallest under a cap); when the output is not
+ *       smaller than an input of the same format (or, with auto, of a candidate format) and was not
+ *       resized, keep the input's own bytes with its metadata filtered losslessly by the same
+ *       policy. A resized output is never replaced by the unresized input.
  * </ol>
  *
  * <p>Data errors (corrupt files, unsupported formats, limits) end in a {@link CompressionResult}
@@ -48,11 +51,6 @@ import java.util.function.Function;
  * of its own: {@link BoundedCompressor} runs it on a worker thread it can abandon.
  */
 public final class ImageCompressor {
-  private static final String SCORE_NAME = "ssim";
-
-  /** Below this SSIM a JPEG output is treated as broken rather than merely lossy. */
-  private static final double MIN_VERIFIED_SSIM = 0.5;
-
   /** How many times the target size a subsampled decode keeps; see {@link #subsampling}. */
   private static final int KEPT_BEFORE_FILTER = 4;
 
@@ -151,7 +149,7 @@ public final class ImageCompressor {
         throw cannotResize(format, header);
       }
       progress.stage(Stage.DECIDE);
-      keepOriginal(input, format, header, metadata, blocks, result);
+      keepOriginal(input, format, header, metadata, blocks, result, 0);
       return;
     }
     boolean auto = settings.outputFormat() == OutputFormat.AUTO;
@@ -276,37 +274,20 @@ public final class ImageCompressor {
               return Optional.empty();
             });
 
-    // 9. Encode, 10. verify and 11. add the kept metadata, for each candidate.
+    // 9. Encode, 10. verify and 11. add the kept metadata, for each candidate (several times each
+    // when a search looks for the quality).
     Candidate best = null;
-    long encodeNanos = 0;
+    long[] encodeNanos = {0};
+    int encodes = 0;
     for (ImageEncoder encoder : encoders) {
-      progress.stage(Stage.ENCODE);
-      long encodeStart = System.nanoTime();
-      ImageEncoder.Encoded encoded;
-      try {
-        encoded = encoder.encode(image);
-      } catch (IOException | RuntimeException e) {
-        throw CodecException.failed(Stage.ENCODE, e);
-      } finally {
-        encodeNanos += System.nanoTime() - encodeStart;
-      }
-      progress.stage(Stage.VERIFY);
-      double score = verify(encoded, encoder);
-      byte[] output;
-      try {
-        output =
-            kept.isEmpty()
-                ? encoded.bytes()
-                : kept.writeInto(encoded.bytes(), encoder.format(), true);
-      } catch (IOException | RuntimeException e) {
-        throw CodecException.failed(Stage.ENCODE, e);
-      }
-      candidates.add(encoder.format().recordName() + ":" + output.length);
-      if (best == null || output.length < best.output().length) {
-        best = new Candidate(encoder.format(), encoded, score, output);
+      Candidate candidate = encodeCandidate(encoder, image, kept, encodeNanos, progress);
+      encodes += candidate.encodes();
+      candidates.add(encoder.format().recordName() + ":" + candidate.output().length);
+      if (best == null || better(candidate, best)) {
+        best = candidate;
       }
     }
-    result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(encodeNanos));
+    result.encodeMillis(TimeUnit.NANOSECONDS.toMillis(encodeNanos[0]));
     if (auto) {
       result.candidates(candidates);
     }
@@ -317,7 +298,7 @@ public final class ImageCompressor {
     boolean inputIsACandidate =
         auto ? settings.autoFormats().stream().anyMatch(f -> same(f, format)) : target == format;
     if (inputIsACandidate && !resized && best.output().length >= input.length) {
-      keepOriginal(input, format, header, metadata, blocks, result);
+      keepOriginal(input, format, header, metadata, blocks, result, encodes);
       return;
     }
     BufferedImage reference = best.encoded().reference();
@@ -325,13 +306,143 @@ public final class ImageCompressor {
         .status(Status.WRITTEN)
         .output(target, best.output(), reference.getWidth(), reference.getHeight())
         .quality(best.encoded().quality())
-        .score(SCORE_NAME, best.score())
+        .score(settings.scoreMetric().optionName(), best.score())
+        .encodesTried(encodes)
+        .target(settings.goals(), best.met())
         .metadataRemoved(metadata.removedIn(MetadataScan.of(best.output())));
   }
 
-  /** One encoded, verified output with its metadata in place. */
+  /**
+   * One encoded, verified output with its metadata in place.
+   *
+   * @param encodes how many encodes it took
+   * @param met whether it meets the settings' goals (false when there are none)
+   */
   private record Candidate(
-      ImageFormat format, ImageEncoder.Encoded encoded, double score, byte[] output) {}
+      ImageFormat format,
+      ImageEncoder.Encoded encoded,
+      double score,
+      byte[] output,
+      int encodes,
+      boolean met) {}
+
+  /**
+   * Encodes, verifies and adds the kept metadata for one format: once, or, with goals and a lossy
+   * format, at the qualities a {@link QualitySearch} tries.
+   */
+  private Candidate encodeCandidate(
+      ImageEncoder encoder,
+      BufferedImage image,
+      MetadataBlocks kept,
+      long[] encodeNanos,
+      Progress progress)
+      throws CodecException {
+    IntFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
+    QualitySearch.Encode encode =
+        quality -> {
+          ImageEncoder e = tuner == null ? encoder : tuner.apply(quality);
+          progress.stage(Stage.ENCODE);
+          long start = System.nanoTime();
+          ImageEncoder.Encoded encoded;
+          try {
+            encoded = e.encode(image);
+          } catch (IOException | RuntimeException ex) {
+            throw CodecException.failed(Stage.ENCODE, ex);
+          } finally {
+            encodeNanos[0] += System.nanoTime() - start;
+          }
+          byte[] output;
+          try {
+            output =
+                kept.isEmpty()
+                    ? encoded.bytes()
+                    : kept.writeInto(encoded.bytes(), e.format(), true);
+          } catch (IOException | RuntimeException ex) {
+            throw CodecException.failed(Stage.ENCODE, ex);
+          }
+          return new QualitySearch.Trial(quality, encoded, output);
+        };
+    Metric metric = settings.scoreMetric();
+    QualitySearch.Score score =
+        trial -> {
+          progress.stage(Stage.VERIFY);
+          return verify(trial.encoded(), encoder, metric);
+        };
+    if (tuner == null) {
+      QualitySearch.Trial trial = encode.at(0);
+      double value = score.of(trial);
+      Metric.Target target = settings.targetScore();
+      long cap = settings.maxOutputBytes();
+      boolean met =
+          settings.goals() != null
+              && (target == null || target.metBy(value))
+              && (cap == 0 || trial.output().length <= cap);
+      return new Candidate(encoder.format(), trial.encoded(), value, trial.output(), 1, met);
+    }
+    QualitySearch.Result found =
+        new QualitySearch(
+                settings.targetScore(),
+                settings.maxOutputBytes(),
+                settings.maxEncodes(),
+                encode,
+                score)
+            .run(startQuality(encoder.format()));
+    QualitySearch.Trial trial = found.trial();
+    return new Candidate(
+        encoder.format(),
+        trial.encoded(),
+        found.score(),
+        trial.output(),
+        found.encodes(),
+        found.met());
+  }
+
+  /**
+   * The same encoder at another quality, or null when the format has no quality to search: PNG
+   * (lossless or palette) and lossless WebP.
+   */
+  private IntFunction<ImageEncoder> tuner(ImageEncoder encoder) {
+    if (encoder instanceof JpegEncoder) {
+      return JpegEncoder::new;
+    }
+    if (encoder instanceof WebpEncoder webp && !webp.lossless()) {
+      return q -> new WebpEncoder(q, settings.webpEffort(), false, settings.webpSharpYuv());
+    }
+    if (encoder instanceof AvifEncoder) {
+      return q ->
+          new AvifEncoder(
+              q, settings.avifEffort(), settings.avifChroma() == 444, settings.avifBitDepth());
+    }
+    return null;
+  }
+
+  /** Where a search starts: the quality the settings give the format. */
+  private int startQuality(ImageFormat format) {
+    return switch (format) {
+      case WEBP -> settings.webpQuality();
+      case AVIF -> settings.avifQuality();
+      default -> settings.jpegQuality();
+    };
+  }
+
+  /**
+   * Whether {@code candidate} beats {@code best} for auto: without goals the smaller output; with
+   * goals, one that meets them beats one that does not, two that meet compare by size, and of two
+   * that miss, the better score wins under a target (the smaller output under a cap alone).
+   */
+  private boolean better(Candidate candidate, Candidate best) {
+    if (settings.goals() != null) {
+      if (candidate.met() != best.met()) {
+        return candidate.met();
+      }
+      if (!candidate.met() && settings.targetScore() != null) {
+        return candidate.score() > best.score()
+            || (candidate.score() == best.score()
+                && candidate.output().length < best.output().length);
+      }
+    }
+    return candidate.output().length < best.output().length;
+  }
 
   private static boolean same(OutputFormat output, ImageFormat input) {
     return output.name().equals(input.name());
@@ -536,8 +647,10 @@ public final class ImageCompressor {
     return header;
   }
 
-  /** Decodes the output and checks it against what was encoded; returns the score. */
-  private static double verify(ImageEncoder.Encoded encoded, ImageEncoder encoder)
+  /**
+   * Decodes the output and checks it against what was encoded; returns its score in {@code metric}.
+   */
+  private static double verify(ImageEncoder.Encoded encoded, ImageEncoder encoder, Metric metric)
       throws CodecException {
     BufferedImage decoded;
     try {
@@ -565,12 +678,19 @@ public final class ImageCompressor {
         throw new CodecException(
             Status.FAILED, Stage.VERIFY, "lossless output does not decode to the same pixels");
       }
-      return 1.0;
+      return metric.perfect();
     }
-    double score = Ssim.score(reference, decoded);
-    if (score < MIN_VERIFIED_SSIM) {
+    double score;
+    try {
+      score = metric.score(reference, decoded);
+    } catch (IllegalArgumentException e) {
+      throw CodecException.failed(Stage.VERIFY, e);
+    }
+    if (score < metric.brokenBelow()) {
       throw new CodecException(
-          Status.FAILED, Stage.VERIFY, "output SSIM " + score + " is below " + MIN_VERIFIED_SSIM);
+          Status.FAILED,
+          Stage.VERIFY,
+          "output " + metric.optionName() + " " + score + " is below " + metric.brokenBelow());
     }
     return score;
   }
@@ -586,7 +706,8 @@ public final class ImageCompressor {
       ImageReading.Header header,
       MetadataScan metadata,
       MetadataBlocks blocks,
-      CompressionResult.Builder result)
+      CompressionResult.Builder result,
+      int encodes)
       throws CodecException {
     byte[] output;
     try {
@@ -617,7 +738,11 @@ public final class ImageCompressor {
             output,
             swap ? header.height() : header.width(),
             swap ? header.width() : header.height())
-        .score(SCORE_NAME, 1.0)
+        .score(settings.scoreMetric().optionName(), settings.scoreMetric().perfect())
+        .encodesTried(encodes)
+        .target(
+            settings.goals(),
+            settings.maxOutputBytes() == 0 || output.length <= settings.maxOutputBytes())
         .metadataRemoved(metadata.removedIn(MetadataScan.of(output)));
   }
 }

@@ -10,6 +10,11 @@ import java.awt.image.BufferedImage;
  * 0.03), and the mean is taken over the positions where the whole window fits, as scikit-image's
  * {@code structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False)} does
  * after cropping its padded border.
+ *
+ * <p>Colour: only luma is compared, so a hue or saturation shift that keeps luma scores 1, and
+ * translucent pixels are judged as they look over white. Images smaller than 11 pixels on a side
+ * use the largest odd window that fits. {@link Ssimulacra2} sees colour and artifacts; {@link
+ * Metric} chooses between them.
  */
 public final class Ssim {
   private static final double C1 = (0.01 * 255) * (0.01 * 255);

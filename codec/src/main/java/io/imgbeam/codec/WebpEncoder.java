@@ -43,6 +43,11 @@ final class WebpEncoder implements ImageEncoder {
     return ImageFormat.WEBP;
   }
 
+  /** Whether outputs are VP8L: then there is no quality to search. */
+  boolean lossless() {
+    return lossless;
+  }
+
   @Override
   public Optional<String> refusal(int width, int height) {
     if (width > MAX_SIDE || height > MAX_SIDE) {

@@ -66,6 +66,10 @@ final class Help {
       "getAvifEffort",
       "getAvifChroma",
       "getAvifBitDepth",
+      "getScoreMetric",
+      "getTargetScore",
+      "getMaxOutputBytes",
+      "getMaxEncodes",
       "getMaxInputPixels",
       "getMaxInputBytes",
       "getMaxFrames",
@@ -104,6 +108,8 @@ final class Help {
       case "failOn" -> "warning|error";
       case "png" -> "lossless|lossy|auto";
       case "pngMinScore", "pngDither" -> "0-1";
+      case "scoreMetric" -> "ssim|ssimulacra2";
+      case "targetScore" -> "METRIC:VALUE";
       case "fit" -> "inside|cover|fill|exact";
       case "gravity" -> "centre|north|...|northwest";
       case "input" -> "GLOB";

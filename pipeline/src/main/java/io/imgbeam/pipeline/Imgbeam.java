@@ -8,6 +8,7 @@ import io.imgbeam.codec.Fit;
 import io.imgbeam.codec.Gravity;
 import io.imgbeam.codec.IccPolicy;
 import io.imgbeam.codec.MetadataPolicy;
+import io.imgbeam.codec.Metric;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.codec.PngMode;
 import io.imgbeam.transforms.CompressImages;
@@ -247,7 +248,13 @@ public final class Imgbeam {
               .withFailOn(FailOn.parse(options.getFailOn()))
               .withMetadata(MetadataPolicy.parse(options.getMetadata()))
               .withKeepDates(options.getKeepDates())
-              .withIccProfile(IccPolicy.parse(options.getIccProfile()));
+              .withIccProfile(IccPolicy.parse(options.getIccProfile()))
+              .withScoreMetric(Metric.parse(options.getScoreMetric(), "scoreMetric"))
+              .withMaxOutputBytes(options.getMaxOutputBytes())
+              .withMaxEncodes(options.getMaxEncodes());
+      if (options.getTargetScore() != null && !options.getTargetScore().isBlank()) {
+        settings = settings.withTargetScore(Metric.Target.parse(options.getTargetScore()));
+      }
       settings = withGeometry(settings, options);
       return new Job(
           inputs,

@@ -151,6 +151,41 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setAvifBitDepth(int value);
 
   @Description(
+      "The metric of each outcome's score (output against the decoded input): ssim (0-1, "
+          + "cheap) or ssimulacra2 (perceptual, up to 100; 1-5 times the cost of an encode). "
+          + "With --targetScore the target's metric is used.")
+  @Default.String("ssim")
+  String getScoreMetric();
+
+  void setScoreMetric(String value);
+
+  @Description(
+      "A score every JPEG, lossy WebP and AVIF output must reach, as METRIC:VALUE "
+          + "(ssimulacra2:80, ssim:0.985): each image gets the lowest quality that reaches it, "
+          + "found by bisection from the format's quality; when even quality 100 cannot, quality "
+          + "100 is written and the record says target_met=false. PNG and lossless WebP are "
+          + "encoded once and only scored. Unset: no search.")
+  String getTargetScore();
+
+  void setTargetScore(String value);
+
+  @Description(
+      "Largest output file wanted, in bytes (metadata included); 0 for none. Lossy outputs get "
+          + "the highest quality that fits; with --targetScore, the lowest quality that reaches "
+          + "the target unless it does not fit, in which case the cap wins and target_met=false.")
+  @Default.Long(0)
+  long getMaxOutputBytes();
+
+  void setMaxOutputBytes(long value);
+
+  @Description(
+      "Most encodes per image and format of a --targetScore or --maxOutputBytes search, 2-100.")
+  @Default.Integer(CompressionSettings.DEFAULT_MAX_ENCODES)
+  int getMaxEncodes();
+
+  void setMaxEncodes(int value);
+
+  @Description(
       "Largest image accepted, in pixels (width x height x frames), checked on the header before "
           + "decoding; larger inputs are REJECTED_LIMIT.")
   @Default.Long(CompressionSettings.DEFAULT_MAX_INPUT_PIXELS)

@@ -304,6 +304,9 @@ public final class CompressImages
           .setQualitySetting(null)
           .setScoreName(null)
           .setScore(null)
+          .setEncodesTried(null)
+          .setTarget(null)
+          .setTargetMet(null)
           .setErrorStage(Stage.WRITE.recordName())
           .setErrorClass(error.getName())
           .setErrorMessage(message)
@@ -571,6 +574,9 @@ public final class CompressImages
       result.qualitySetting().ifPresent(record::setQualitySetting);
       result.scoreName().ifPresent(record::setScoreName);
       result.score().ifPresent(record::setScore);
+      result.encodesTried().ifPresent(record::setEncodesTried);
+      result.target().ifPresent(record::setTarget);
+      result.targetMet().ifPresent(record::setTargetMet);
       result.errorStage().ifPresent(stage -> record.setErrorStage(stage.recordName()));
       result.errorClass().ifPresent(record::setErrorClass);
       result.errorMessage().ifPresent(record::setErrorMessage);
@@ -598,7 +604,13 @@ public final class CompressImages
             .setOutputSha256(result.outputSha256().orElseThrow());
         return dest;
       } catch (IOException e) {
-        record.setScoreName(null).setScore(null).setQualitySetting(null);
+        record
+            .setScoreName(null)
+            .setScore(null)
+            .setQualitySetting(null)
+            .setEncodesTried(null)
+            .setTarget(null)
+            .setTargetMet(null);
         throw new DataError(
             Status.FAILED, Stage.WRITE, e.getClass(), String.valueOf(e.getMessage()));
       }

@@ -27,6 +27,10 @@ public final class RunSummary implements Serializable, OutcomeTotals.Accumulator
   private double scoreSum;
   private double scoreMin = Double.NaN;
   private double scoreMax = Double.NaN;
+  private String scoreName;
+  private long encodesTried;
+  private long targetMet;
+  private long targetMissed;
   private long totalMillis;
   private long encodeMillis;
 
@@ -59,6 +63,19 @@ public final class RunSummary implements Serializable, OutcomeTotals.Accumulator
       scoreSum += score;
       scoreMin = Double.isNaN(scoreMin) ? score : Math.min(scoreMin, score);
       scoreMax = Double.isNaN(scoreMax) ? score : Math.max(scoreMax, score);
+      // Records written before score_name existed scored with SSIM.
+      scoreName =
+          mergeName(scoreName, outcome.getScoreName() == null ? "ssim" : outcome.getScoreName());
+    }
+    if (outcome.getEncodesTried() != null) {
+      encodesTried += outcome.getEncodesTried();
+    }
+    if (outcome.getTargetMet() != null) {
+      if (outcome.getTargetMet()) {
+        targetMet++;
+      } else {
+        targetMissed++;
+      }
     }
     totalMillis += outcome.getTotalMillis();
     encodeMillis += outcome.getEncodeMillis();
@@ -83,7 +100,11 @@ public final class RunSummary implements Serializable, OutcomeTotals.Accumulator
       scoreMax = scored == 0 ? other.scoreMax : Math.max(scoreMax, other.scoreMax);
       scored += other.scored;
       scoreSum += other.scoreSum;
+      scoreName = mergeName(scoreName, other.scoreName);
     }
+    encodesTried += other.encodesTried;
+    targetMet += other.targetMet;
+    targetMissed += other.targetMissed;
     totalMillis += other.totalMillis;
     encodeMillis += other.encodeMillis;
     return this;
@@ -146,14 +167,23 @@ public final class RunSummary implements Serializable, OutcomeTotals.Accumulator
     field(json, "inputs_with_serial_numbers", Long.toString(withSerial)).append(',');
     field(json, "inputs_with_owner_names", Long.toString(withOwner)).append("},");
     json.append("\"score\":{");
-    field(json, "name", "\"ssim\"").append(',');
+    field(json, "name", scoreName == null ? "null" : "\"" + scoreName + "\"").append(',');
     field(json, "count", Long.toString(scored)).append(',');
     field(json, "min", number(scoreMin)).append(',');
     field(json, "mean", number(scored == 0 ? Double.NaN : scoreSum / scored)).append(',');
     field(json, "max", number(scoreMax)).append("},");
     field(json, "image_millis", Long.toString(totalMillis)).append(',');
-    field(json, "encode_millis", Long.toString(encodeMillis));
+    field(json, "encode_millis", Long.toString(encodeMillis)).append(',');
+    field(json, "encodes_tried", Long.toString(encodesTried)).append(',');
+    json.append("\"target\":{");
+    field(json, "met", Long.toString(targetMet)).append(',');
+    field(json, "missed", Long.toString(targetMissed)).append('}');
     return json.append('}').toString();
+  }
+
+  /** One metric's name, or "mixed" when outcomes were scored with different metrics. */
+  private static String mergeName(String a, String b) {
+    return a == null || a.equals(b) ? b : b == null ? a : "mixed";
   }
 
   @Override

@@ -32,7 +32,8 @@ class RunSummaryTest {
             + "\"privacy\":{\"inputs_with_gps\":2,\"inputs_with_serial_numbers\":1,"
             + "\"inputs_with_owner_names\":1},"
             + "\"score\":{\"name\":\"ssim\",\"count\":2,\"min\":0.960000,\"mean\":0.970000,"
-            + "\"max\":0.980000},\"image_millis\":30,\"encode_millis\":10}",
+            + "\"max\":0.980000},\"image_millis\":30,\"encode_millis\":10,"
+            + "\"encodes_tried\":0,\"target\":{\"met\":0,\"missed\":0}}",
         all.toJson());
     assertEquals(all, new RunSummary().merge(right).merge(left));
   }

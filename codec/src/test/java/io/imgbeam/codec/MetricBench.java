@@ -1,0 +1,98 @@
+package io.imgbeam.codec;
+
+import io.imgbeam.testing.TestData;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Milliseconds per image of each metric, next to the encodes they would be compared with, at 2 and
+ * 12 megapixels; run by {@code bench/metrics.sh}. The images are a test photo scaled up with
+ * bicubic filtering and light seeded noise (so that they are not flat), and the distorted side is
+ * its JPEG at quality 75 decoded again. Each figure is the median of a few runs after a warm-up.
+ */
+final class MetricBench {
+  private static final int RUNS = 3;
+
+  public static void main(String[] args) throws Exception {
+    BufferedImage photo = TestData.decode("orientation/upright.png");
+    System.out.printf(
+        Locale.ROOT,
+        "%-8s | %10s | %10s | %14s | %14s | %10s | %10s%n",
+        "size",
+        "ssim ms",
+        "ssimu2 ms",
+        "jpeg q75 ms",
+        "webp q75 ms",
+        "ssimu2/jpeg",
+        "ssimu2/webp");
+    for (int[] size : new int[][] {{1800, 1200}, {4240, 2832}}) {
+      BufferedImage image = photoOf(photo, size[0], size[1]);
+      JpegEncoder jpeg = new JpegEncoder(75);
+      WebpEncoder webp = new WebpEncoder(75, 4, false, false);
+      ImageEncoder.Encoded encoded = jpeg.encode(image);
+      BufferedImage decoded = jpeg.decode(encoded.bytes());
+      double ssim = millis(() -> Ssim.score(image, decoded));
+      double ssimulacra2 = millis(() -> Ssimulacra2.score(image, decoded));
+      double jpegMs = millis(() -> jpeg.encode(image));
+      double webpMs = millis(() -> webp.encode(image));
+      System.out.printf(
+          Locale.ROOT,
+          "%-8s | %10.0f | %10.0f | %14.0f | %14.0f | %10.2fx | %10.2fx%n",
+          String.format(Locale.ROOT, "%.0f MP", size[0] * (double) size[1] / 1e6),
+          ssim,
+          ssimulacra2,
+          jpegMs,
+          webpMs,
+          ssimulacra2 / jpegMs,
+          ssimulacra2 / webpMs);
+    }
+  }
+
+  private interface Work {
+    Object run() throws Exception;
+  }
+
+  /** The median wall time of {@link #RUNS} runs after one warm-up run. */
+  private static double millis(Work work) throws Exception {
+    work.run();
+    double[] times = new double[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+      long start = System.nanoTime();
+      work.run();
+      times[i] = (System.nanoTime() - start) / 1e6;
+    }
+    java.util.Arrays.sort(times);
+    return times[RUNS / 2];
+  }
+
+  private static BufferedImage photoOf(BufferedImage photo, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.drawImage(photo, 0, 0, w, h, null);
+    g.dispose();
+    Random random = new Random(3);
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      out.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int n = random.nextInt(9) - 4;
+        int p = row[x];
+        row[x] =
+            (clamp(((p >> 16) & 0xFF) + n) << 16)
+                | (clamp(((p >> 8) & 0xFF) + n) << 8)
+                | clamp((p & 0xFF) + n);
+      }
+      out.setRGB(0, y, w, 1, row, 0, w);
+    }
+    return out;
+  }
+
+  private static int clamp(int v) {
+    return Math.max(0, Math.min(255, v));
+  }
+}
