@@ -12,12 +12,11 @@ import java.util.Optional;
 final class JpegEncoder implements ImageEncoder {
   /**
    * Chroma detail (mean squared Cb/Cr deviation inside 2x2 groups, 8-bit units) above which the
-   * chroma keeps full resolution.
+   * chroma keeps full resolution. Measured at equal SSIMULACRA 2 (50 to 90): 4:2:0 is smaller for
+   * every photo and graphic of the test data (details 0.1 to 28, by 5 to 30 %), 4:4:4 for coloured
+   * text (detail 1023, by 35 % at score 70).
    */
-  static final double CHROMA_DETAIL_FOR_444 = 9.0;
-
-  /** Quality from which chroma always keeps full resolution. */
-  static final int QUALITY_FOR_444 = 90;
+  static final double CHROMA_DETAIL_FOR_444 = 100;
 
   private final int quality;
   private final int effort;
@@ -68,7 +67,7 @@ final class JpegEncoder implements ImageEncoder {
     if (pixels.getType() == BufferedImage.TYPE_BYTE_GRAY) {
       return JpegWriter.Subsampling.S444;
     }
-    if (quality >= QUALITY_FOR_444 || JpegWriter.chromaDetail(pixels) > CHROMA_DETAIL_FOR_444) {
+    if (JpegWriter.chromaDetail(pixels) > CHROMA_DETAIL_FOR_444) {
       return JpegWriter.Subsampling.S444;
     }
     return JpegWriter.Subsampling.S420;

@@ -119,15 +119,18 @@ final class JpegWriter {
   }
 
   /**
-   * libjpeg's quality scaling of the base table, tilted by {@link #tilt}, natural order, entries
-   * 1..255 (baseline).
+   * libjpeg's quality scaling of the base table, tilted by {@link #tilt}, with the DC step halved
+   * and the two lowest AC steps at three quarters; natural order, entries 1..255 (baseline).
+   * SSIMULACRA 2 punishes the block edges and banding of coarse low frequencies in smooth areas: on
+   * photos at equal score the finer DC saves 5 % at score 70, the finer first AC pair 1 % more.
    */
   static int[] quantTable(int quality) {
     int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
     double tilt = tilt(quality);
     int[] out = new int[64];
     for (int i = 0; i < 64; i++) {
-      double f = 1 + tilt * ((i >> 3) + (i & 7)) / 14.0;
+      int frequency = (i >> 3) + (i & 7);
+      double f = (1 + tilt * frequency / 14.0) * (i == 0 ? 0.5 : frequency == 1 ? 0.75 : 1);
       out[i] = (int) Math.max(1, Math.min(255, Math.round(ROBIDOUX[i] * f * scale / 100.0)));
     }
     return out;
@@ -166,9 +169,8 @@ final class JpegWriter {
   }
 
   /**
-   * The chroma sampling for an sRGB image: 4:4:4 when halving the chroma would lose much (the mean
-   * squared difference between each pixel's Cb/Cr and its 2x2 group's mean, in 8-bit units, exceeds
-   * {@code threshold}: colour edges, text and graphics), else 4:2:0.
+   * How much 4:2:0 would lose of an sRGB image's chroma: the mean squared difference between each
+   * pixel's Cb and Cr and their 2x2 group's means, in 8-bit units (0 for grey or flat colour).
    */
   static double chromaDetail(BufferedImage rgb) {
     int w = rgb.getWidth();

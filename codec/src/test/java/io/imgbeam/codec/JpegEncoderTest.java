@@ -107,8 +107,8 @@ class JpegEncoderTest extends EncoderContract {
     BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
     assertEquals(JpegWriter.Subsampling.S420, new JpegEncoder(75).subsampling(photo));
     assertEquals(0x22, lumaSampling(new JpegEncoder(75).encode(photo).bytes()));
-    assertEquals(JpegWriter.Subsampling.S444, new JpegEncoder(95).subsampling(photo));
-    assertEquals(0x11, lumaSampling(new JpegEncoder(95).encode(photo).bytes()));
+    BufferedImage graphic = Pixels.toRgb8(TestData.decode("png/palette.png"));
+    assertEquals(JpegWriter.Subsampling.S420, new JpegEncoder(95).subsampling(graphic));
 
     BufferedImage text = colouredText();
     assertEquals(JpegWriter.Subsampling.S444, new JpegEncoder(75).subsampling(text));
@@ -156,20 +156,21 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
-  void smallerThanTheJdkWriterAtTheSameSsim() throws Exception {
+  void smallerThanTheJdkWriterAtTheSameSsimulacra2Score() throws Exception {
     // The JDK writer (libjpeg 6b, progressive, optimised Huffman) at quality 80 against our
-    // smallest quality that is at least as good.
+    // smallest quality that scores at least as well.
     BufferedImage source = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
     byte[] jdk = jdkJpeg(source, 80);
-    double target = Ssim.score(source, TestData.decode(jdk));
+    double target = Ssimulacra2.score(source, TestData.decode(jdk));
     byte[] ours = null;
     for (int q = 50; q <= 100 && ours == null; q++) {
       byte[] candidate = new JpegEncoder(q).encode(source).bytes();
-      if (Ssim.score(source, TestData.decode(candidate)) >= target) {
+      if (Ssimulacra2.score(source, TestData.decode(candidate)) >= target) {
         ours = candidate;
       }
     }
-    assertTrue(ours != null && ours.length < jdk.length, "ours not smaller than " + jdk.length);
+    assertTrue(ours != null, "no quality reaches " + target);
+    assertTrue(ours.length < jdk.length * 0.95, ours.length + " vs the JDK's " + jdk.length);
   }
 
   @Test
