@@ -53,9 +53,18 @@ final class JpegEncoder implements ImageEncoder {
   @Override
   public Encoded encode(BufferedImage image) throws IOException {
     checkSize(image);
-    BufferedImage pixels = Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
+    BufferedImage pixels = eightBit(image);
     return new Encoded(
         JpegWriter.encode(pixels, quality, effort, subsampling(pixels)), pixels, quality);
+  }
+
+  /** The image as opaque 8-bit RGB or grey: itself when it already is (no copy), else converted. */
+  private static BufferedImage eightBit(BufferedImage image) {
+    int type = image.getType();
+    if (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_BYTE_GRAY) {
+      return image;
+    }
+    return Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
   }
 
   /**

@@ -455,18 +455,27 @@ final class JpegWriter {
 
   private record Scan(int[] comps, int ss, int se) {}
 
+  /**
+   * DC of all components first, then luma in three bands, each chroma whole: of the spectral
+   * selection scripts tried on photos (bands split at 2, 5, 9, 14, 20 and 27, chroma split or not),
+   * this one was the smallest, 1.2 % below DC + Y 1-5 + Cb + Cr + Y 6-63.
+   */
   private Scan[] script() {
     if (components == 1) {
       return new Scan[] {
-        new Scan(new int[] {0}, 0, 0), new Scan(new int[] {0}, 1, 5), new Scan(new int[] {0}, 6, 63)
+        new Scan(new int[] {0}, 0, 0),
+        new Scan(new int[] {0}, 1, 2),
+        new Scan(new int[] {0}, 3, 9),
+        new Scan(new int[] {0}, 10, 63)
       };
     }
     return new Scan[] {
       new Scan(new int[] {0, 1, 2}, 0, 0),
-      new Scan(new int[] {0}, 1, 5),
+      new Scan(new int[] {0}, 1, 2),
       new Scan(new int[] {1}, 1, 63),
       new Scan(new int[] {2}, 1, 63),
-      new Scan(new int[] {0}, 6, 63)
+      new Scan(new int[] {0}, 3, 9),
+      new Scan(new int[] {0}, 10, 63)
     };
   }
 

@@ -94,8 +94,7 @@ public final class JpegBench {
     System.out.printf(
         Locale.ROOT,
         "%-26s %10s %9s %6s %8s | %3s %9s %6s %8s | %6s%n",
-        (Object[])
-            "image size,ref bytes,score,ref ms,q,ours,score,ours ms,ratio".split("[ ,]", 10));
+        (Object[]) "image,size,ref bytes,score,ref ms,q,ours,score,ours ms,ratio".split(","));
     long[] bytes = new long[2];
     double[] millis = new double[2];
     for (Photo photo : photos) {
