@@ -186,6 +186,7 @@ final class JpegWriter {
     float[] cb = new float[4];
     float[] cr = new float[4];
     for (int y = 0; y + 1 < h; y += 2) {
+      Progress.checkInterrupted();
       raster.getDataElements(0, y, w, 1, row0);
       raster.getDataElements(0, y + 1, w, 1, row1);
       for (int x = 0; x + 1 < w; x += 2) {
@@ -382,6 +383,9 @@ final class JpegWriter {
       }
       short[] blocks = coef[c];
       for (int off = 0; off < blocks.length; off += 64) {
+        if ((off & 0x3FFFF) == 0) {
+          Progress.checkInterrupted(); // every 4096 blocks
+        }
         int run = 0;
         for (int k = 1; k < 64; k++) {
           int v = blocks[off + k];
@@ -512,7 +516,6 @@ final class JpegWriter {
       out.byteOut(c == 0 ? 0 : 1);
     }
     for (Scan scan : script()) {
-      Progress.checkInterrupted();
       if (scan.ss == 0) {
         writeDcScan(scan, out);
       } else {
@@ -575,6 +578,7 @@ final class JpegWriter {
     if (scan.comps.length == 1) {
       int c = scan.comps[0];
       for (int by = 0; by < coveredBlocksH(c); by++) {
+        Progress.checkInterrupted();
         for (int bx = 0; bx < coveredBlocksW(c); bx++) {
           dcBlock(c, by * blocksW[c] + bx, pred, freq, tables, out);
         }
@@ -582,6 +586,7 @@ final class JpegWriter {
       return;
     }
     for (int my = 0; my < mcusY; my++) {
+      Progress.checkInterrupted();
       for (int mx = 0; mx < mcusX; mx++) {
         for (int c : scan.comps) {
           for (int yy = 0; yy < vSamp[c]; yy++) {
@@ -628,6 +633,7 @@ final class JpegWriter {
     short[] blocks = coef[c];
     int eobRun = 0;
     for (int by = 0; by < coveredBlocksH(c); by++) {
+      Progress.checkInterrupted();
       for (int bx = 0; bx < coveredBlocksW(c); bx++) {
         int off = (by * blocksW[c] + bx) * 64;
         int run = 0;
