@@ -41,10 +41,7 @@ public final class CompressionSettings implements Serializable {
   /** Default PNG effort, 0-4: every filter heuristic but brute force, two deflate strategies. */
   public static final int DEFAULT_PNG_EFFORT = 2;
 
-  /**
-   * Default JPEG effort, 0-2: one trellis quantisation pass on the image's own Huffman code
-   * lengths.
-   */
+  /** Default JPEG effort, 0-1: trellis quantisation on the image's own Huffman code lengths. */
   public static final int DEFAULT_JPEG_EFFORT = 1;
 
   /** Default SSIM floor of {@link PngMode#AUTO}. */
@@ -345,11 +342,11 @@ public final class CompressionSettings implements Serializable {
   }
 
   /**
-   * JPEG effort, 0 (fastest) to 2 (smallest): 0 rounds the coefficients, 1 adds one trellis
-   * quantisation pass, 2 a second one on the code lengths of the first; default 1.
+   * JPEG effort, 0 (fastest) or 1 (smallest): 0 rounds the DCT coefficients, 1 chooses them by
+   * trellis quantisation; default 1.
    */
   public CompressionSettings withJpegEffort(int effort) {
-    checkRange("jpegEffort", effort, 0, 2);
+    checkRange("jpegEffort", effort, 0, 1);
     return withFormats(f -> f.jpegEffort = effort);
   }
 

@@ -27,7 +27,7 @@ final class JpegEncoder implements ImageEncoder {
 
   JpegEncoder(int quality, int effort) {
     CompressionSettings.checkRange("quality", quality, 1, 100);
-    CompressionSettings.checkRange("jpegEffort", effort, 0, 2);
+    CompressionSettings.checkRange("jpegEffort", effort, 0, 1);
     this.quality = quality;
     this.effort = effort;
   }

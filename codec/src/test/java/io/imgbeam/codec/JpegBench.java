@@ -169,7 +169,7 @@ public final class JpegBench {
       megapixels += photo.pixels.getWidth() * (double) photo.pixels.getHeight() / 1e6;
     }
     StringBuilder line = new StringBuilder();
-    for (int effort = 0; effort <= 2; effort++) {
+    for (int effort = 0; effort <= 1; effort++) {
       Tool tool = imgbeam(effort);
       double ms = 0;
       for (Photo photo : photos) {

@@ -193,8 +193,8 @@ class JpegEncoderTest extends EncoderContract {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new JpegEncoder(0));
     assertEquals("expected a value from 1 to 100 for quality, got 0", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new JpegEncoder(80, 3));
-    assertEquals("expected a value from 0 to 2 for jpegEffort, got 3", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new JpegEncoder(80, 2));
+    assertEquals("expected a value from 0 to 1 for jpegEffort, got 2", e.getMessage());
     assertTrue(new JpegEncoder(80).refusal(70000, 10).isPresent());
     assertFalse(new JpegEncoder(80).refusal(65535, 65535).isPresent());
   }

@@ -59,8 +59,8 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setQuality(int value);
 
   @Description(
-      "JPEG effort, 0 (fastest) to 2 (smallest): 0 rounds, 1 adds a trellis quantisation pass,"
-          + " 2 a second one.")
+      "JPEG effort, 0 (fastest) or 1 (smallest): 0 rounds the DCT coefficients, 1 chooses them"
+          + " by trellis quantisation.")
   @Default.Integer(CompressionSettings.DEFAULT_JPEG_EFFORT)
   int getJpegEffort();
 
