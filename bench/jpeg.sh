@@ -23,7 +23,8 @@ fi
 sharp_dir="$root/bench/.cache/sharp"
 if [ ! -d "$sharp_dir/node_modules/sharp" ]; then
   mkdir -p "$sharp_dir"
-  (cd "$sharp_dir" && npm install --silent --no-audit --no-fund --no-save sharp@0.35.5 >/dev/null)
+  echo '{"private": true}' >"$sharp_dir/package.json"
+  (cd "$sharp_dir" && npm install --silent --no-audit --no-fund sharp@0.35.5 >/dev/null)
 fi
 
 if [ $# -gt 0 ] && [ -n "$1" ]; then
