@@ -18,7 +18,7 @@ public final class CompressionSettings implements Serializable {
    * Bumped whenever the codec would write different bytes for the same input and settings, so that
    * an incremental run redoes what an older codec wrote.
    */
-  public static final int CODEC_VERSION = 2;
+  public static final int CODEC_VERSION = 3;
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;
@@ -43,6 +43,9 @@ public final class CompressionSettings implements Serializable {
    * zopfli at 2 iterations for images up to 512 KiB of filtered data.
    */
   public static final int DEFAULT_PNG_EFFORT = 2;
+
+  /** Default JPEG effort, 0-1: trellis quantisation on the image's own Huffman code lengths. */
+  public static final int DEFAULT_JPEG_EFFORT = 1;
 
   /** Default SSIM floor of {@link PngMode#AUTO}. */
   public static final double DEFAULT_PNG_MIN_SCORE = 0.95;
@@ -144,6 +147,7 @@ public final class CompressionSettings implements Serializable {
   private static final class FormatOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    int jpegEffort = DEFAULT_JPEG_EFFORT;
     int webpQuality = DEFAULT_WEBP_QUALITY;
     int webpEffort = DEFAULT_WEBP_EFFORT;
     boolean webpLossless;
@@ -157,6 +161,7 @@ public final class CompressionSettings implements Serializable {
 
     FormatOptions copy(Consumer<FormatOptions> change) {
       FormatOptions copy = new FormatOptions();
+      copy.jpegEffort = jpegEffort;
       copy.webpQuality = webpQuality;
       copy.webpEffort = webpEffort;
       copy.webpLossless = webpLossless;
@@ -173,7 +178,9 @@ public final class CompressionSettings implements Serializable {
 
     @Override
     public String toString() {
-      return "webpQuality="
+      return "jpegEffort="
+          + jpegEffort
+          + ", webpQuality="
           + webpQuality
           + ", webpEffort="
           + webpEffort
@@ -209,11 +216,11 @@ public final class CompressionSettings implements Serializable {
   }
 
   /**
-   * Same format, JPEG quality 80, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120 s per image,
-   * warnings fail, metadata stripped (dates too), pixels converted to sRGB; WebP quality 77 at
-   * effort 4, AVIF quality 55 at effort 2 with 4:2:0 chroma and 8 bits, auto's candidates webp,
-   * avif, jpeg; PNG lossless at effort 2 (auto floor SSIM 0.95, dithering 0.25); no resizing (when
-   * limits are set: fit inside, centre gravity, never enlarge).
+   * Same format, JPEG quality 80 at effort 1, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120
+   * s per image, warnings fail, metadata stripped (dates too), pixels converted to sRGB; WebP
+   * quality 77 at effort 4, AVIF quality 55 at effort 2 with 4:2:0 chroma and 8 bits, auto's
+   * candidates webp, avif, jpeg; PNG lossless at effort 2 (auto floor SSIM 0.95, dithering 0.25); no
+   * resizing (when limits are set: fit inside, centre gravity, never enlarge).
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
@@ -347,6 +354,15 @@ public final class CompressionSettings implements Serializable {
     CompressionSettings copy = copy();
     copy.formats = formats.copy(change);
     return copy;
+  }
+
+  /**
+   * JPEG effort, 0 (fastest) or 1 (smallest): 0 rounds the DCT coefficients, 1 chooses them by
+   * trellis quantisation; default 1.
+   */
+  public CompressionSettings withJpegEffort(int effort) {
+    checkRange("jpegEffort", effort, 0, 1);
+    return withFormats(f -> f.jpegEffort = effort);
   }
 
   /** Lossy WebP quality, 1 (smallest) to 100 (best), libwebp's scale; default 77. */
@@ -723,6 +739,10 @@ public final class CompressionSettings implements Serializable {
 
   public Resize resize() {
     return resize;
+  }
+
+  public int jpegEffort() {
+    return formats.jpegEffort;
   }
 
   public int webpQuality() {

@@ -530,7 +530,7 @@ public final class ImageCompressor {
 
   private ImageEncoder encoder(OutputFormat format, boolean losslessWebp) {
     return switch (format) {
-      case JPEG -> new JpegEncoder(settings.jpegQuality());
+      case JPEG -> new JpegEncoder(settings.jpegQuality(), settings.jpegEffort());
       case PNG -> new PngEncoder(settings.png());
       case WEBP ->
           new WebpEncoder(

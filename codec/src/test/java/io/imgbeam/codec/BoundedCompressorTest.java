@@ -90,8 +90,9 @@ class BoundedCompressorTest {
         "expected warning or error for failOn, got none",
         assertThrows(IllegalArgumentException.class, () -> FailOn.parse("none")).getMessage());
     assertEquals(
-        "codec=2 format=same quality=80 failOn=warning metadata=strip keepDates=false"
-            + " iccProfile=srgb webpQuality=77 webpEffort=4 webpLossless=false"
+        "codec=3 format=same quality=80 failOn=warning metadata=strip keepDates=false"
+            + " iccProfile=srgb jpegEffort=1 webpQuality=77 webpEffort=4"
+            + " webpLossless=false"
             + " webpSharpYuv=false avifQuality=55 avifEffort=2 avifChroma=420 avifBitDepth=8"
             + " formats=webp,avif,jpeg png=lossless pngEffort=2 pngCleanTransparent=false"
             + " pngMinScore=0.95 pngDither=0.25 pngMaxScore=0.993 pngInterlace=false",

@@ -5,7 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imgbeam.testing.ReferenceTools;
 import io.imgbeam.testing.TestData;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 
 class JpegEncoderTest extends EncoderContract {
@@ -22,19 +38,139 @@ class JpegEncoderTest extends EncoderContract {
   @Test
   void writesProgressiveScansWithAJfifHeaderOnly() throws Exception {
     byte[] jpeg = encode("photo/coffee.jpg").bytes();
-    assertTrue(hasMarker(jpeg, 0xC2), "SOF2 (progressive)");
-    assertFalse(hasMarker(jpeg, 0xC0), "no SOF0 (baseline)");
-    assertFalse(hasMarker(jpeg, 0xE1), "no APP1");
-    assertFalse(hasMarker(jpeg, 0xFE), "no COM");
-    assertEquals(0xE0, jpeg[3] & 0xFF, "APP0 JFIF first");
+    List<int[]> segments = segments(jpeg);
+    assertEquals(0xE0, segments.get(0)[0], "APP0 JFIF first");
+    assertEquals("JFIF", new String(jpeg, segments.get(0)[1] + 2, 4, "US-ASCII"));
+    assertTrue(has(segments, 0xC2), "SOF2 (progressive)");
+    for (int marker : new int[] {0xC0, 0xC1, 0xE1, 0xE2, 0xED, 0xEE, 0xFE}) {
+      assertFalse(has(segments, marker), "marker " + Integer.toHexString(marker));
+    }
   }
 
   @Test
-  void lowerQualityMeansFewerBytes() throws Exception {
-    var source = TestData.decode("photo/coffee.jpg");
-    int q50 = new JpegEncoder(50).encode(source).bytes().length;
-    int q90 = new JpegEncoder(90).encode(source).bytes().length;
-    assertTrue(q50 < q90, q50 + " >= " + q90);
+  void scansSendTheDcOfAllComponentsFirstThenSpectralBands() throws Exception {
+    byte[] jpeg = encode("photo/coffee.jpg").bytes();
+    List<int[]> scans = scanHeaders(jpeg);
+    assertTrue(scans.size() >= 4, scans.size() + " scans");
+    // first scan: 3 components, Ss = Se = 0
+    int[] first = scans.get(0);
+    assertEquals(3, first[0], "components in the DC scan");
+    assertEquals(0, first[1]);
+    assertEquals(0, first[2]);
+    boolean[][] covered = new boolean[3][64];
+    for (int[] scan : scans) {
+      if (scan[1] == 0) {
+        continue;
+      }
+      assertEquals(1, scan[0], "AC scans hold one component");
+      for (int k = scan[1]; k <= scan[2]; k++) {
+        assertFalse(covered[scan[3] - 1][k], "coefficient " + k + " sent twice");
+        covered[scan[3] - 1][k] = true;
+      }
+    }
+    for (int c = 0; c < 3; c++) {
+      for (int k = 1; k < 64; k++) {
+        assertTrue(covered[c][k], "component " + c + " coefficient " + k + " never sent");
+      }
+    }
+  }
+
+  @Test
+  void everyDecoderReadsEverySizeAndLayout() throws Exception {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    int[][] sizes = {{1, 1}, {7, 13}, {17, 9}, {4097, 3}, {16, 16}, {33, 47}};
+    for (int[] size : sizes) {
+      BufferedImage rgb = scaled(photo, size[0], size[1], BufferedImage.TYPE_INT_RGB);
+      BufferedImage grey = scaled(photo, size[0], size[1], BufferedImage.TYPE_BYTE_GRAY);
+      for (JpegWriter.Subsampling sub : JpegWriter.Subsampling.values()) {
+        // Halved chroma loses colour in images this small (the JDK writer's 4:2:0 as much).
+        double limit = sub == JpegWriter.Subsampling.S420 ? 8 : 4;
+        byte[] jpeg = JpegWriter.encode(rgb, 90, 1, sub);
+        checkAllDecoders(rgb, jpeg, sub + " " + size[0] + "x" + size[1], limit);
+      }
+      byte[] jpeg = JpegWriter.encode(grey, 90, 1, null);
+      checkAllDecoders(grey, jpeg, "grey " + size[0] + "x" + size[1], 4);
+    }
+  }
+
+  @Test
+  void photosDecodeAlikeInEveryDecoder() throws Exception {
+    for (String photo : List.of("photo/coffee.jpg", "photo/astronaut-gps.jpg", "png/grey.png")) {
+      BufferedImage source = TestData.decode(photo);
+      BufferedImage pixels = Pixels.isGrey(source) ? Pixels.toGrey8(source) : Pixels.toRgb8(source);
+      checkAllDecoders(pixels, new JpegEncoder(80).encode(source).bytes(), photo, 4);
+    }
+  }
+
+  @Test
+  void choosesHalfChromaForPhotosAndFullChromaForColouredDetail() throws Exception {
+    BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    assertEquals(JpegWriter.Subsampling.S420, new JpegEncoder(75).subsampling(photo));
+    assertEquals(0x22, lumaSampling(new JpegEncoder(75).encode(photo).bytes()));
+    BufferedImage graphic = Pixels.toRgb8(TestData.decode("png/palette.png"));
+    assertEquals(JpegWriter.Subsampling.S420, new JpegEncoder(95).subsampling(graphic));
+
+    BufferedImage text = colouredText();
+    assertEquals(JpegWriter.Subsampling.S444, new JpegEncoder(75).subsampling(text));
+    byte[] jpeg = new JpegEncoder(75).encode(text).bytes();
+    assertEquals(0x11, lumaSampling(jpeg));
+    // Full chroma keeps red text on blue legible in colour, not only in luma.
+    assertTrue(meanDeltaE(text, TestData.decode(jpeg)) < 4, "mean colour error");
+  }
+
+  @Test
+  void keepsGreyAsOneComponent() throws Exception {
+    byte[] jpeg = encode("png/grey.png").bytes();
+    List<int[]> segments = segments(jpeg);
+    for (int[] s : segments) {
+      if (s[0] == 0xC2) {
+        assertEquals(1, jpeg[s[1] + 7] & 0xFF, "components in SOF2");
+      }
+    }
+  }
+
+  @Test
+  void higherQualityMeansMoreBytesAndABetterPicture() throws Exception {
+    BufferedImage source = Pixels.toRgb8(TestData.decode("photo/astronaut-gps.jpg"));
+    int previousBytes = 0;
+    double previousScore = 0;
+    for (int quality : new int[] {20, 40, 60, 75, 85, 95}) {
+      byte[] jpeg = new JpegEncoder(quality).encode(source).bytes();
+      double score = Ssim.score(source, TestData.decode(jpeg));
+      assertTrue(jpeg.length > previousBytes, "q" + quality + ": " + jpeg.length + " bytes");
+      assertTrue(score > previousScore, "q" + quality + ": SSIM " + score + " <= " + previousScore);
+      previousBytes = jpeg.length;
+      previousScore = score;
+    }
+  }
+
+  @Test
+  void trellisSavesBytesAtAlmostTheSameQuality() throws Exception {
+    BufferedImage source = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    byte[] rounded = new JpegEncoder(75, 0).encode(source).bytes();
+    byte[] trellis = new JpegEncoder(75, 1).encode(source).bytes();
+    assertTrue(trellis.length < rounded.length * 0.95, trellis.length + " vs " + rounded.length);
+    double a = Ssim.score(source, TestData.decode(rounded));
+    double b = Ssim.score(source, TestData.decode(trellis));
+    assertTrue(b > a - 0.02, "SSIM " + b + " vs " + a);
+  }
+
+  @Test
+  void smallerThanTheJdkWriterAtTheSameSsimulacra2Score() throws Exception {
+    // The JDK writer (libjpeg 6b, progressive, optimised Huffman) at quality 80 against our
+    // smallest quality that scores at least as well.
+    BufferedImage source = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    byte[] jdk = jdkJpeg(source, 80);
+    double target = Ssimulacra2.score(source, TestData.decode(jdk));
+    byte[] ours = null;
+    for (int q = 50; q <= 100 && ours == null; q++) {
+      byte[] candidate = new JpegEncoder(q).encode(source).bytes();
+      if (Ssimulacra2.score(source, TestData.decode(candidate)) >= target) {
+        ours = candidate;
+      }
+    }
+    assertTrue(ours != null, "no quality reaches " + target);
+    assertTrue(ours.length < jdk.length * 0.95, ours.length + " vs the JDK's " + jdk.length);
   }
 
   @Test
@@ -43,33 +179,217 @@ class JpegEncoderTest extends EncoderContract {
     assertFalse(TestData.decode(encoded.bytes()).getColorModel().hasAlpha());
     int[] reference = Pixels.argb(encoded.reference());
     int[] source = Pixels.argb(TestData.decode("png/rgba.png"));
+    int[] decoded = Pixels.argb(TestData.decode(encoded.bytes()));
     for (int i = 0; i < source.length; i++) {
       if (source[i] >>> 24 == 0) {
         assertEquals(0xFFFFFFFF, reference[i], "fully transparent pixel " + i + " becomes white");
+        assertTrue((decoded[i] & 0xFF) > 235, "pixel " + i + " decodes near white");
       }
     }
   }
 
   @Test
-  void rejectsQualityOutOfRange() {
+  void rejectsSettingsOutOfRange() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new JpegEncoder(0));
     assertEquals("expected a value from 1 to 100 for quality, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new JpegEncoder(80, 2));
+    assertEquals("expected a value from 0 to 1 for jpegEffort, got 2", e.getMessage());
+    assertTrue(new JpegEncoder(80).refusal(70000, 10).isPresent());
+    assertFalse(new JpegEncoder(80).refusal(65535, 65535).isPresent());
   }
 
-  /** Whether a marker segment appears before the first scan. */
-  private static boolean hasMarker(byte[] jpeg, int marker) {
+  @Test
+  void stopsWhenTheThreadIsInterrupted() {
+    BufferedImage source = TestData.decode("photo/coffee.jpg");
+    Thread.currentThread().interrupt();
+    try {
+      assertThrows(CancellationException.class, () -> new JpegEncoder(80).encode(source));
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void huffmanCodesAreAtMost16BitsAndLeaveTheAllOnesCodeFree() {
+    long[] counts = new long[256];
+    long a = 1;
+    long b = 1;
+    for (int s = 0; s < 40; s++) { // Fibonacci counts make the unrestricted tree 39 deep
+      counts[s] = a;
+      long next = a + b;
+      a = b;
+      b = next;
+    }
+    JpegHuffman table = JpegHuffman.of(counts);
+    double kraft = 0;
+    for (int s = 0; s < 40; s++) {
+      assertTrue(table.length[s] >= 1 && table.length[s] <= 16, "length of " + s);
+      kraft += Math.pow(2, -table.length[s]);
+      assertTrue(table.code[s] != (1 << table.length[s]) - 1, "all-ones code for " + s);
+    }
+    assertTrue(kraft < 1.0, "Kraft sum " + kraft);
+    assertTrue(table.length[39] <= table.length[0], "frequent symbols get short codes");
+  }
+
+  // ---- helpers ----
+
+  private static void checkAllDecoders(
+      BufferedImage source, byte[] jpeg, String what, double maxColourError) throws IOException {
+    List<BufferedImage> decoded = new ArrayList<>();
+    decoded.add(readWith(jpeg, "com.sun.imageio.plugins.jpeg.JPEGImageReader"));
+    decoded.add(readWith(jpeg, "com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReader"));
+    decoded.add(djpeg(jpeg));
+    for (BufferedImage image : decoded) {
+      String who = what + " via decoder " + decoded.indexOf(image);
+      assertEquals(source.getWidth(), image.getWidth(), who);
+      assertEquals(source.getHeight(), image.getHeight(), who);
+      double error = meanDeltaE(Pixels.toRgb8(source), Pixels.toRgb8(image));
+      assertTrue(error < maxColourError, who + ": mean colour error " + error);
+      if (source.getWidth() >= 11 && source.getHeight() >= 11) {
+        double ssim = Ssim.score(Pixels.toRgb8(source), Pixels.toRgb8(image));
+        assertTrue(ssim > 0.9, who + ": SSIM " + ssim);
+      }
+    }
+  }
+
+  private static double meanDeltaE(BufferedImage a, BufferedImage b) {
+    int[] p = Pixels.argb(a);
+    int[] q = Pixels.argb(b);
+    double sum = 0;
+    for (int i = 0; i < p.length; i++) {
+      sum += DeltaE.ciede2000(p[i], q[i]);
+    }
+    return sum / p.length;
+  }
+
+  private static BufferedImage readWith(byte[] jpeg, String readerClass) throws IOException {
+    var readers = ImageIO.getImageReadersByFormatName("jpeg");
+    while (readers.hasNext()) {
+      ImageReader reader = readers.next();
+      if (!reader.getClass().getName().equals(readerClass)) {
+        reader.dispose();
+        continue;
+      }
+      try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+        reader.setInput(in);
+        return reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    }
+    throw new AssertionError("no ImageIO reader " + readerClass);
+  }
+
+  /** libjpeg-turbo's djpeg, as most of the world decodes JPEG. */
+  private static BufferedImage djpeg(byte[] jpeg) throws IOException {
+    Path djpeg = ReferenceTools.ensure("djpeg", "libjpeg-turbo-progs");
+    Path dir = Files.createTempDirectory("imgbeam-djpeg");
+    Path in = dir.resolve("in.jpg");
+    Path out = dir.resolve("out.bmp");
+    try {
+      Files.write(in, jpeg);
+      ReferenceTools.run(djpeg.toString(), "-bmp", "-outfile", out.toString(), in.toString());
+      return TestData.decode(Files.readAllBytes(out));
+    } finally {
+      Files.deleteIfExists(in);
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static BufferedImage scaled(BufferedImage source, int w, int h, int type) {
+    BufferedImage out = new BufferedImage(w, h, type);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(source, 0, 0, w, h, null);
+    g.dispose();
+    return out;
+  }
+
+  private static BufferedImage colouredText() {
+    BufferedImage image = new BufferedImage(240, 120, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(new Color(20, 40, 200));
+    g.fillRect(0, 0, 240, 120);
+    g.setColor(new Color(230, 20, 20));
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    for (int y = 20; y < 120; y += 20) {
+      g.drawString("imgbeam chroma test", 8, y);
+    }
+    g.dispose();
+    return image;
+  }
+
+  /** The JDK's writer as imgbeam used it before: progressive, optimised Huffman tables, 4:2:0. */
+  static byte[] jdkJpeg(BufferedImage pixels, int quality) throws IOException {
+    var writer = ImageWriting.jdkWriter("jpeg");
+    var param = (javax.imageio.plugins.jpeg.JPEGImageWriteParam) writer.getDefaultWriteParam();
+    param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionQuality(quality / 100f);
+    param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+    param.setOptimizeHuffmanTables(true);
+    return ImageWriting.write(writer, pixels, param);
+  }
+
+  /** Marker segments before the first scan: {marker, offset of the length field}. */
+  private static List<int[]> segments(byte[] jpeg) {
+    List<int[]> out = new ArrayList<>();
     int pos = 2;
     while (pos + 4 <= jpeg.length && (jpeg[pos] & 0xFF) == 0xFF) {
       int type = jpeg[pos + 1] & 0xFF;
-      if (type == marker) {
-        return true;
-      }
       if (type == 0xDA) {
-        return false;
+        break;
       }
+      out.add(new int[] {type, pos + 2});
       pos += 2 + (((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF));
     }
-    return false;
+    return out;
+  }
+
+  private static boolean has(List<int[]> segments, int marker) {
+    return segments.stream().anyMatch(s -> s[0] == marker);
+  }
+
+  private static int lumaSampling(byte[] jpeg) {
+    for (int[] s : segments(jpeg)) {
+      if (s[0] == 0xC2) {
+        return jpeg[s[1] + 9] & 0xFF;
+      }
+    }
+    throw new AssertionError("no SOF2");
+  }
+
+  /**
+   * Every scan header in the file: {components, Ss, Se, first component id}. Skips entropy-coded
+   * data by its stuffing rules (0xFF00 and restart markers are data).
+   */
+  private static List<int[]> scanHeaders(byte[] jpeg) {
+    List<int[]> scans = new ArrayList<>();
+    int pos = 2;
+    while (pos + 4 <= jpeg.length) {
+      int type = jpeg[pos + 1] & 0xFF;
+      if (type == 0xD9) {
+        break;
+      }
+      int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
+      if (type != 0xDA) {
+        pos += 2 + length;
+        continue;
+      }
+      int n = jpeg[pos + 4] & 0xFF;
+      int ss = jpeg[pos + 5 + 2 * n] & 0xFF;
+      int se = jpeg[pos + 6 + 2 * n] & 0xFF;
+      scans.add(new int[] {n, ss, se, jpeg[pos + 5] & 0xFF});
+      pos += 2 + length;
+      while (pos + 1 < jpeg.length
+          && !((jpeg[pos] & 0xFF) == 0xFF
+              && (jpeg[pos + 1] & 0xFF) != 0
+              && ((jpeg[pos + 1] & 0xFF) < 0xD0 || (jpeg[pos + 1] & 0xFF) > 0xD7))) {
+        pos++;
+      }
+    }
+    return scans;
   }
 }

@@ -52,6 +52,7 @@ final class Help {
       "getFormat",
       "getFormats",
       "getQuality",
+      "getJpegEffort",
       "getWebpQuality",
       "getWebpEffort",
       "getWebpLossless",

@@ -225,6 +225,7 @@ public final class Imgbeam {
           CompressionSettings.create()
               .withOutputFormat(parseFormat(options.getFormat()))
               .withJpegQuality(options.getQuality())
+              .withJpegEffort(options.getJpegEffort())
               .withAutoFormats(parseFormats(options.getFormats()))
               .withWebpQuality(options.getWebpQuality())
               .withWebpEffort(options.getWebpEffort())

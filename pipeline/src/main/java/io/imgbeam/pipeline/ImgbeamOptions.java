@@ -58,6 +58,14 @@ public interface ImgbeamOptions extends PipelineOptions {
 
   void setQuality(int value);
 
+  @Description(
+      "JPEG effort, 0 (fastest) or 1 (smallest): 0 rounds the DCT coefficients, 1 chooses them"
+          + " by trellis quantisation.")
+  @Default.Integer(CompressionSettings.DEFAULT_JPEG_EFFORT)
+  int getJpegEffort();
+
+  void setJpegEffort(int value);
+
   @Description("Lossy WebP quality, 1-100 (libwebp's scale).")
   @Default.Integer(CompressionSettings.DEFAULT_WEBP_QUALITY)
   int getWebpQuality();

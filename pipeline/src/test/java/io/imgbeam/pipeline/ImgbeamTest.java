@@ -192,6 +192,7 @@ class ImgbeamTest {
             "(required)",
             "--format=same|jpeg|png|webp|avif|auto  (default: same)",
             "--formats=webp,avif,jpeg,png  (default: webp,avif,jpeg)",
+            "--jpegEffort=N  (default: 1)",
             "--webpQuality=N  (default: 77)",
             "--webpEffort=N  (default: 4)",
             "--webpLossless=true|false  (default: false)",
