@@ -39,8 +39,8 @@ public final class CompressionSettings implements Serializable {
   public static final int DEFAULT_AVIF_EFFORT = 2;
 
   /**
-   * Default PNG effort, 0-4: every filter heuristic but brute force, two zlib strategies, then
-   * zopfli at 2 iterations for images up to 512 KiB of filtered data.
+   * Default PNG effort, 0-4: every filter heuristic but brute force, two zlib strategies, no zopfli
+   * (too slow for a default: see {@link PngOptions}).
    */
   public static final int DEFAULT_PNG_EFFORT = 2;
 
@@ -219,8 +219,8 @@ public final class CompressionSettings implements Serializable {
    * Same format, JPEG quality 80 at effort 1, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120
    * s per image, warnings fail, metadata stripped (dates too), pixels converted to sRGB; WebP
    * quality 77 at effort 4, AVIF quality 55 at effort 2 with 4:2:0 chroma and 8 bits, auto's
-   * candidates webp, avif, jpeg; PNG lossless at effort 2 (auto floor SSIM 0.95, dithering 0.25); no
-   * resizing (when limits are set: fit inside, centre gravity, never enlarge).
+   * candidates webp, avif, jpeg; PNG lossless at effort 2 (auto floor SSIM 0.95, dithering 0.25);
+   * no resizing (when limits are set: fit inside, centre gravity, never enlarge).
    */
   public static CompressionSettings create() {
     return new CompressionSettings(

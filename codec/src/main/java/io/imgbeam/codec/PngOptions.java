@@ -6,7 +6,7 @@ import java.io.Serializable;
  * The PNG encoder's settings.
  *
  * <p>{@code effort} chooses the lossless trials (each one a full filtering of the image, deflated
- * by zlib; the smallest file wins, and at effort 2 and more its filtering is deflated again by
+ * by zlib; the smallest file wins, and at effort 3 and more its filtering is deflated again by
  * zopfli when that is smaller):
  *
  * <ul>
@@ -16,11 +16,11 @@ import java.io.Serializable;
  *   <li>2 (default): unfiltered, each of the four fixed filters, minimum sum and entropy per row,
  *       for every colour type; ranked by a fast deflate, the best two deflated at level 9 with the
  *       default and "filtered" strategies; a palette is also tried sorted by luminance, by
- *       frequency and as a chain of nearest colours; then zopfli (pngtastic's pure-Java port, 2
- *       iterations) on the winner when its filtered data is at most 512 KiB;
+ *       frequency and as a chain of nearest colours. No zopfli: pngtastic's pure-Java port at even
+ *       2 iterations made this effort 3-10 times slower (seconds for a 320x214 photo);
  *   <li>3: as 2, plus brute force per row (the filter whose row deflates smallest; images up to 1
  *       MiB of samples), every filtering deflated with the default, "filtered" and Huffman-only
- *       strategies; zopfli at 5 iterations up to 4 MiB;
+ *       strategies; zopfli (pngtastic's pure-Java port) at 5 iterations up to 4 MiB;
  *   <li>4: as 3, zopfli at 15 iterations whatever the size: a few percent smaller, many times
  *       slower.
  * </ul>

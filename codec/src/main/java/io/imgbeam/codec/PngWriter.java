@@ -94,11 +94,8 @@ final class PngWriter {
    * liked best: the filterings rank the same under both deflaters, nearly always.
    */
   static Stream finish(Stream stream, int effort) {
-    int iterations = effort >= 4 ? 15 : effort == 3 ? 5 : effort == 2 ? 2 : 0;
-    long limit =
-        effort >= 4
-            ? Long.MAX_VALUE
-            : effort == 3 ? ZOPFLI_EFFORT3_MAX_BYTES : ZOPFLI_DEFAULT_MAX_BYTES;
+    int iterations = effort >= 4 ? 15 : effort == 3 ? 5 : 0;
+    long limit = effort >= 4 ? Long.MAX_VALUE : ZOPFLI_EFFORT3_MAX_BYTES;
     if (iterations == 0 || stream.filtered().length > limit) {
       return stream;
     }
@@ -110,12 +107,6 @@ final class PngWriter {
    * second at 15 iterations), and each part boundary costs a block header.
    */
   private static final int ZOPFLI_PART = 1 << 17;
-
-  /**
-   * The most filtered bytes effort 2 gives to zopfli: 512 KiB, a 410x410 RGB or 720x720 palette
-   * image, a few seconds at most (pngtastic's zopfli does 100-200 KB/s at 2 iterations here).
-   */
-  private static final long ZOPFLI_DEFAULT_MAX_BYTES = 512L << 10;
 
   /** The most filtered bytes effort 3 gives to zopfli: 4 MiB, a 1180x1180 RGB image. */
   private static final long ZOPFLI_EFFORT3_MAX_BYTES = 4L << 20;
