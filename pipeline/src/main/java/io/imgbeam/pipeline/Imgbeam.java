@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -84,6 +85,7 @@ public final class Imgbeam {
     Job job;
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ImgbeamOptions.class);
+      checkProgressSeconds(options.getProgressSeconds());
       job = Job.of(options);
     } catch (IllegalArgumentException e) {
       err.println("imgbeam: " + e.getMessage());
@@ -99,12 +101,21 @@ public final class Imgbeam {
       err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e);
       return 1;
     }
-    EngineDefaults.apply(options);
+    EngineDefaults.apply(options, List.of(args));
     Pipeline pipeline = Pipeline.create(options);
     job.build(pipeline);
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
-    PipelineResult.State state = result.waitUntilFinish();
+    // Only the DirectRunner returns from run() while the job runs and answers metrics queries then.
+    PipelineResult.State state =
+        DirectRunner.class.equals(options.getRunner()) && options.getProgressSeconds() > 0
+            ? new ConsoleProgress(
+                    out,
+                    (long) (options.getProgressSeconds() * 1e9),
+                    out == System.out && System.console() != null,
+                    start)
+                .watch(result)
+            : result.waitUntilFinish();
     double seconds = (System.nanoTime() - start) / 1e9;
     if (state != PipelineResult.State.DONE) {
       err.println("imgbeam: the job ended in state " + state);
@@ -127,6 +138,16 @@ public final class Imgbeam {
       return 1;
     }
     return 0;
+  }
+
+  /** The longest progress interval: an hour. */
+  static final double MAX_PROGRESS_SECONDS = 3600;
+
+  private static void checkProgressSeconds(double seconds) {
+    if (!(seconds >= 0 && seconds <= MAX_PROGRESS_SECONDS)) {
+      throw new IllegalArgumentException(
+          "expected 0-" + (int) MAX_PROGRESS_SECONDS + " for progressSeconds, got " + seconds);
+    }
   }
 
   /** {@code imgbeam report OUTPUT}: the page again, from OUTPUT/_imgbeam/outcomes-*.avro. */

@@ -345,6 +345,7 @@ public final class CompressImages
 
   private static final class CompressFn
       extends DoFn<KV<ImageInput, ManifestEntry>, KV<String, ImageOutcome>> {
+    private static final Counter DONE = Metrics.counter(RunProgress.class, RunProgress.DONE);
     private final String outputRoot;
     private final CompressionSettings settings;
     private final boolean followSymlinks;
@@ -399,6 +400,7 @@ public final class CompressImages
             Path dest = stage(record, input, result);
             record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             out.get(STAGED).output(KV.of(dest.toString(), record.build()));
+            DONE.inc();
             return;
           }
         }
@@ -411,6 +413,7 @@ public final class CompressImages
       }
       record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       out.get(FINAL).output(record.build());
+      DONE.inc();
     }
 
     /**
