@@ -38,8 +38,8 @@ public final class Preview {
    * compressor does).
    */
   public static Images of(byte[] input, byte[] output, long maxPixels) throws IOException {
-    BufferedImage after = upright(output, maxPixels, 0, 0);
-    BufferedImage before = upright(input, maxPixels, after.getWidth(), after.getHeight());
+    BufferedImage after = upright(output, true, maxPixels, 0, 0);
+    BufferedImage before = upright(input, false, maxPixels, after.getWidth(), after.getHeight());
     byte[] beforeThumb = thumbnail(before);
     byte[] afterThumb = thumbnail(after);
     double aspectBefore = (double) before.getWidth() / before.getHeight();
@@ -71,9 +71,12 @@ public final class Preview {
         crop(pb, w, spot[0], spot[1], size));
   }
 
-  /** Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. */
-  private static BufferedImage upright(byte[] data, long maxPixels, int needW, int needH)
-      throws IOException {
+  /**
+   * Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. {@code
+   * own}: imgbeam wrote the file (the output), which may take the fast decoder.
+   */
+  private static BufferedImage upright(
+      byte[] data, boolean own, long maxPixels, int needW, int needH) throws IOException {
     ImageFormat format = ImageFormat.sniff(data);
     if (!format.isDecodable()) {
       throw new IOException("cannot decode " + format.recordName());
@@ -90,7 +93,10 @@ public final class Preview {
       stepX = ImageCompressor.subsampling(header.width(), swap ? needH : needW);
       stepY = ImageCompressor.subsampling(header.height(), swap ? needW : needH);
     }
-    BufferedImage image = ImageReading.decode(data, format, FailOn.WARNING, false, stepX, stepY);
+    BufferedImage image =
+        own && stepX == 1 && stepY == 1
+            ? ImageReading.decodeOwn(data, format)
+            : ImageReading.decode(data, format, FailOn.WARNING, false, stepX, stepY);
     return ColourConversion.toSrgb(Orientation.apply(image, orientation));
   }
 
