@@ -57,18 +57,15 @@ public final class Preview {
               .plan(before.getWidth(), before.getHeight());
       before = Resizer.apply(before, fill);
     }
-    // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
     int w = after.getWidth();
     int h = after.getHeight();
-    int[] pa = Pixels.argb(before);
-    int[] pb = Pixels.argb(after);
     int size = Math.min(CROP, Math.min(w, h));
-    int[] spot = mostDifferent(pa, pb, w, h, size);
+    int[] spot = mostDifferent(before, after, size);
     return new Images(
         beforeThumb,
         afterThumb,
-        crop(pa, w, spot[0], spot[1], size),
-        crop(pb, w, spot[0], spot[1], size));
+        crop(before, spot[0], spot[1], size),
+        crop(after, spot[0], spot[1], size));
   }
 
   /**
@@ -106,22 +103,75 @@ public final class Preview {
             .withMaxWidth(THUMBNAIL)
             .withMaxHeight(THUMBNAIL)
             .plan(image.getWidth(), image.getHeight());
-    BufferedImage small = plan.isIdentity() ? image : Resizer.apply(image, plan);
+    BufferedImage small =
+        plan.isIdentity() ? image : Resizer.apply(pointSampled(image, plan), plan);
     byte[] jpeg = new JpegEncoder(70).encode(small).bytes();
     return jpeg.length <= MAX_THUMBNAIL_BYTES ? jpeg : new JpegEncoder(40).encode(small).bytes();
   }
 
-  /** The top-left corner of the crop-sized block where the luma of the two differs most. */
-  private static int[] mostDifferent(int[] pa, int[] pb, int w, int h, int size) {
+  /**
+   * Every n-th pixel of a large image, keeping at least four times the thumbnail's size (as a
+   * subsampled decode does, see {@link ImageCompressor#subsampling}), so that the Lanczos pass
+   * reads thousands of pixels rather than millions; the image itself when it is small.
+   */
+  private static BufferedImage pointSampled(BufferedImage image, Resize.Plan plan) {
+    int stepX = ImageCompressor.subsampling(image.getWidth(), plan.scaledWidth());
+    int stepY = ImageCompressor.subsampling(image.getHeight(), plan.scaledHeight());
+    if (stepX == 1 && stepY == 1) {
+      return image;
+    }
+    int w = image.getWidth() / stepX;
+    int h = image.getHeight() / stepY;
+    boolean alpha = Pixels.hasAlpha(image);
+    BufferedImage out =
+        new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    int[] row = new int[image.getWidth()];
+    int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
+    int[] kept = new int[w];
+    for (int y = 0; y < h; y++) {
+      Pixels.argbRow(image, y * stepY + stepY / 2, row, samples);
+      for (int x = 0; x < w; x++) {
+        kept[x] = row[x * stepX + stepX / 2];
+      }
+      out.setRGB(0, y, w, 1, kept, 0, w);
+    }
+    return out;
+  }
+
+  /**
+   * The top-left corner of the crop-sized block where the luma of the two differs most, among
+   * blocks {@code size / 2} apart. The differences are summed once per half-block cell, read row by
+   * row, and each block adds up its cells: a 24 MP image costs one pass, not four.
+   */
+  private static int[] mostDifferent(BufferedImage a, BufferedImage b, int size) {
+    int w = a.getWidth();
+    int h = a.getHeight();
     int step = Math.max(1, size / 2);
+    int cellsX = w / step;
+    int cellsY = h / step;
+    long[] cells = new long[cellsX * cellsY];
+    int[] rowA = new int[w];
+    int[] rowB = new int[w];
+    int[] samplesA = new int[w * a.getRaster().getNumBands()];
+    int[] samplesB = new int[w * b.getRaster().getNumBands()];
+    for (int y = 0; y < cellsY * step; y++) {
+      Pixels.argbRow(a, y, rowA, samplesA);
+      Pixels.argbRow(b, y, rowB, samplesB);
+      int base = (y / step) * cellsX;
+      for (int x = 0; x < cellsX * step; x++) {
+        cells[base + x / step] += Math.abs(luma(rowA[x]) - luma(rowB[x]));
+      }
+    }
+    // A block spans size / step cells: two, or three when size is odd and step is its half.
+    int span = (size + step - 1) / step;
     int[] best = {(w - size) / 2, (h - size) / 2};
     long bestSum = -1;
     for (int y0 = 0; y0 + size <= h; y0 += step) {
       for (int x0 = 0; x0 + size <= w; x0 += step) {
         long sum = 0;
-        for (int y = y0; y < y0 + size; y++) {
-          for (int x = x0; x < x0 + size; x++) {
-            sum += Math.abs(luma(pa[y * w + x]) - luma(pb[y * w + x]));
+        for (int cy = y0 / step; cy < Math.min(cellsY, y0 / step + span); cy++) {
+          for (int cx = x0 / step; cx < Math.min(cellsX, x0 / step + span); cx++) {
+            sum += cells[cy * cellsX + cx];
           }
         }
         if (sum > bestSum) {
@@ -138,10 +188,14 @@ public final class Preview {
     return (299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF)) / 1000;
   }
 
-  private static byte[] crop(int[] argb, int width, int x, int y, int size) {
+  private static byte[] crop(BufferedImage image, int x, int y, int size) {
     BufferedImage part = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+    int[] row = new int[image.getWidth()];
+    int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
     for (int r = 0; r < size; r++) {
-      part.setRGB(0, r, size, 1, argb, (y + r) * width + x, width);
+      // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
+      Pixels.argbRow(image, y + r, row, samples);
+      part.setRGB(0, r, size, 1, row, x, size);
     }
     return new PngEncoder().encode(part).bytes();
   }
