@@ -2,6 +2,7 @@ package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 /**
  * Small before/after pictures of one compressed image, for the run report: both images upright and
@@ -35,9 +36,32 @@ public final class Preview {
 
   /**
    * Makes the pictures; refuses images over {@code maxPixels} (checked on the header, as the
-   * compressor does).
+   * compressor does). Holds a share of the JVM's {@link PixelBudget} for both images while it
+   * works, so that pictures made in parallel cannot exhaust the heap either.
    */
+  // The pixel-budget lease is held for the scope of its try block and never read: "try" lint.
+  @SuppressWarnings("try")
   public static Images of(byte[] input, byte[] output, long maxPixels) throws IOException {
+    try (PixelBudget.Lease lease = PixelBudget.acquire(pixels(input) + pixels(output))) {
+      return make(input, output, maxPixels);
+    } catch (CodecException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("cancelled while waiting for the pixel budget");
+    }
+  }
+
+  private static long pixels(byte[] data) throws IOException {
+    ImageFormat format = ImageFormat.sniff(data);
+    if (!format.isDecodable()) {
+      throw new IOException("cannot decode " + format.recordName());
+    }
+    ImageReading.Header header = ImageReading.probe(data, format);
+    return (long) header.width() * header.height();
+  }
+
+  private static Images make(byte[] input, byte[] output, long maxPixels) throws IOException {
     BufferedImage after = upright(output, true, maxPixels, 0, 0);
     BufferedImage before = upright(input, false, maxPixels, after.getWidth(), after.getHeight());
     byte[] beforeThumb = thumbnail(before);
