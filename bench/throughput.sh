@@ -16,7 +16,7 @@
 #   bench/throughput.sh --memory   100 inputs of 24 MP through the pipeline under -Xmx2g with
 #                                  parallelism 2: heap after GC and peak heap at 25, 50, 100 images
 #                                  (PIXEL_BUDGET=N sets the decoded-pixel budget, default half the
-#                                  heap at 24 bytes a pixel)
+#                                  heap at 20 bytes a pixel)
 #
 # The photos are not in the repository; the script fetches and caches them in bench/.cache/photos:
 #   - Debian package mate-backgrounds (GPL-2+; per-file authors in its debian/copyright):

@@ -199,7 +199,7 @@ public final class ThroughputBench {
         seconds,
         Runtime.getRuntime().maxMemory() >> 20,
         threads,
-        System.getProperty("imgbeam.pixelBudget", "default (half the heap / 24 B per pixel)"));
+        System.getProperty("imgbeam.pixelBudget", "default (half the heap at 20 bytes a pixel)"));
     System.out.println("| images compressed | peak heap used (MB) | max heap after GC (MB) |");
     System.out.println("|---|---:|---:|");
     for (String row : sampler.rows) {
