@@ -112,6 +112,13 @@ class ConsoleProgressTest {
   }
 
   @Test
+  void helpListsTheOption() {
+    JobRun help = JobRun.of("--help");
+    assertTrue(help.out().contains("--progressSeconds=SECONDS  (default: 10.0)"), help.out());
+    assertTrue(help.out().contains("imgbeam's default: cores"), help.out());
+  }
+
+  @Test
   void refusesAnIntervalOutOfRange() {
     JobRun run = JobRun.of("--input=" + dir + "/*.png", "--output=/tmp/x", "--progressSeconds=-1");
     assertEquals(2, run.code());
