@@ -1,5 +1,6 @@
 package io.imgbeam.pipeline;
 
+import io.imgbeam.transforms.CompressImages;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -62,6 +63,17 @@ final class EngineDefaults {
         direct.setBlockOnRun(false);
       }
     }
+  }
+
+  /**
+   * How many groups {@link CompressImages} settles shared destinations in: on the DirectRunner,
+   * which runs every group as a bundle of its own with a fixed cost for each later step, twice the
+   * cores; elsewhere {@link CompressImages#DEFAULT_MOVE_SHARDS}, spread over the workers.
+   */
+  static int moveShards(PipelineOptions options) {
+    return DirectRunner.class.equals(options.getRunner())
+        ? 2 * Runtime.getRuntime().availableProcessors()
+        : CompressImages.DEFAULT_MOVE_SHARDS;
   }
 
   /** Whether {@code --name} or {@code --name=...} is among the arguments. */

@@ -195,6 +195,7 @@ public final class Imgbeam {
     private final CompressionSettings settings;
     private final boolean followSymlinks;
     private final boolean incremental;
+    private final int moveShards;
 
     private Job(
         List<String> inputs,
@@ -202,13 +203,15 @@ public final class Imgbeam {
         Path outputRoot,
         CompressionSettings settings,
         boolean followSymlinks,
-        boolean incremental) {
+        boolean incremental,
+        int moveShards) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
       this.settings = settings;
       this.followSymlinks = followSymlinks;
       this.incremental = incremental;
+      this.moveShards = moveShards;
     }
 
     static Job of(ImgbeamOptions options) {
@@ -275,7 +278,8 @@ public final class Imgbeam {
           outputRoot,
           settings,
           options.getFollowSymlinks(),
-          options.getIncremental());
+          options.getIncremental(),
+          EngineDefaults.moveShards(options));
     }
 
     private static String readLink(Path link) {
@@ -322,7 +326,8 @@ public final class Imgbeam {
       CompressImages compress =
           CompressImages.to(outputRoot.toString())
               .withSettings(settings)
-              .withFollowSymlinks(followSymlinks);
+              .withFollowSymlinks(followSymlinks)
+              .withMoveShards(moveShards);
       if (incremental && Files.isRegularFile(previousManifest())) {
         compress = compress.withPreviousManifest(previousManifest().toString());
       }
