@@ -68,10 +68,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * a.webp} with {@code --format=webp}; with {@code same} or {@code auto} the extension depends on
  * the content, so the clash is known only after encoding). Each output is therefore first staged in
  * a temp file beside its destination, named after the destination and the input; the outcomes that
- * staged a file are grouped by destination, and only a destination with a single input is renamed
- * into place. Every input of a shared destination is {@code FAILED} with a message naming the
- * others, and nothing is written there: no input silently overwrites another, and the result does
- * not depend on which worker finished first.
+ * staged a file are grouped by destination (in hash shards, see {@link #withMoveShards}), and only
+ * a destination with a single input is renamed into place. Every input of a shared destination is
+ * {@code FAILED} with a message naming the others, and nothing is written there: no input silently
+ * overwrites another, and the result does not depend on which worker finished first.
  *
  * <p>Data errors (a corrupt or unsupported image, a limit, an unsafe path, a failed write) become
  * outcome records with their stage, error class and message, and the job goes on. Only I/O errors
