@@ -46,7 +46,7 @@ interface ImageEncoder {
 
   /** Decodes an output of this encoder, for verification. */
   default BufferedImage decode(byte[] bytes) throws IOException {
-    return ImageReading.decode(bytes, format());
+    return ImageReading.decodeOwn(bytes, format());
   }
 
   /**

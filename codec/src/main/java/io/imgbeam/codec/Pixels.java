@@ -3,9 +3,15 @@ package io.imgbeam.codec;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
 
 /**
  * Reads pixels the way the file meant them.
@@ -44,10 +50,6 @@ final class Pixels {
     int w = image.getWidth();
     int h = image.getHeight();
     int[] out = new int[w * h];
-    if (!isGrey(image)) {
-      image.getRGB(0, 0, w, h, out, 0, w);
-      return out;
-    }
     int[] row = new int[w];
     int[] samples = new int[w * image.getRaster().getNumBands()];
     for (int y = 0; y < h; y++) {
@@ -69,7 +71,9 @@ final class Pixels {
   static void argbRow(BufferedImage image, int y, int[] out, int[] samples) {
     int w = image.getWidth();
     if (!isGrey(image)) {
-      image.getRGB(0, y, w, 1, out, 0, w);
+      if (!packedRow(image, y, out)) {
+        image.getRGB(0, y, w, 1, out, 0, w);
+      }
       return;
     }
     Raster raster = image.getRaster();
@@ -85,6 +89,74 @@ final class Pixels {
     }
   }
 
+  /**
+   * The row as {@code getRGB} returns it, read straight from the raster's array, for the layouts
+   * decoders and this codebase produce (8-bit interleaved RGB/RGBA bytes, packed RGB/ARGB ints) in
+   * sRGB without premultiplied alpha; false for anything else. {@code getRGB} goes through the
+   * colour model pixel by pixel, which costs seconds on a 24 MP image; here nothing is converted,
+   * since for these layouts the samples already are the sRGB values.
+   */
+  private static boolean packedRow(BufferedImage image, int y, int[] out) {
+    ColorModel cm = image.getColorModel();
+    if (!cm.getColorSpace().isCS_sRGB() || cm.isAlphaPremultiplied()) {
+      return false;
+    }
+    Raster raster = image.getRaster();
+    int w = image.getWidth();
+    int ry = y - raster.getSampleModelTranslateY();
+    int rx = -raster.getSampleModelTranslateX();
+    if (cm instanceof ComponentColorModel
+        && raster.getDataBuffer() instanceof DataBufferByte bytes
+        && bytes.getNumBanks() == 1
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        && (sm.getNumBands() == 3 || sm.getNumBands() == 4 && cm.hasAlpha())
+        && cm.getComponentSize(0) == 8) {
+      int[] offsets = sm.getBandOffsets();
+      int stride = sm.getPixelStride();
+      int start = bytes.getOffset() + ry * sm.getScanlineStride() + rx * stride;
+      byte[] data = bytes.getData();
+      int r = start + offsets[0];
+      int g = start + offsets[1];
+      int b = start + offsets[2];
+      if (sm.getNumBands() == 3) {
+        for (int x = 0, o = 0; x < w; x++, o += stride) {
+          out[x] =
+              0xFF000000
+                  | (data[r + o] & 0xFF) << 16
+                  | (data[g + o] & 0xFF) << 8
+                  | (data[b + o] & 0xFF);
+        }
+      } else {
+        int a = start + offsets[3];
+        for (int x = 0, o = 0; x < w; x++, o += stride) {
+          out[x] =
+              (data[a + o] & 0xFF) << 24
+                  | (data[r + o] & 0xFF) << 16
+                  | (data[g + o] & 0xFF) << 8
+                  | (data[b + o] & 0xFF);
+        }
+      }
+      return true;
+    }
+    if (cm instanceof DirectColorModel dcm
+        && raster.getDataBuffer() instanceof DataBufferInt ints
+        && ints.getNumBanks() == 1
+        && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+        && dcm.getRedMask() == 0xFF0000
+        && dcm.getGreenMask() == 0xFF00
+        && dcm.getBlueMask() == 0xFF
+        && (dcm.getAlphaMask() == 0 || dcm.getAlphaMask() == 0xFF000000)) {
+      int[] data = ints.getData();
+      int start = ints.getOffset() + ry * sm.getScanlineStride() + rx;
+      int opaque = dcm.getAlphaMask() == 0 ? 0xFF000000 : 0;
+      for (int x = 0; x < w; x++) {
+        out[x] = data[start + x] | opaque;
+      }
+      return true;
+    }
+    return false;
+  }
+
   private static int to8(int sample, int max) {
     return max == 255 ? sample : (int) ((sample * 255L + max / 2) / max);
   }
@@ -93,12 +165,18 @@ final class Pixels {
   static BufferedImage toRgb8(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    int[] px = argb(image);
-    for (int i = 0; i < px.length; i++) {
-      px[i] = overWhite(px[i]);
-    }
     BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    rgb.setRGB(0, 0, w, h, px, 0, w);
+    // Written row by row into the new image's own array: no whole-image intermediate, and no
+    // per-pixel trip through the colour model as setRGB would make.
+    int[] dst = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+    int[] row = new int[w];
+    int[] samples = new int[w * image.getRaster().getNumBands()];
+    for (int y = 0; y < h; y++) {
+      argbRow(image, y, row, samples);
+      for (int x = 0; x < w; x++) {
+        dst[y * w + x] = overWhite(row[x]);
+      }
+    }
     return rgb;
   }
 

@@ -2,6 +2,7 @@ package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 /**
  * Small before/after pictures of one compressed image, for the run report: both images upright and
@@ -35,11 +36,34 @@ public final class Preview {
 
   /**
    * Makes the pictures; refuses images over {@code maxPixels} (checked on the header, as the
-   * compressor does).
+   * compressor does). Holds a share of the JVM's {@link PixelBudget} for both images while it
+   * works, so that pictures made in parallel cannot exhaust the heap either.
    */
+  // The pixel-budget lease is held for the scope of its try block and never read: "try" lint.
+  @SuppressWarnings("try")
   public static Images of(byte[] input, byte[] output, long maxPixels) throws IOException {
-    BufferedImage after = upright(output, maxPixels, 0, 0);
-    BufferedImage before = upright(input, maxPixels, after.getWidth(), after.getHeight());
+    try (PixelBudget.Lease lease = PixelBudget.acquire(pixels(input) + pixels(output))) {
+      return make(input, output, maxPixels);
+    } catch (CodecException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("cancelled while waiting for the pixel budget");
+    }
+  }
+
+  private static long pixels(byte[] data) throws IOException {
+    ImageFormat format = ImageFormat.sniff(data);
+    if (!format.isDecodable()) {
+      throw new IOException("cannot decode " + format.recordName());
+    }
+    ImageReading.Header header = ImageReading.probe(data, format);
+    return (long) header.width() * header.height();
+  }
+
+  private static Images make(byte[] input, byte[] output, long maxPixels) throws IOException {
+    BufferedImage after = upright(output, true, maxPixels, 0, 0);
+    BufferedImage before = upright(input, false, maxPixels, after.getWidth(), after.getHeight());
     byte[] beforeThumb = thumbnail(before);
     byte[] afterThumb = thumbnail(after);
     double aspectBefore = (double) before.getWidth() / before.getHeight();
@@ -57,23 +81,23 @@ public final class Preview {
               .plan(before.getWidth(), before.getHeight());
       before = Resizer.apply(before, fill);
     }
-    // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
     int w = after.getWidth();
     int h = after.getHeight();
-    int[] pa = Pixels.argb(before);
-    int[] pb = Pixels.argb(after);
     int size = Math.min(CROP, Math.min(w, h));
-    int[] spot = mostDifferent(pa, pb, w, h, size);
+    int[] spot = mostDifferent(before, after, size);
     return new Images(
         beforeThumb,
         afterThumb,
-        crop(pa, w, spot[0], spot[1], size),
-        crop(pb, w, spot[0], spot[1], size));
+        crop(before, spot[0], spot[1], size),
+        crop(after, spot[0], spot[1], size));
   }
 
-  /** Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. */
-  private static BufferedImage upright(byte[] data, long maxPixels, int needW, int needH)
-      throws IOException {
+  /**
+   * Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. {@code
+   * own}: imgbeam wrote the file (the output), which may take the fast decoder.
+   */
+  private static BufferedImage upright(
+      byte[] data, boolean own, long maxPixels, int needW, int needH) throws IOException {
     ImageFormat format = ImageFormat.sniff(data);
     if (!format.isDecodable()) {
       throw new IOException("cannot decode " + format.recordName());
@@ -90,7 +114,10 @@ public final class Preview {
       stepX = ImageCompressor.subsampling(header.width(), swap ? needH : needW);
       stepY = ImageCompressor.subsampling(header.height(), swap ? needW : needH);
     }
-    BufferedImage image = ImageReading.decode(data, format, FailOn.WARNING, false, stepX, stepY);
+    BufferedImage image =
+        own && stepX == 1 && stepY == 1
+            ? ImageReading.decodeOwn(data, format)
+            : ImageReading.decode(data, format, FailOn.WARNING, false, stepX, stepY);
     return ColourConversion.toSrgb(Orientation.apply(image, orientation));
   }
 
@@ -100,22 +127,75 @@ public final class Preview {
             .withMaxWidth(THUMBNAIL)
             .withMaxHeight(THUMBNAIL)
             .plan(image.getWidth(), image.getHeight());
-    BufferedImage small = plan.isIdentity() ? image : Resizer.apply(image, plan);
+    BufferedImage small =
+        plan.isIdentity() ? image : Resizer.apply(pointSampled(image, plan), plan);
     byte[] jpeg = new JpegEncoder(70).encode(small).bytes();
     return jpeg.length <= MAX_THUMBNAIL_BYTES ? jpeg : new JpegEncoder(40).encode(small).bytes();
   }
 
-  /** The top-left corner of the crop-sized block where the luma of the two differs most. */
-  private static int[] mostDifferent(int[] pa, int[] pb, int w, int h, int size) {
+  /**
+   * Every n-th pixel of a large image, keeping at least four times the thumbnail's size (as a
+   * subsampled decode does, see {@link ImageCompressor#subsampling}), so that the Lanczos pass
+   * reads thousands of pixels rather than millions; the image itself when it is small.
+   */
+  private static BufferedImage pointSampled(BufferedImage image, Resize.Plan plan) {
+    int stepX = ImageCompressor.subsampling(image.getWidth(), plan.scaledWidth());
+    int stepY = ImageCompressor.subsampling(image.getHeight(), plan.scaledHeight());
+    if (stepX == 1 && stepY == 1) {
+      return image;
+    }
+    int w = image.getWidth() / stepX;
+    int h = image.getHeight() / stepY;
+    boolean alpha = Pixels.hasAlpha(image);
+    BufferedImage out =
+        new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    int[] row = new int[image.getWidth()];
+    int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
+    int[] kept = new int[w];
+    for (int y = 0; y < h; y++) {
+      Pixels.argbRow(image, y * stepY + stepY / 2, row, samples);
+      for (int x = 0; x < w; x++) {
+        kept[x] = row[x * stepX + stepX / 2];
+      }
+      out.setRGB(0, y, w, 1, kept, 0, w);
+    }
+    return out;
+  }
+
+  /**
+   * The top-left corner of the crop-sized block where the luma of the two differs most, among
+   * blocks {@code size / 2} apart. The differences are summed once per half-block cell, read row by
+   * row, and each block adds up its cells: a 24 MP image costs one pass, not four.
+   */
+  private static int[] mostDifferent(BufferedImage a, BufferedImage b, int size) {
+    int w = a.getWidth();
+    int h = a.getHeight();
     int step = Math.max(1, size / 2);
+    int cellsX = w / step;
+    int cellsY = h / step;
+    long[] cells = new long[cellsX * cellsY];
+    int[] rowA = new int[w];
+    int[] rowB = new int[w];
+    int[] samplesA = new int[w * a.getRaster().getNumBands()];
+    int[] samplesB = new int[w * b.getRaster().getNumBands()];
+    for (int y = 0; y < cellsY * step; y++) {
+      Pixels.argbRow(a, y, rowA, samplesA);
+      Pixels.argbRow(b, y, rowB, samplesB);
+      int base = (y / step) * cellsX;
+      for (int x = 0; x < cellsX * step; x++) {
+        cells[base + x / step] += Math.abs(luma(rowA[x]) - luma(rowB[x]));
+      }
+    }
+    // A block spans size / step cells: two, or three when size is odd and step is its half.
+    int span = (size + step - 1) / step;
     int[] best = {(w - size) / 2, (h - size) / 2};
     long bestSum = -1;
     for (int y0 = 0; y0 + size <= h; y0 += step) {
       for (int x0 = 0; x0 + size <= w; x0 += step) {
         long sum = 0;
-        for (int y = y0; y < y0 + size; y++) {
-          for (int x = x0; x < x0 + size; x++) {
-            sum += Math.abs(luma(pa[y * w + x]) - luma(pb[y * w + x]));
+        for (int cy = y0 / step; cy < Math.min(cellsY, y0 / step + span); cy++) {
+          for (int cx = x0 / step; cx < Math.min(cellsX, x0 / step + span); cx++) {
+            sum += cells[cy * cellsX + cx];
           }
         }
         if (sum > bestSum) {
@@ -132,10 +212,14 @@ public final class Preview {
     return (299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF)) / 1000;
   }
 
-  private static byte[] crop(int[] argb, int width, int x, int y, int size) {
+  private static byte[] crop(BufferedImage image, int x, int y, int size) {
     BufferedImage part = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+    int[] row = new int[image.getWidth()];
+    int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
     for (int r = 0; r < size; r++) {
-      part.setRGB(0, r, size, 1, argb, (y + r) * width + x, width);
+      // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
+      Pixels.argbRow(image, y + r, row, samples);
+      part.setRGB(0, r, size, 1, row, x, size);
     }
     return new PngEncoder().encode(part).bytes();
   }

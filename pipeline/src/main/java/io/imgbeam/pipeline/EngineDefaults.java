@@ -1,5 +1,9 @@
 package io.imgbeam.pipeline;
 
+import io.imgbeam.transforms.CompressImages;
+import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -18,7 +22,11 @@ final class EngineDefaults {
 
   private EngineDefaults() {}
 
-  static void apply(PipelineOptions options) {
+  /**
+   * Applies the defaults to {@code options}, parsed from {@code args}; an option given in {@code
+   * args} is left as the user set it.
+   */
+  static void apply(PipelineOptions options, List<String> args) {
     if (FlinkRunner.class.equals(options.getRunner())) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       // Beam leaves the cluster's restart strategy in charge unless told; a batch job that loses
@@ -34,5 +42,47 @@ final class EngineDefaults {
       // operators are pure cost.
       flink.setFasterCopy(true);
     }
+    if (DirectRunner.class.equals(options.getRunner())) {
+      DirectOptions direct = options.as(DirectOptions.class);
+      // The DirectRunner checks, for every element, that no DoFn mutated it (a copy and a
+      // comparison) and that it survives its coder (an encode and a decode). Ours pass small
+      // records, never pixels, and their coders are tested; the checks only cost time.
+      if (!given(args, "enforceImmutability")) {
+        direct.setEnforceImmutability(false);
+      }
+      if (!given(args, "enforceEncodability")) {
+        direct.setEnforceEncodability(false);
+      }
+      // Beam's default is max(cores, 3): on two cores a third image thread only adds a third
+      // decoded image to the heap and contention for the cores.
+      if (!given(args, "targetParallelism")) {
+        direct.setTargetParallelism(Runtime.getRuntime().availableProcessors());
+      }
+      // The progress lines need run() to return while the job runs.
+      if (!given(args, "blockOnRun")) {
+        direct.setBlockOnRun(false);
+      }
+    }
+  }
+
+  /**
+   * How many groups {@link CompressImages} settles shared destinations in: on the DirectRunner,
+   * which runs every group as a bundle of its own with a fixed cost for each later step, twice the
+   * cores; elsewhere {@link CompressImages#DEFAULT_MOVE_SHARDS}, spread over the workers.
+   */
+  static int moveShards(PipelineOptions options) {
+    return DirectRunner.class.equals(options.getRunner())
+        ? 2 * Runtime.getRuntime().availableProcessors()
+        : CompressImages.DEFAULT_MOVE_SHARDS;
+  }
+
+  /** Whether {@code --name} or {@code --name=...} is among the arguments. */
+  static boolean given(List<String> args, String name) {
+    for (String arg : args) {
+      if (arg.equals("--" + name) || arg.startsWith("--" + name + "=")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -38,7 +38,7 @@ final class Help {
     out.println();
     out.println("Engine (Beam's own options):");
     out.println("  --runner=DirectRunner  (default; runs in this JVM on all cores)");
-    out.println("  --targetParallelism=N  (DirectRunner threads; default max(cores, 3))");
+    out.println("  --targetParallelism=N  (DirectRunner threads; imgbeam's default: cores)");
     out.println("  --runner=FlinkRunner --flinkMaster=HOST:PORT --parallelism=N");
     out.println("      (a Flink 1.19 session cluster; see runners/flink/start-cluster.sh)");
   }
@@ -87,7 +87,8 @@ final class Help {
       "getMaxHeight",
       "getFit",
       "getGravity",
-      "getEnlarge"
+      "getEnlarge",
+      "getProgressSeconds"
     };
     int i = Arrays.asList(order).indexOf(method.getName());
     return i < 0 ? order.length : i;
@@ -117,6 +118,7 @@ final class Help {
       case "input" -> "GLOB";
       case "inputList" -> "FILE";
       case "output" -> "FOLDER";
+      case "progressSeconds" -> "SECONDS";
       default ->
           type == int.class || type == long.class || type == Integer.class
               ? "N"

@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -85,6 +86,7 @@ public final class Imgbeam {
     Job job;
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ImgbeamOptions.class);
+      checkProgressSeconds(options.getProgressSeconds());
       job = Job.of(options);
     } catch (IllegalArgumentException e) {
       err.println("imgbeam: " + e.getMessage());
@@ -100,12 +102,21 @@ public final class Imgbeam {
       err.println("imgbeam: cannot prepare " + job.runFolder() + ": " + e);
       return 1;
     }
-    EngineDefaults.apply(options);
+    EngineDefaults.apply(options, List.of(args));
     Pipeline pipeline = Pipeline.create(options);
     job.build(pipeline);
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
-    PipelineResult.State state = result.waitUntilFinish();
+    // Only the DirectRunner returns from run() while the job runs and answers metrics queries then.
+    PipelineResult.State state =
+        DirectRunner.class.equals(options.getRunner()) && options.getProgressSeconds() > 0
+            ? new ConsoleProgress(
+                    out,
+                    (long) (options.getProgressSeconds() * 1e9),
+                    out == System.out && System.console() != null,
+                    start)
+                .watch(result)
+            : result.waitUntilFinish();
     double seconds = (System.nanoTime() - start) / 1e9;
     if (state != PipelineResult.State.DONE) {
       err.println("imgbeam: the job ended in state " + state);
@@ -128,6 +139,16 @@ public final class Imgbeam {
       return 1;
     }
     return 0;
+  }
+
+  /** The longest progress interval: an hour. */
+  static final double MAX_PROGRESS_SECONDS = 3600;
+
+  private static void checkProgressSeconds(double seconds) {
+    if (!(seconds >= 0 && seconds <= MAX_PROGRESS_SECONDS)) {
+      throw new IllegalArgumentException(
+          "expected 0-" + (int) MAX_PROGRESS_SECONDS + " for progressSeconds, got " + seconds);
+    }
   }
 
   /** {@code imgbeam report OUTPUT}: the page again, from OUTPUT/_imgbeam/outcomes-*.avro. */
@@ -175,6 +196,7 @@ public final class Imgbeam {
     private final CompressionSettings settings;
     private final boolean followSymlinks;
     private final boolean incremental;
+    private final int moveShards;
 
     private Job(
         List<String> inputs,
@@ -182,13 +204,15 @@ public final class Imgbeam {
         Path outputRoot,
         CompressionSettings settings,
         boolean followSymlinks,
-        boolean incremental) {
+        boolean incremental,
+        int moveShards) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
       this.settings = settings;
       this.followSymlinks = followSymlinks;
       this.incremental = incremental;
+      this.moveShards = moveShards;
     }
 
     static Job of(ImgbeamOptions options) {
@@ -264,7 +288,8 @@ public final class Imgbeam {
           outputRoot,
           settings,
           options.getFollowSymlinks(),
-          options.getIncremental());
+          options.getIncremental(),
+          EngineDefaults.moveShards(options));
     }
 
     private static String readLink(Path link) {
@@ -311,7 +336,8 @@ public final class Imgbeam {
       CompressImages compress =
           CompressImages.to(outputRoot.toString())
               .withSettings(settings)
-              .withFollowSymlinks(followSymlinks);
+              .withFollowSymlinks(followSymlinks)
+              .withMoveShards(moveShards);
       if (incremental && Files.isRegularFile(previousManifest())) {
         compress = compress.withPreviousManifest(previousManifest().toString());
       }

@@ -331,4 +331,13 @@ public interface ImgbeamOptions extends PipelineOptions {
   boolean getEnlarge();
 
   void setEnlarge(boolean value);
+
+  @Description(
+      "Seconds between progress lines on the console while a DirectRunner job runs: images done "
+          + "of those matched, images/min and the time left, rewritten in place on a terminal; "
+          + "0 turns them off. 0-3600.")
+  @Default.Double(10)
+  double getProgressSeconds();
+
+  void setProgressSeconds(double value);
 }

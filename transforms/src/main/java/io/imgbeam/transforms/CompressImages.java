@@ -28,11 +28,14 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -65,10 +68,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * a.webp} with {@code --format=webp}; with {@code same} or {@code auto} the extension depends on
  * the content, so the clash is known only after encoding). Each output is therefore first staged in
  * a temp file beside its destination, named after the destination and the input; the outcomes that
- * staged a file are grouped by destination, and only a destination with a single input is renamed
- * into place. Every input of a shared destination is {@code FAILED} with a message naming the
- * others, and nothing is written there: no input silently overwrites another, and the result does
- * not depend on which worker finished first.
+ * staged a file are grouped by destination (in hash shards, see {@link #withMoveShards}), and only
+ * a destination with a single input is renamed into place. Every input of a shared destination is
+ * {@code FAILED} with a message naming the others, and nothing is written there: no input silently
+ * overwrites another, and the result does not depend on which worker finished first.
  *
  * <p>Data errors (a corrupt or unsupported image, a limit, an unsafe path, a failed write) become
  * outcome records with their stage, error class and message, and the job goes on. Only I/O errors
@@ -89,20 +92,26 @@ public final class CompressImages
   /** The suffix of the temp file every output passes through before its atomic rename. */
   public static final String TEMP_SUFFIX = ".imgbeam-tmp";
 
+  /** Default of {@link #withMoveShards}. */
+  public static final int DEFAULT_MOVE_SHARDS = 1024;
+
   private final String outputRoot;
   private final CompressionSettings settings;
   private final boolean followSymlinks;
   private final String previousManifest;
+  private final int moveShards;
 
   private CompressImages(
       String outputRoot,
       CompressionSettings settings,
       boolean followSymlinks,
-      String previousManifest) {
+      String previousManifest,
+      int moveShards) {
     this.outputRoot = outputRoot;
     this.settings = settings;
     this.followSymlinks = followSymlinks;
     this.previousManifest = previousManifest;
+    this.moveShards = moveShards;
   }
 
   /** Writes under {@code outputRoot}, a local or mounted folder, with default settings. */
@@ -112,7 +121,8 @@ public final class CompressImages
         Paths.get(outputRoot).toAbsolutePath().normalize().toString(),
         CompressionSettings.create(),
         false,
-        null);
+        null,
+        DEFAULT_MOVE_SHARDS);
   }
 
   /**
@@ -120,7 +130,11 @@ public final class CompressImages
    */
   public CompressImages withSettings(CompressionSettings value) {
     return new CompressImages(
-        outputRoot, Objects.requireNonNull(value, "settings"), followSymlinks, previousManifest);
+        outputRoot,
+        Objects.requireNonNull(value, "settings"),
+        followSymlinks,
+        previousManifest,
+        moveShards);
   }
 
   /**
@@ -128,7 +142,7 @@ public final class CompressImages
    * UNSUPPORTED}, so that a link in the input tree cannot pull in files from elsewhere.
    */
   public CompressImages withFollowSymlinks(boolean value) {
-    return new CompressImages(outputRoot, settings, value, previousManifest);
+    return new CompressImages(outputRoot, settings, value, previousManifest, moveShards);
   }
 
   /**
@@ -137,7 +151,26 @@ public final class CompressImages
    */
   public CompressImages withPreviousManifest(String path) {
     return new CompressImages(
-        outputRoot, settings, followSymlinks, Objects.requireNonNull(path, "previousManifest"));
+        outputRoot,
+        settings,
+        followSymlinks,
+        Objects.requireNonNull(path, "previousManifest"),
+        moveShards);
+  }
+
+  /**
+   * How many groups the staged outputs are gathered into to settle shared destinations (1 to
+   * 65536); default {@value #DEFAULT_MOVE_SHARDS}. Every output path falls into one group by its
+   * hash, and each group is settled in one call holding its outcome records (small: paths and
+   * numbers, no pixels). The DirectRunner runs every group as a bundle of its own, with a fixed
+   * cost for each step after it, so few groups suit it (imgbeam uses twice the cores there);
+   * distributed runners spread the groups over their workers.
+   */
+  public CompressImages withMoveShards(int shards) {
+    if (shards < 1 || shards > 65536) {
+      throw new IllegalArgumentException("expected 1-65536 for moveShards, got " + shards);
+    }
+    return new CompressImages(outputRoot, settings, followSymlinks, previousManifest, shards);
   }
 
   /** Outcomes whose output is staged, keyed by destination path. */
@@ -191,7 +224,9 @@ public final class CompressImages
         compressed
             .get(STAGED)
             .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
-            .apply("GroupByOutputPath", GroupByKey.create())
+            .apply("ShardByOutputPath", ParDo.of(new ShardFn(moveShards)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), coder)))
+            .apply("GroupByOutputShard", GroupByKey.create())
             .apply("MoveIntoPlace", ParDo.of(new MoveIntoPlaceFn()))
             .setCoder(coder);
     return PCollectionList.of(compressed.get(FINAL).setCoder(coder))
@@ -237,15 +272,49 @@ public final class CompressImages
    * Renames each staged output into place when its destination has one input; otherwise fails every
    * input of the destination and removes their staged files.
    */
-  private static final class MoveIntoPlaceFn
-      extends DoFn<KV<String, Iterable<ImageOutcome>>, ImageOutcome> {
+  /** Keys each staged output by its destination's shard. */
+  private static final class ShardFn
+      extends DoFn<KV<String, ImageOutcome>, KV<Integer, KV<String, ImageOutcome>>> {
+    private final int shards;
+
+    ShardFn(int shards) {
+      this.shards = shards;
+    }
+
     @ProcessElement
     public void processElement(
-        @Element KV<String, Iterable<ImageOutcome>> group, OutputReceiver<ImageOutcome> out)
+        @Element KV<String, ImageOutcome> staged,
+        OutputReceiver<KV<Integer, KV<String, ImageOutcome>>> out) {
+      out.output(KV.of(Math.floorMod(staged.getKey().hashCode(), shards), staged));
+    }
+  }
+
+  /**
+   * Renames each staged output into place when its destination has one input; otherwise fails every
+   * input of the destination and removes their staged files. Destinations are settled one by one
+   * within their shard.
+   */
+  private static final class MoveIntoPlaceFn
+      extends DoFn<KV<Integer, Iterable<KV<String, ImageOutcome>>>, ImageOutcome> {
+    @ProcessElement
+    public void processElement(
+        @Element KV<Integer, Iterable<KV<String, ImageOutcome>>> shard,
+        OutputReceiver<ImageOutcome> out)
         throws IOException {
-      Path dest = Paths.get(group.getKey());
-      List<ImageOutcome> outcomes = new ArrayList<>();
-      group.getValue().forEach(outcomes::add);
+      Map<String, List<ImageOutcome>> byDestination = new TreeMap<>();
+      for (KV<String, ImageOutcome> staged : shard.getValue()) {
+        byDestination
+            .computeIfAbsent(staged.getKey(), d -> new ArrayList<>())
+            .add(staged.getValue());
+      }
+      for (Map.Entry<String, List<ImageOutcome>> group : byDestination.entrySet()) {
+        settle(Paths.get(group.getKey()), group.getValue(), out);
+      }
+    }
+
+    private static void settle(
+        Path dest, List<ImageOutcome> outcomes, OutputReceiver<ImageOutcome> out)
+        throws IOException {
       outcomes.sort(Comparator.comparing(o -> o.getInputPath().toString()));
       if (outcomes.size() == 1) {
         out.output(move(outcomes.get(0), dest));
@@ -348,6 +417,7 @@ public final class CompressImages
 
   private static final class CompressFn
       extends DoFn<KV<ImageInput, ManifestEntry>, KV<String, ImageOutcome>> {
+    private static final Counter DONE = Metrics.counter(RunProgress.class, RunProgress.DONE);
     private final String outputRoot;
     private final CompressionSettings settings;
     private final boolean followSymlinks;
@@ -402,6 +472,7 @@ public final class CompressImages
             Path dest = stage(record, input, result);
             record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             out.get(STAGED).output(KV.of(dest.toString(), record.build()));
+            DONE.inc();
             return;
           }
         }
@@ -414,6 +485,7 @@ public final class CompressImages
       }
       record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       out.get(FINAL).output(record.build());
+      DONE.inc();
     }
 
     /**

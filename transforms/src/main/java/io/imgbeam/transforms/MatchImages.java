@@ -48,6 +48,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * a second run does not compress the first run's outputs.
  */
 public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput>> {
+  /** The counter of files matched, before duplicates are dropped ({@link RunProgress} reads it). */
+  static final String MATCHED = "filesMatched";
+
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][-a-zA-Z0-9+.]*://.*");
 
   private final List<String> patterns;
@@ -196,7 +199,7 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
 
   /** Matches one pattern against its file system. */
   private static final class ExpandPatternFn extends DoFn<KV<String, String>, ImageInput> {
-    private static final Counter MATCHED = Metrics.counter(MatchImages.class, "filesMatched");
+    private static final Counter MATCHED = Metrics.counter(MatchImages.class, MatchImages.MATCHED);
 
     private final String excludedRoot;
 

@@ -6,6 +6,7 @@ import io.imgbeam.codec.Preview;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.io.FileSystems;
@@ -38,13 +43,14 @@ public final class RunReport {
   public static Path write(
       Path outputRoot, RunSummary summary, ReportStats stats, CompressionSettings limits)
       throws IOException {
-    Map<String, ReportPage.Previews> previews = new LinkedHashMap<>();
+    Map<String, ReportStats.Row> rows = new LinkedHashMap<>();
     for (ReportStats.Row row : stats.slowest()) {
-      previews.computeIfAbsent(row.inputPath, p -> previews(row, limits));
+      rows.putIfAbsent(row.inputPath, row);
     }
     for (ReportStats.Row row : stats.lowestScoring()) {
-      previews.computeIfAbsent(row.inputPath, p -> previews(row, limits));
+      rows.putIfAbsent(row.inputPath, row);
     }
+    Map<String, ReportPage.Previews> previews = previews(rows, limits);
     String page = ReportPage.render(outputRoot.toString(), summary, stats, previews);
     Path dest = outputRoot.resolve(OutputFiles.RUN_FOLDER).resolve(FILE);
     Files.createDirectories(dest.getParent());
@@ -79,6 +85,37 @@ public final class RunReport {
       throw new NoSuchFileException(folder + "/outcomes-*.avro: no outcome files");
     }
     return write(outputRoot, summary, stats, CompressionSettings.create());
+  }
+
+  /**
+   * The pictures of every row, made on as many threads as there are cores: the report is written
+   * after the last image, when the workers are idle, and a picture of a 24 MP photo takes a second
+   * or more. {@link Preview} holds a share of the pixel budget while it works, which bounds the
+   * heap whatever the thread count.
+   */
+  private static Map<String, ReportPage.Previews> previews(
+      Map<String, ReportStats.Row> rows, CompressionSettings limits) throws IOException {
+    Map<String, ReportPage.Previews> previews = new LinkedHashMap<>();
+    if (rows.isEmpty()) {
+      return previews;
+    }
+    int threads = Math.min(rows.size(), Runtime.getRuntime().availableProcessors());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      Map<String, Future<ReportPage.Previews>> pending = new LinkedHashMap<>();
+      rows.forEach((path, row) -> pending.put(path, pool.submit(() -> previews(row, limits))));
+      for (Map.Entry<String, Future<ReportPage.Previews>> entry : pending.entrySet()) {
+        previews.put(entry.getKey(), entry.getValue().get());
+      }
+    } catch (ExecutionException e) {
+      throw new IOException("making the report pictures failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while making the report pictures");
+    } finally {
+      pool.shutdownNow();
+    }
+    return previews;
   }
 
   private static ReportPage.Previews previews(ReportStats.Row row, CompressionSettings limits) {

@@ -48,12 +48,18 @@ class OutputCollisionTest {
   }
 
   private PCollection<String> run(TestPipeline p, OutputFormat format) throws IOException {
+    return run(p, format, CompressImages.DEFAULT_MOVE_SHARDS);
+  }
+
+  private PCollection<String> run(TestPipeline p, OutputFormat format, int shards)
+      throws IOException {
     String inRoot = in + "/";
     String outRoot = out + "/";
     return p.apply(Create.of(inputs()).withCoder(ImageInput.Coder.of()))
         .apply(
             CompressImages.to(out.toString())
-                .withSettings(CompressionSettings.create().withOutputFormat(format)))
+                .withSettings(CompressionSettings.create().withOutputFormat(format))
+                .withMoveShards(shards))
         .apply(
             MapElements.into(TypeDescriptors.strings())
                 .via(
@@ -71,8 +77,19 @@ class OutputCollisionTest {
 
   @Test
   void failsEveryInputOfASharedOutputAndWritesTheRest(TestPipeline p) throws IOException {
+    assertSharedOutputFailsAndTheRestIsWritten(p, CompressImages.DEFAULT_MOVE_SHARDS);
+  }
+
+  /** One shard for every destination: each is still settled on its own. */
+  @Test
+  void settlesEachDestinationWithinOneShard(TestPipeline p) throws IOException {
+    assertSharedOutputFailsAndTheRestIsWritten(p, 1);
+  }
+
+  private void assertSharedOutputFailsAndTheRestIsWritten(TestPipeline p, int shards)
+      throws IOException {
     String collision = OutputFiles.OutputCollisionException.class.getName();
-    PAssert.that(run(p, OutputFormat.WEBP))
+    PAssert.that(run(p, OutputFormat.WEBP, shards))
         .containsInAnyOrder(
             "a/pic.jpg FAILED "
                 + collision

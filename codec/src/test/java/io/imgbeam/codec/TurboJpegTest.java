@@ -1,0 +1,80 @@
+package io.imgbeam.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imgbeam.testing.TestData;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * libjpeg-turbo decodes imgbeam's own JPEGs to the pixels ImageIO gives, and only plain JFIF files
+ * are given to it.
+ */
+class TurboJpegTest {
+  @Test
+  void nativesLoad() {
+    assertTrue(TurboJpeg.available());
+  }
+
+  @Test
+  void decodesOurOutputsAsImageIoDoes() throws IOException {
+    for (String name :
+        new String[] {"photo/coffee.jpg", "photo/astronaut-gps.jpg", "orientation/upright.png"}) {
+      BufferedImage source =
+          ImageReading.decode(TestData.bytes(name), ImageFormat.sniff(TestData.bytes(name)));
+      for (BufferedImage pixels : new BufferedImage[] {source, grey(source)}) {
+        byte[] jpeg = new JpegEncoder(80).encode(pixels).bytes();
+        int components = TurboJpeg.plainComponents(jpeg);
+        assertEquals(Pixels.isGrey(pixels) ? 1 : 3, components, name);
+        BufferedImage turbo = ImageReading.decodeOwn(jpeg, ImageFormat.JPEG);
+        BufferedImage jdk = ImageReading.decode(jpeg, ImageFormat.JPEG);
+        assertEquals(jdk.getWidth(), turbo.getWidth());
+        assertEquals(jdk.getHeight(), turbo.getHeight());
+        assertEquals(Pixels.isGrey(jdk), Pixels.isGrey(turbo), name);
+        int[] a = Pixels.argb(jdk);
+        int[] b = Pixels.argb(turbo);
+        int worst = 0;
+        for (int i = 0; i < a.length; i++) {
+          for (int shift = 0; shift < 24; shift += 8) {
+            worst = Math.max(worst, Math.abs((a[i] >> shift & 0xFF) - (b[i] >> shift & 0xFF)));
+          }
+        }
+        assertTrue(worst <= 2, name + ": a channel differs by " + worst);
+        assertTrue(Ssim.score(jdk, turbo) > 0.9999, name);
+      }
+    }
+  }
+
+  @Test
+  void leavesProfilesCmykAndOddFilesToImageIo() {
+    for (String name :
+        new String[] {
+          "colour/cmyk.jpg",
+          "colour/ycck.jpg",
+          "colour/adobergb.jpg",
+          "colour/p3.jpg",
+          "colour/grey-icc.jpg",
+          "bad/empty.jpg",
+          "bad/not-an-image.jpg"
+        }) {
+      assertEquals(0, TurboJpeg.plainComponents(TestData.bytes(name)), name);
+    }
+    assertEquals(0, TurboJpeg.plainComponents(new byte[] {(byte) 0xFF, (byte) 0xD8}));
+  }
+
+  private static BufferedImage grey(BufferedImage image) {
+    BufferedImage grey =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+    int[] argb = Pixels.argb(image);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        int p = argb[y * image.getWidth() + x];
+        int g = ((p >> 16 & 0xFF) + (p >> 8 & 0xFF) + (p & 0xFF)) / 3;
+        grey.getRaster().setSample(x, y, 0, g);
+      }
+    }
+    return grey;
+  }
+}
