@@ -219,8 +219,8 @@ public final class CompressionSettings implements Serializable {
    * Same format, JPEG quality 80 at effort 1, 100 MP, 200 MB, 1000 frames, 16 MiB of metadata, 120
    * s per image, warnings fail, metadata stripped (dates too), pixels converted to sRGB; WebP
    * quality 77 at effort 4, AVIF quality 55 at effort 2 with 4:2:0 chroma and 8 bits, auto's
-   * candidates webp, avif, jpeg; PNG lossless at effort 2 (auto floor SSIM 0.95, dithering 0.25); no
-   * resizing (when limits are set: fit inside, centre gravity, never enlarge).
+   * candidates webp, avif, jpeg; PNG lossless at effort 2 (auto floor SSIM 0.95, dithering 0.25);
+   * no resizing (when limits are set: fit inside, centre gravity, never enlarge).
    */
   public static CompressionSettings create() {
     return new CompressionSettings(
