@@ -18,15 +18,23 @@ final class JpegEncoder implements ImageEncoder {
    */
   static final double CHROMA_DETAIL_FOR_444 = 100;
 
-  private final int quality;
+  private final double quality;
   private final int effort;
 
-  JpegEncoder(int quality) {
+  JpegEncoder(double quality) {
     this(quality, CompressionSettings.DEFAULT_JPEG_EFFORT);
   }
 
-  JpegEncoder(int quality, int effort) {
-    CompressionSettings.checkRange("quality", quality, 1, 100);
+  /**
+   * @param quality 1 to 100, fractional allowed: a quality search steps between the integers (the
+   *     record's quality setting is then the nearest integer)
+   */
+  JpegEncoder(double quality, int effort) {
+    if (!(quality >= 1 && quality <= 100)) {
+      throw new IllegalArgumentException(
+          "expected a value from 1 to 100 for quality, got "
+              + (quality == Math.rint(quality) ? Long.toString((long) quality) : quality));
+    }
     CompressionSettings.checkRange("jpegEffort", effort, 0, 1);
     this.quality = quality;
     this.effort = effort;
@@ -55,7 +63,9 @@ final class JpegEncoder implements ImageEncoder {
     checkSize(image);
     BufferedImage pixels = eightBit(image);
     return new Encoded(
-        JpegWriter.encode(pixels, quality, effort, subsampling(pixels)), pixels, quality);
+        JpegWriter.encode(pixels, quality, effort, subsampling(pixels)),
+        pixels,
+        (int) Math.round(quality));
   }
 
   /** The image as opaque 8-bit RGB or grey: itself when it already is (no copy), else converted. */

@@ -81,7 +81,7 @@ final class JpegWriter {
   private final int[] chosen = new int[64];
   private final int[] states = new int[64];
 
-  private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, int quality) {
+  private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, double quality) {
     this.width = width;
     this.height = height;
     components = grey ? 1 : 3;
@@ -122,10 +122,12 @@ final class JpegWriter {
    * libjpeg's quality scaling of the base table, tilted by {@link #tilt}, with the DC step halved
    * and the two lowest AC steps at three quarters; natural order, entries 1..255 (baseline).
    * SSIMULACRA 2 punishes the block edges and banding of coarse low frequencies in smooth areas: on
-   * photos at equal score the finer DC saves 5 % at score 70, the finer first AC pair 1 % more.
+   * photos at equal score the finer DC saves 5 % at score 70, the finer first AC pair 1 % more. The
+   * quality may be fractional (libjpeg's formula without its integer division), so a search can
+   * step between the integer qualities.
    */
-  static int[] quantTable(int quality) {
-    int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
+  static int[] quantTable(double quality) {
+    double scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
     double tilt = tilt(quality);
     int[] out = new int[64];
     for (int i = 0; i < 64; i++) {
@@ -145,7 +147,7 @@ final class JpegWriter {
    * the untilted table. A steeper fall (-0.04 a quality step) won 1-2 % more on photos scaled to a
    * third but lost 1.3 % on the full-size wallpapers of the bench, so this one stays.
    */
-  static double tilt(int quality) {
+  static double tilt(double quality) {
     return Math.max(-0.92, Math.min(0.3, 0.3 - (quality - 30) * 0.0233));
   }
 
@@ -155,7 +157,7 @@ final class JpegWriter {
    * @param effort 0: rounding only; 1: trellis quantisation on the code lengths of the rounded
    *     coefficients (a second pass on its own code lengths measured no gain, so none is offered)
    */
-  static byte[] encode(BufferedImage pixels, int quality, int effort, Subsampling subsampling) {
+  static byte[] encode(BufferedImage pixels, double quality, int effort, Subsampling subsampling) {
     boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, subsampling, quality);

@@ -35,6 +35,10 @@ public final class JpegBench {
   private JpegBench() {}
 
   private static final double FLOOR = Double.parseDouble(System.getProperty("imgbeam.floor", "70"));
+
+  /** imgbeam's quality steps per unit in the searches (the pipeline's search uses the same). */
+  private static final int STEPS = Integer.getInteger("imgbeam.steps", 4);
+
   private static final Path SHARP = Path.of(System.getProperty("imgbeam.sharp", "bench/.cache"));
   private static final Path SHARP_SCRIPT =
       Path.of(System.getProperty("imgbeam.root", ".")).resolve("bench/jpeg-sharp.js");
@@ -55,10 +59,15 @@ public final class JpegBench {
   private interface Tool {
     String name();
 
-    byte[] encode(Photo photo, int quality) throws Exception;
+    /** Quality steps per unit: 1 for the integer qualities of the reference tools. */
+    default int steps() {
+      return 1;
+    }
+
+    byte[] encode(Photo photo, double quality) throws Exception;
 
     /** Milliseconds of one encode at {@code quality}, best of 3. */
-    double millis(Photo photo, int quality) throws Exception;
+    double millis(Photo photo, double quality) throws Exception;
   }
 
   public static void main(String[] args) throws Exception {
@@ -74,7 +83,7 @@ public final class JpegBench {
       BufferedImage pixels = Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
       photos.add(new Photo(Path.of(arg).getFileName().toString(), pixels));
     }
-    Tool imgbeam = imgbeam(CompressionSettings.DEFAULT_JPEG_EFFORT);
+    Tool imgbeam = imgbeam(CompressionSettings.DEFAULT_JPEG_EFFORT, STEPS);
     Tool mozjpeg = sharp(work);
     Tool turbo = cjpeg(work, cjpeg);
     String cjpegVersion = ReferenceTools.run(cjpeg.toString(), "-version").strip();
@@ -93,26 +102,26 @@ public final class JpegBench {
         title);
     System.out.printf(
         Locale.ROOT,
-        "%-26s %10s %9s %6s %8s | %3s %9s %6s %8s | %6s%n",
+        "%-26s %10s %9s %6s %8s | %6s %9s %6s %8s | %6s%n",
         (Object[]) "image,size,ref bytes,score,ref ms,q,ours,score,ours ms,ratio".split(","));
     long[] bytes = new long[2];
     double[] millis = new double[2];
     for (Photo photo : photos) {
       double target = score(reference, photo, 75);
-      int q = lowestQuality(imgbeam, photo, target);
+      double q = lowestQuality(imgbeam, photo, target);
       long ref = output(reference, photo, 75).length;
       long ours = output(imgbeam, photo, q).length;
       double rm = reference.millis(photo, 75);
       double om = imgbeam.millis(photo, q);
       System.out.printf(
           Locale.ROOT,
-          "%-26s %10s %9d %6.2f %8.1f | %3d %9d %6.2f %8.1f | %5.3fx%n",
+          "%-26s %10s %9d %6.2f %8.1f | %6s %9d %6.2f %8.1f | %5.3fx%n",
           photo.name,
           photo.pixels.getWidth() + "x" + photo.pixels.getHeight(),
           ref,
           target,
           rm,
-          q,
+          quality(q),
           ours,
           score(imgbeam, photo, q),
           om,
@@ -124,7 +133,7 @@ public final class JpegBench {
     }
     System.out.printf(
         Locale.ROOT,
-        "%-26s %10s %9d %6s %8.1f | %3s %9d %6s %8.1f | %5.3fx%n",
+        "%-26s %10s %9d %6s %8.1f | %6s %9d %6s %8.1f | %5.3fx%n",
         "TOTAL (" + photos.size() + " images)",
         "",
         bytes[0],
@@ -136,28 +145,31 @@ public final class JpegBench {
         millis[1],
         (double) bytes[1] / bytes[0]);
 
-    int corpusQuality = 1;
+    double corpusQuality = 1;
     for (Photo photo : photos) {
       corpusQuality = Math.max(corpusQuality, lowestQuality(reference, photo, FLOOR));
     }
     long refFloor = 0;
     long ourFloor = 0;
+    double overshoot = 0;
     StringBuilder qualities = new StringBuilder();
     for (Photo photo : photos) {
       refFloor += output(reference, photo, corpusQuality).length;
-      int q = lowestQuality(imgbeam, photo, FLOOR);
+      double q = lowestQuality(imgbeam, photo, FLOOR);
       ourFloor += output(imgbeam, photo, q).length;
-      qualities.append(qualities.length() == 0 ? "" : ",").append(q);
+      overshoot += score(imgbeam, photo, q) - FLOOR;
+      qualities.append(qualities.length() == 0 ? "" : ",").append(quality(q));
     }
     System.out.printf(
         Locale.ROOT,
-        "(b) every image at SSIMULACRA2 >= %.0f: %s at one quality (q%d) %d bytes;"
-            + " imgbeam per image (q %s) %d bytes; ratio %.3fx%n",
+        "(b) every image at SSIMULACRA2 >= %.0f: %s at one quality (q%s) %d bytes;"
+            + " imgbeam per image (q %s; mean score above the floor %.2f) %d bytes; ratio %.3fx%n",
         FLOOR,
         reference.name(),
-        corpusQuality,
+        quality(corpusQuality),
         refFloor,
         qualities,
+        overshoot / photos.size(),
         ourFloor,
         (double) ourFloor / refFloor);
   }
@@ -170,7 +182,7 @@ public final class JpegBench {
     }
     StringBuilder line = new StringBuilder();
     for (int effort = 0; effort <= 1; effort++) {
-      Tool tool = imgbeam(effort);
+      Tool tool = imgbeam(effort, STEPS);
       double ms = 0;
       for (Photo photo : photos) {
         ms += tool.millis(photo, 75);
@@ -190,22 +202,28 @@ public final class JpegBench {
         jdk / megapixels);
   }
 
-  /** The smallest quality whose score reaches {@code target}, or 100. */
-  private static int lowestQuality(Tool tool, Photo photo, double target) throws Exception {
-    int lo = 1;
-    int hi = 100;
+  /** The smallest quality (on the tool's steps) whose score reaches {@code target}, or 100. */
+  private static double lowestQuality(Tool tool, Photo photo, double target) throws Exception {
+    int steps = tool.steps();
+    int lo = steps;
+    int hi = 100 * steps;
     while (lo < hi) {
       int mid = (lo + hi) / 2;
-      if (score(tool, photo, mid) >= target) {
+      if (score(tool, photo, mid / (double) steps) >= target) {
         hi = mid;
       } else {
         lo = mid + 1;
       }
     }
-    return lo;
+    return lo / (double) steps;
   }
 
-  private static byte[] output(Tool tool, Photo photo, int quality) throws Exception {
+  /** A quality as printed: an integer without decimals, else two. */
+  private static String quality(double q) {
+    return q == Math.rint(q) ? Integer.toString((int) q) : String.format(Locale.ROOT, "%.2f", q);
+  }
+
+  private static byte[] output(Tool tool, Photo photo, double quality) throws Exception {
     String key = tool.name() + "@" + quality;
     byte[] bytes = photo.outputs.get(key);
     if (bytes == null) {
@@ -215,7 +233,7 @@ public final class JpegBench {
     return bytes;
   }
 
-  private static double score(Tool tool, Photo photo, int quality) throws Exception {
+  private static double score(Tool tool, Photo photo, double quality) throws Exception {
     String key = tool.name() + "@" + quality;
     Double score = photo.scores.get(key);
     if (score == null) {
@@ -226,7 +244,7 @@ public final class JpegBench {
     return score;
   }
 
-  private static Tool imgbeam(int effort) {
+  private static Tool imgbeam(int effort, int steps) {
     return new Tool() {
       @Override
       public String name() {
@@ -234,12 +252,17 @@ public final class JpegBench {
       }
 
       @Override
-      public byte[] encode(Photo photo, int quality) throws IOException {
+      public int steps() {
+        return steps;
+      }
+
+      @Override
+      public byte[] encode(Photo photo, double quality) throws IOException {
         return new JpegEncoder(quality, effort).encode(photo.pixels).bytes();
       }
 
       @Override
-      public double millis(Photo photo, int quality) throws Exception {
+      public double millis(Photo photo, double quality) throws Exception {
         return ModernFormatsBench.bestOf3(
             () -> new JpegEncoder(quality, effort).encode(photo.pixels));
       }
@@ -257,15 +280,15 @@ public final class JpegBench {
       }
 
       @Override
-      public byte[] encode(Photo photo, int quality) throws IOException {
-        return run(photo, quality, 1);
+      public byte[] encode(Photo photo, double quality) throws IOException {
+        return run(photo, (int) quality, 1);
       }
 
       @Override
-      public double millis(Photo photo, int quality) throws IOException {
-        String key = photo.name + "@" + quality;
+      public double millis(Photo photo, double quality) throws IOException {
+        String key = photo.name + "@" + (int) quality;
         if (!times.containsKey(key)) {
-          run(photo, quality, 3);
+          run(photo, (int) quality, 3);
         }
         return times.get(key);
       }
@@ -303,19 +326,19 @@ public final class JpegBench {
       }
 
       @Override
-      public byte[] encode(Photo photo, int quality) throws IOException {
+      public byte[] encode(Photo photo, double quality) throws IOException {
         Path out = work.resolve("cjpeg.jpg");
         ReferenceTools.run(command(photo, quality, out));
         return Files.readAllBytes(out);
       }
 
       @Override
-      public double millis(Photo photo, int quality) throws Exception {
+      public double millis(Photo photo, double quality) throws Exception {
         String[] command = command(photo, quality, work.resolve("cjpeg.jpg"));
         return ModernFormatsBench.bestOf3(() -> ReferenceTools.run(command));
       }
 
-      private String[] command(Photo photo, int quality, Path out) throws IOException {
+      private String[] command(Photo photo, double quality, Path out) throws IOException {
         Path in = work.resolve(photo.name + ".pnm");
         if (!Files.exists(in)) {
           writePnm(photo.pixels, in);
@@ -323,7 +346,7 @@ public final class JpegBench {
         return new String[] {
           cjpeg.toString(),
           "-quality",
-          "" + quality,
+          "" + (int) quality,
           "-optimize",
           "-progressive",
           "-outfile",
