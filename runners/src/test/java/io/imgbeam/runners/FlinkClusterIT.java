@@ -12,11 +12,13 @@ import io.imgbeam.testing.TestData;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -219,12 +221,20 @@ class FlinkClusterIT {
     throw new AssertionError("fewer than " + target + " outputs after 3 minutes");
   }
 
+  /** Outputs written so far while the job runs, or 0 when a listed temp file moved meanwhile. */
   private static int countImages(Path out) throws IOException {
     if (!Files.isDirectory(out)) {
       return 0;
     }
     try (Stream<Path> walk = Files.walk(out)) {
       return (int) walk.filter(p -> p.getFileName().toString().endsWith(".jpg")).count();
+    } catch (UncheckedIOException e) {
+      // The walk reads each entry's attributes after listing its folder; a worker's atomic move
+      // can take a temp file away in between. The caller polls again.
+      if (e.getCause() instanceof NoSuchFileException) {
+        return 0;
+      }
+      throw e;
     }
   }
 
