@@ -22,6 +22,23 @@ import java.awt.image.SinglePixelPackedSampleModel;
 final class Pixels {
   private Pixels() {}
 
+  /**
+   * Fails unless {@code a} and {@code b} have the same width and height (metrics compare pixels).
+   */
+  static void checkSameSize(BufferedImage a, BufferedImage b) {
+    if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
+      throw new IllegalArgumentException(
+          "expected images of equal size, got "
+              + a.getWidth()
+              + "x"
+              + a.getHeight()
+              + " and "
+              + b.getWidth()
+              + "x"
+              + b.getHeight());
+    }
+  }
+
   static boolean isGrey(BufferedImage image) {
     ColorModel cm = image.getColorModel();
     return !(cm instanceof IndexColorModel) && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;

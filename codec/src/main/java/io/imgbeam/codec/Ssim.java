@@ -28,17 +28,7 @@ public final class Ssim {
   public static double score(BufferedImage a, BufferedImage b) {
     int w = a.getWidth();
     int h = a.getHeight();
-    if (w != b.getWidth() || h != b.getHeight()) {
-      throw new IllegalArgumentException(
-          "expected images of equal size, got "
-              + w
-              + "x"
-              + h
-              + " and "
-              + b.getWidth()
-              + "x"
-              + b.getHeight());
-    }
+    Pixels.checkSameSize(a, b);
     int radius = Math.min(RADIUS, (Math.min(w, h) - 1) / 2);
     double[] kernel = gaussian(radius);
     int k = kernel.length;

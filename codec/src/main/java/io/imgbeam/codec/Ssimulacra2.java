@@ -186,17 +186,7 @@ public final class Ssimulacra2 {
   public static double score(BufferedImage reference, BufferedImage distorted) {
     int w = reference.getWidth();
     int h = reference.getHeight();
-    if (w != distorted.getWidth() || h != distorted.getHeight()) {
-      throw new IllegalArgumentException(
-          "expected images of equal size, got "
-              + w
-              + "x"
-              + h
-              + " and "
-              + distorted.getWidth()
-              + "x"
-              + distorted.getHeight());
-    }
+    Pixels.checkSameSize(reference, distorted);
     if (w < MIN_SIDE || h < MIN_SIDE) {
       throw new IllegalArgumentException(
           "expected at least " + MIN_SIDE + "x" + MIN_SIDE + " pixels, got " + w + "x" + h);
