@@ -17,8 +17,9 @@ import java.util.zip.Deflater;
  * <p>Filtering and deflate settings are trials chosen by the effort (see {@link PngOptions}): each
  * fixed filter for every row, and three per-row heuristics (libpng's minimum sum of absolute signed
  * bytes, the lowest byte entropy, and brute force: the filter whose row deflates smallest); the
- * smallest zlib stream wins, and {@link #finish} may deflate its filtering again with zopfli.
- * Interlaced files hold the seven Adam7 passes, each filtered as an image of its own.
+ * smallest zlib stream wins, and {@link #finish} deflates its filtering again with {@link
+ * NearOptimalDeflater} (and zopfli at the highest efforts). Interlaced files hold the seven Adam7
+ * passes, each filtered as an image of its own.
  */
 final class PngWriter {
   static final int GREY = 0;
@@ -89,18 +90,34 @@ final class PngWriter {
   }
 
   /**
-   * Deflates {@code stream}'s filtering again with zopfli when the effort asks for it (see {@link
-   * PngOptions}), keeping the smaller stream. Zopfli is run on one filtering only, the one zlib
-   * liked best: the filterings rank the same under both deflaters, nearly always.
+   * Deflates {@code stream}'s filtering again with the effort's slower deflaters (see {@link
+   * PngOptions}), keeping the smallest stream: {@link NearOptimalDeflater} from effort 2, and
+   * zopfli from effort 3. They run on one filtering only, the one zlib liked best: the filterings
+   * rank nearly always the same under every deflater.
    */
   static Stream finish(Stream stream, int effort) {
+    if (effort < 2) {
+      return stream;
+    }
+    Stream best =
+        stream.smaller(
+            NearOptimalDeflater.zlib(
+                stream.filtered(), effort == 2 ? NEAR_OPTIMAL_EFFORT2 : NEAR_OPTIMAL_EFFORT3));
     int iterations = effort >= 4 ? 15 : effort == 3 ? 5 : 0;
     long limit = effort >= 4 ? Long.MAX_VALUE : ZOPFLI_EFFORT3_MAX_BYTES;
     if (iterations == 0 || stream.filtered().length > limit) {
-      return stream;
+      return best;
     }
-    return stream.smaller(PartwiseZopfli.compress(stream.filtered(), iterations, ZOPFLI_PART));
+    return best.smaller(PartwiseZopfli.compress(stream.filtered(), iterations, ZOPFLI_PART));
   }
+
+  /** Effort 2's near-optimal parse: libdeflate's level 11 settings, which oxipng -o2 uses. */
+  static final NearOptimalDeflater.Level NEAR_OPTIMAL_EFFORT2 =
+      new NearOptimalDeflater.Level(100, 150, 4);
+
+  /** Effort 3 and 4's: libdeflate's level 12 settings. */
+  static final NearOptimalDeflater.Level NEAR_OPTIMAL_EFFORT3 =
+      new NearOptimalDeflater.Level(300, 258, 10);
 
   /**
    * Zopfli's part size: the interrupt flag is checked between parts (a part takes well under a
@@ -193,7 +210,7 @@ final class PngWriter {
       }
       modes.add(BIGRAMS);
       strategies.add(Deflater.FILTERED);
-      finalists = 2;
+      finalists = effort == 2 ? 0 : 2;
       if (effort >= 3) {
         if (layout.raw().length <= BRUTE_FORCE_MAX_BYTES) {
           modes.add(BRUTE_FORCE);
@@ -205,6 +222,19 @@ final class PngWriter {
     List<byte[]> filtered = new ArrayList<>();
     for (int mode : modes) {
       filtered.add(interlace ? filterPasses(layout, mode) : filter(layout, mode));
+    }
+    if (finalists == 0) {
+      // The near-optimal deflate of finish() decides the bytes: the ranking deflate is enough.
+      byte[] best = null;
+      byte[] bestFiltering = null;
+      for (byte[] data : filtered) {
+        byte[] compressed = deflate(data, RANKING_LEVEL, Deflater.DEFAULT_STRATEGY);
+        if (best == null || compressed.length < best.length) {
+          best = compressed;
+          bestFiltering = data;
+        }
+      }
+      return new Stream(layout, interlace, bestFiltering, best);
     }
     if (filtered.size() > finalists) {
       int[] sizes = new int[filtered.size()];
