@@ -16,20 +16,22 @@ import java.util.zip.Adler32;
  *       position, the longest match of each length on the way, searching at most {@code
  *       searchDepth} nodes; a match of {@code niceLength} ends the search, and the positions it
  *       covers are only inserted into the trees, not searched.
- *   <li>The matches of a block are cached, and the block's cheapest parse is found as the
- *       minimum-cost path from its end to its start, each literal, and each length of each match,
- *       priced by a static bit-cost model.
- *   <li>The first model comes from a greedy parse of the block; each further pass prices symbols by
- *       the Huffman code lengths of the previous pass's path, up to {@code passes} passes or until
- *       the block stops getting smaller; the smallest path is kept.
- *   <li>Blocks end after a fixed number of positions, or earlier when the distribution of the
- *       greedy parse's symbols drifts away from the block's so far (a cheap block-split heuristic);
- *       each is written as a dynamic, static or stored block, whichever is smallest.
+ *   <li>The matches of a chunk (up to 256 KiB of positions) are cached, and a parse is found as
+ *       the minimum-cost path from its end to its start, each literal, and each length of each
+ *       match, priced by a static bit-cost model: first for the whole chunk, priced by the
+ *       Huffman code lengths of its greedy parse (each position's longest match).
+ *   <li>That parse chooses where blocks end: over 1 KiB segments, the split that minimises the sum
+ *       of each block's symbol entropy plus an estimate of its code description, found by dynamic
+ *       programming (libdeflate ends blocks by a heuristic on symbol statistics instead).
+ *   <li>Each block is then parsed again, each pass priced by the code lengths of the pass before
+ *       (the first by the chunk parse's symbols in that block), up to {@code passes} passes or
+ *       until a pass saves fewer than 8 bits; the smallest parse is kept and written as a
+ *       dynamic, static or stored block, whichever is smallest.
  * </ol>
  *
  * <p>Output inflates with {@link java.util.zip.Inflater}. The calling thread's interrupt flag is
- * checked before each block and each pass ({@link Progress#checkInterrupted()}), so a timed-out
- * image stops within a block's work.
+ * checked before each chunk, block and pass ({@link Progress#checkInterrupted()}), so a timed-out
+ * image stops within one of them (a chunk's matches take well under a second).
  */
 final class NearOptimalDeflater {
   /** How hard to search: tree nodes visited per position, the length ending a search, passes. */
