@@ -16,17 +16,17 @@ import java.util.zip.Adler32;
  *       position, the longest match of each length on the way, searching at most {@code
  *       searchDepth} nodes; a match of {@code niceLength} ends the search, and the positions it
  *       covers are only inserted into the trees, not searched.
- *   <li>The matches of a chunk (up to 256 KiB of positions) are cached, and a parse is found as
- *       the minimum-cost path from its end to its start, each literal, and each length of each
- *       match, priced by a static bit-cost model: first for the whole chunk, priced by the
- *       Huffman code lengths of its greedy parse (each position's longest match).
+ *   <li>The matches of a chunk (up to 256 KiB of positions) are cached, and a parse is found as the
+ *       minimum-cost path from its end to its start, each literal, and each length of each match,
+ *       priced by a static bit-cost model: first for the whole chunk, priced by the Huffman code
+ *       lengths of its greedy parse (each position's longest match).
  *   <li>That parse chooses where blocks end: over 1 KiB segments, the split that minimises the sum
  *       of each block's symbol entropy plus an estimate of its code description, found by dynamic
  *       programming (libdeflate ends blocks by a heuristic on symbol statistics instead).
  *   <li>Each block is then parsed again, each pass priced by the code lengths of the pass before
  *       (the first by the chunk parse's symbols in that block), up to {@code passes} passes or
- *       until a pass saves fewer than 8 bits; the smallest parse is kept and written as a
- *       dynamic, static or stored block, whichever is smallest.
+ *       until a pass saves fewer than 8 bits; the smallest parse is kept and written as a dynamic,
+ *       static or stored block, whichever is smallest.
  * </ol>
  *
  * <p>Output inflates with {@link java.util.zip.Inflater}. The calling thread's interrupt flag is
@@ -483,6 +483,11 @@ final class NearOptimalDeflater {
         prefix[row + LITLEN_SYMBOLS + DIST_SLOT[itemDist[i] & 0xFFFF]]++;
       }
       pos += len;
+    }
+    // Segments in which no item starts (the last, when shorter than the match covering it) end
+    // where the chunk does and add no symbols.
+    for (int r = segment + 2; r <= segments; r++) {
+      System.arraycopy(prefix, (segment + 1) * symbols, prefix, r * symbols, symbols);
     }
     itemStart[segments] = end;
     double[] best = new double[segments + 1];
