@@ -6,26 +6,29 @@ import java.io.Serializable;
  * The PNG encoder's settings.
  *
  * <p>{@code effort} chooses the lossless trials (each one a full filtering of the image, deflated
- * by zlib; the smallest file wins, and at effort 3 and more its filtering is deflated again by
- * zopfli when that is smaller):
+ * by zlib; the smallest file wins, and from effort 2 its filtering is deflated again by {@link
+ * NearOptimalDeflater}, a pure-Java port of the algorithm of libdeflate's near-optimal levels that
+ * oxipng uses, and at effort 3 and more also by zopfli, keeping the smallest):
  *
  * <ul>
  *   <li>0: one filtering (minimum sum of absolute values, none for palette and sub-byte images),
  *       deflate level 9, default strategy;
  *   <li>1: unfiltered and minimum sum, default and "filtered" strategies;
- *   <li>2 (default): unfiltered, each of the four fixed filters, minimum sum and entropy per row,
- *       for every colour type; ranked by a fast deflate, the best two deflated at level 9 with the
- *       default and "filtered" strategies; a palette is also tried sorted by luminance, by
- *       frequency and as a chain of nearest colours. No zopfli: pngtastic's pure-Java port at even
- *       2 iterations made this effort 3-10 times slower (seconds for a 320x214 photo);
+ *   <li>2 (default): unfiltered, each of the four fixed filters, minimum sum, entropy and bigrams
+ *       per row, for every colour type, ranked by a fast zlib deflate; a palette is also tried
+ *       sorted by luminance, by frequency and as a chain of nearest colours; the best filtering is
+ *       deflated by the near-optimal parser at libdeflate level 11's settings (search depth 100,
+ *       nice length 150, up to 4 passes);
  *   <li>3: as 2, plus brute force per row (the filter whose row deflates smallest; images up to 1
- *       MiB of samples), every filtering deflated with the default, "filtered" and Huffman-only
- *       strategies; zopfli (pngtastic's pure-Java port) at 5 iterations up to 4 MiB;
- *   <li>4: as 3, zopfli at 15 iterations whatever the size: a few percent smaller, many times
- *       slower.
+ *       MiB of samples), the best filterings deflated by zlib level 9 with the default, "filtered"
+ *       and Huffman-only strategies; then the near-optimal parser at level 12's settings (depth
+ *       300, nice length 258, up to 10 passes) and zopfli (pngtastic's pure-Java port) at 5
+ *       iterations up to 4 MiB;
+ *   <li>4: as 3, zopfli at 15 iterations whatever the size: a little smaller, many times slower.
  * </ul>
  *
- * <p>Zopfli checks the interrupt flag between parts of 128 KiB, so a timed-out image stops.
+ * <p>Zopfli checks the interrupt flag between parts of 128 KiB, the near-optimal parser before each
+ * block and pass, so a timed-out image stops.
  *
  * @param mode lossless, lossy or auto
  * @param effort 0 to 4, see above

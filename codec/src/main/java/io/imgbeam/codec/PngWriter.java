@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -17,8 +16,9 @@ import java.util.zip.Deflater;
  * <p>Filtering and deflate settings are trials chosen by the effort (see {@link PngOptions}): each
  * fixed filter for every row, and three per-row heuristics (libpng's minimum sum of absolute signed
  * bytes, the lowest byte entropy, and brute force: the filter whose row deflates smallest); the
- * smallest zlib stream wins, and {@link #finish} may deflate its filtering again with zopfli.
- * Interlaced files hold the seven Adam7 passes, each filtered as an image of its own.
+ * smallest zlib stream wins, and {@link #finish} deflates its filtering again with {@link
+ * NearOptimalDeflater} (and zopfli at the highest efforts). Interlaced files hold the seven Adam7
+ * passes, each filtered as an image of its own.
  */
 final class PngWriter {
   static final int GREY = 0;
@@ -78,29 +78,53 @@ final class PngWriter {
     }
   }
 
-  /** The PNG of {@code layout} at {@code effort} (see {@link PngOptions}), with zopfli when due. */
+  /** The PNG of {@code layout} at {@code effort} (see {@link PngOptions}). */
   static byte[] write(Layout layout, int effort, boolean interlace) {
     return finish(deflate(layout, effort, interlace), effort).png();
   }
 
-  /** The smallest zlib stream of the filterings and deflate strategies {@code effort} tries. */
+  /**
+   * The smallest zlib stream of the filterings and deflate strategies {@code effort} tries (at
+   * effort 2 a fast ranking deflate, for {@link #finish} to deflate the best filtering again).
+   */
   static Stream deflate(Layout layout, int effort, boolean interlace) {
     return smallestStream(layout, effort, interlace);
   }
 
   /**
-   * Deflates {@code stream}'s filtering again with zopfli when the effort asks for it (see {@link
-   * PngOptions}), keeping the smaller stream. Zopfli is run on one filtering only, the one zlib
-   * liked best: the filterings rank the same under both deflaters, nearly always.
+   * Deflates {@code stream}'s filtering again with the effort's slower deflaters (see {@link
+   * PngOptions}), keeping the smallest stream: {@link NearOptimalDeflater} from effort 2, and
+   * zopfli from effort 3. They run on one filtering only, the one zlib liked best: deflating the
+   * runner-up too saved 0.03 % of the bench's bytes for half as much time again.
    */
   static Stream finish(Stream stream, int effort) {
+    if (effort < 2) {
+      return stream;
+    }
+    Stream best =
+        stream.smaller(
+            NearOptimalDeflater.zlib(
+                stream.filtered(), effort == 2 ? NEAR_OPTIMAL_EFFORT2 : NEAR_OPTIMAL_EFFORT3));
     int iterations = effort >= 4 ? 15 : effort == 3 ? 5 : 0;
     long limit = effort >= 4 ? Long.MAX_VALUE : ZOPFLI_EFFORT3_MAX_BYTES;
     if (iterations == 0 || stream.filtered().length > limit) {
-      return stream;
+      return best;
     }
-    return stream.smaller(PartwiseZopfli.compress(stream.filtered(), iterations, ZOPFLI_PART));
+    return best.smaller(PartwiseZopfli.compress(stream.filtered(), iterations, ZOPFLI_PART));
   }
+
+  /**
+   * Effort 2's near-optimal parse: libdeflate's level 12 settings (search depth 300, nice length
+   * 258, up to 10 passes). oxipng -o2 uses level 11 (100, 150, 4); level 12 costs this encoder
+   * about a tenth more time, as filtering and ranking take most of it, and saves 0.15 %
+   * (bench/png.sh).
+   */
+  static final NearOptimalDeflater.Level NEAR_OPTIMAL_EFFORT2 =
+      new NearOptimalDeflater.Level(300, 258, 10);
+
+  /** Effort 3 and 4's: effort 2's with up to 15 passes. */
+  static final NearOptimalDeflater.Level NEAR_OPTIMAL_EFFORT3 =
+      new NearOptimalDeflater.Level(300, 258, 15);
 
   /**
    * Zopfli's part size: the interrupt flag is checked between parts (a part takes well under a
@@ -164,76 +188,64 @@ final class PngWriter {
   /** Brute force deflates every filter of every row: only for images up to this many bytes. */
   private static final int BRUTE_FORCE_MAX_BYTES = 1 << 20;
 
-  /** The fast level used to rank filterings before the best are deflated at level 9. */
-  private static final int RANKING_LEVEL = 4;
+  /**
+   * The fast zlib level that ranks effort 2's filterings for the near-optimal parser: level 1 ranks
+   * as well as level 4 did on the bench's images (0.006 % more bytes) in a fifth less time.
+   */
+  private static final int RANKING_LEVEL = 1;
 
   /**
-   * The smallest zlib stream of the trials {@code effort} allows (see {@link PngOptions}): each
-   * filtering is ranked by a fast deflate, and the best ones are deflated at level 9 with each
-   * strategy of the effort. Unfiltered rows are always among the trials.
+   * The smallest zlib stream of the trials {@code effort} allows (see {@link PngOptions}): at
+   * effort 2 each filtering deflated by the fast ranking level, else each deflated at level 9 with
+   * each strategy of the effort. Unfiltered rows are always among the trials.
    */
   private static Stream smallestStream(Layout layout, int effort, boolean interlace) {
     boolean magnitudes = layout.colourType() != PALETTE && layout.bitDepth() >= 8;
     List<Integer> modes = new ArrayList<>();
     List<Integer> strategies = new ArrayList<>(List.of(Deflater.DEFAULT_STRATEGY));
-    int finalists;
     if (effort == 0) {
       modes.add(magnitudes ? MIN_SUM : NONE);
-      finalists = 1;
     } else if (effort == 1) {
       modes.add(NONE);
       if (magnitudes) {
         modes.add(MIN_SUM);
         strategies.add(Deflater.FILTERED);
       }
-      finalists = modes.size();
     } else {
       for (int mode = NONE; mode <= ENTROPY; mode++) {
         modes.add(mode);
       }
       modes.add(BIGRAMS);
       strategies.add(Deflater.FILTERED);
-      finalists = 2;
       if (effort >= 3) {
         if (layout.raw().length <= BRUTE_FORCE_MAX_BYTES) {
           modes.add(BRUTE_FORCE);
         }
         strategies.add(Deflater.HUFFMAN_ONLY);
-        finalists = modes.size();
       }
     }
-    List<byte[]> filtered = new ArrayList<>();
-    for (int mode : modes) {
-      filtered.add(interlace ? filterPasses(layout, mode) : filter(layout, mode));
-    }
-    if (filtered.size() > finalists) {
-      int[] sizes = new int[filtered.size()];
-      for (int i = 0; i < sizes.length; i++) {
-        sizes[i] = deflate(filtered.get(i), RANKING_LEVEL, Deflater.DEFAULT_STRATEGY).length;
-      }
-      Integer[] order = new Integer[sizes.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, Comparator.comparingInt(i -> sizes[i]));
-      List<byte[]> kept = new ArrayList<>();
-      for (int i = 0; i < finalists; i++) {
-        kept.add(filtered.get(order[i]));
-      }
-      filtered = kept;
-    }
-    byte[] best = null;
-    byte[] bestFiltering = null;
+    byte[][] filtered = interlace ? filterPasses(layout, modes) : filter(layout, modes);
+    Stream best = null;
     for (byte[] data : filtered) {
-      for (int strategy : strategies) {
-        byte[] compressed = deflate(data, Deflater.BEST_COMPRESSION, strategy);
-        if (best == null || compressed.length < best.length) {
-          best = compressed;
-          bestFiltering = data;
+      if (effort == 2) {
+        // The near-optimal deflate of finish() decides the bytes: a ranking deflate is enough.
+        best = smaller(best, layout, interlace, data, RANKING_LEVEL, Deflater.DEFAULT_STRATEGY);
+      } else {
+        for (int strategy : strategies) {
+          best = smaller(best, layout, interlace, data, Deflater.BEST_COMPRESSION, strategy);
         }
       }
     }
-    return new Stream(layout, interlace, bestFiltering, best);
+    return best;
+  }
+
+  /** {@code best}, or the stream of {@code data} at the level and strategy when it is smaller. */
+  private static Stream smaller(
+      Stream best, Layout layout, boolean interlace, byte[] data, int level, int strategy) {
+    byte[] zlib = deflate(data, level, strategy);
+    return best == null || zlib.length < best.zlib().length
+        ? new Stream(layout, interlace, data, zlib)
+        : best;
   }
 
   /** Adam7's passes: first column, first row, column step, row step. */
@@ -241,17 +253,29 @@ final class PngWriter {
     {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}
   };
 
-  /** The seven Adam7 passes, each filtered as an image of its own; empty passes take no bytes. */
-  private static byte[] filterPasses(Layout layout, int mode) {
-    ByteArrayOutputStream out =
-        new ByteArrayOutputStream(layout.raw().length + layout.height() * 2);
+  /**
+   * The seven Adam7 passes, each filtered as an image of its own, for each mode; empty passes take
+   * no bytes.
+   */
+  private static byte[][] filterPasses(Layout layout, List<Integer> modes) {
+    ByteArrayOutputStream[] out = new ByteArrayOutputStream[modes.size()];
+    for (int m = 0; m < out.length; m++) {
+      out[m] = new ByteArrayOutputStream(layout.raw().length + layout.height() * 2);
+    }
     for (int[] pass : ADAM7) {
       Layout sub = pass(layout, pass[0], pass[1], pass[2], pass[3]);
       if (sub != null) {
-        out.writeBytes(filter(sub, mode));
+        byte[][] filtered = filter(sub, modes);
+        for (int m = 0; m < out.length; m++) {
+          out[m].writeBytes(filtered[m]);
+        }
       }
     }
-    return out.toByteArray();
+    byte[][] result = new byte[out.length][];
+    for (int m = 0; m < out.length; m++) {
+      result[m] = out[m].toByteArray();
+    }
+    return result;
   }
 
   /** The pixels of one Adam7 pass as a layout, or null when the pass holds none. */
@@ -285,53 +309,54 @@ final class PngWriter {
     return new Layout(w, h, layout.colourType(), layout.bitDepth(), layout.palette(), raw);
   }
 
-  private static byte[] filter(Layout layout, int mode) {
+  /**
+   * The filtered rows of {@code layout} under each mode: each row is filtered once with each of the
+   * five filters, and every mode picks from those.
+   */
+  private static byte[][] filter(Layout layout, List<Integer> modes) {
     int rowBytes = layout.rowBytes();
     int bpp = layout.filterDistance();
     byte[] raw = layout.raw();
-    byte[] out = new byte[(rowBytes + 1) * layout.height()];
-    boolean perRow = mode >= MIN_SUM;
-    byte[] candidate = new byte[rowBytes];
-    byte[] best = new byte[rowBytes];
+    byte[][] out = new byte[modes.size()][(rowBytes + 1) * layout.height()];
+    byte[][] rows = new byte[5][rowBytes];
+    long[] sums = new long[5];
+    double[] costs = new double[5];
     int[] histogram = new int[256];
-    long[] seen = mode == BIGRAMS ? new long[1 << 10] : null;
-    Deflater rowDeflater = mode == BRUTE_FORCE ? new Deflater(Deflater.BEST_COMPRESSION) : null;
-    byte[] deflated = mode == BRUTE_FORCE ? new byte[rowBytes * 2 + 64] : null;
+    long[] seen = modes.contains(BIGRAMS) ? new long[1 << 10] : null;
+    Deflater rowDeflater =
+        modes.contains(BRUTE_FORCE) ? new Deflater(Deflater.BEST_COMPRESSION) : null;
+    byte[] deflated = new byte[rowBytes * 2 + 64];
     try {
       for (int y = 0; y < layout.height(); y++) {
         Progress.checkInterrupted();
         int row = y * rowBytes;
-        int dst = y * (rowBytes + 1);
-        double bestCost = Double.MAX_VALUE;
-        int bestType = 0;
-        for (int type = perRow ? 0 : mode; type <= (perRow ? 4 : mode); type++) {
-          double cost =
-              switch (mode) {
-                case MIN_SUM -> filterRow(raw, row, rowBytes, bpp, y, type, candidate, bestCost);
-                case ENTROPY -> {
-                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
-                  yield entropy(candidate, histogram);
-                }
-                case BIGRAMS -> {
-                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
-                  yield bigrams(candidate, seen);
-                }
-                case BRUTE_FORCE -> {
-                  filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
-                  yield deflatedSize(rowDeflater, candidate, deflated);
-                }
-                default -> filterRow(raw, row, rowBytes, bpp, y, type, candidate, Double.MAX_VALUE);
-              };
-          if (cost < bestCost) {
-            bestCost = cost;
-            bestType = type;
-            byte[] swap = best;
-            best = candidate;
-            candidate = swap;
-          }
+        for (int type = 0; type < 5; type++) {
+          sums[type] = filterRow(raw, row, rowBytes, bpp, y == 0, type, rows[type]);
         }
-        out[dst] = (byte) bestType;
-        System.arraycopy(best, 0, out, dst + 1, rowBytes);
+        int dst = y * (rowBytes + 1);
+        for (int m = 0; m < out.length; m++) {
+          int mode = modes.get(m);
+          int bestType = mode;
+          if (mode >= MIN_SUM) {
+            for (int type = 0; type < 5; type++) {
+              costs[type] =
+                  switch (mode) {
+                    case MIN_SUM -> sums[type];
+                    case ENTROPY -> entropy(rows[type], histogram);
+                    case BIGRAMS -> bigrams(rows[type], seen);
+                    default -> deflatedSize(rowDeflater, rows[type], deflated);
+                  };
+            }
+            bestType = 0;
+            for (int type = 1; type < 5; type++) {
+              if (costs[type] < costs[bestType]) {
+                bestType = type;
+              }
+            }
+          }
+          out[m][dst] = (byte) bestType;
+          System.arraycopy(rows[bestType], 0, out[m], dst + 1, rowBytes);
+        }
       }
     } finally {
       if (rowDeflater != null) {
@@ -342,31 +367,68 @@ final class PngWriter {
   }
 
   /**
-   * Filters one row with {@code type} into {@code out}; returns the sum of absolute signed byte
-   * values, stopping early (with a sum at least {@code limit}) once it cannot beat {@code limit}.
+   * Filters one row with {@code type} into {@code out}; returns the sum of the absolute values of
+   * the filtered bytes taken as signed (libpng's minimum-sum heuristic).
    */
-  private static double filterRow(
-      byte[] raw, int row, int rowBytes, int bpp, int y, int type, byte[] out, double limit) {
+  private static long filterRow(
+      byte[] raw, int row, int rowBytes, int bpp, boolean first, int type, byte[] out) {
     int prev = row - rowBytes;
     long sum = 0;
-    for (int i = 0; i < rowBytes; i++) {
-      int x = raw[row + i] & 0xFF;
-      int a = i >= bpp ? raw[row + i - bpp] & 0xFF : 0;
-      int b = y > 0 ? raw[prev + i] & 0xFF : 0;
-      int c = y > 0 && i >= bpp ? raw[prev + i - bpp] & 0xFF : 0;
-      int predicted =
-          switch (type) {
-            case 0 -> 0;
-            case 1 -> a;
-            case 2 -> b;
-            case 3 -> (a + b) >>> 1;
-            default -> paeth(a, b, c);
-          };
-      byte value = (byte) (x - predicted);
-      out[i] = value;
-      sum += Math.abs(value);
-      if (sum >= limit) {
-        return sum;
+    if (type == 0 || (type == 2 && first)) {
+      for (int i = 0; i < rowBytes; i++) {
+        byte v = raw[row + i];
+        out[i] = v;
+        sum += Math.abs(v);
+      }
+      return sum;
+    }
+    if (type == 2) {
+      for (int i = 0; i < rowBytes; i++) {
+        byte v = (byte) (raw[row + i] - raw[prev + i]);
+        out[i] = v;
+        sum += Math.abs(v);
+      }
+      return sum;
+    }
+    int lead = Math.min(bpp, rowBytes);
+    for (int i = 0; i < lead; i++) {
+      // No left neighbour: Sub and Paeth keep the byte (Paeth predicts the byte above), Average
+      // subtracts half the byte above.
+      int b = first ? 0 : raw[prev + i] & 0xFF;
+      int predicted = type == 1 ? 0 : type == 3 ? b >>> 1 : b;
+      byte v = (byte) (raw[row + i] - predicted);
+      out[i] = v;
+      sum += Math.abs(v);
+    }
+    if (type == 1) {
+      for (int i = lead; i < rowBytes; i++) {
+        byte v = (byte) (raw[row + i] - raw[row + i - bpp]);
+        out[i] = v;
+        sum += Math.abs(v);
+      }
+    } else if (type == 3) {
+      for (int i = lead; i < rowBytes; i++) {
+        int a = raw[row + i - bpp] & 0xFF;
+        int b = first ? 0 : raw[prev + i] & 0xFF;
+        byte v = (byte) (raw[row + i] - ((a + b) >>> 1));
+        out[i] = v;
+        sum += Math.abs(v);
+      }
+    } else if (first) {
+      // Paeth with no row above predicts the left neighbour.
+      for (int i = lead; i < rowBytes; i++) {
+        byte v = (byte) (raw[row + i] - raw[row + i - bpp]);
+        out[i] = v;
+        sum += Math.abs(v);
+      }
+    } else {
+      for (int i = lead; i < rowBytes; i++) {
+        int a = raw[row + i - bpp] & 0xFF;
+        int b = raw[prev + i] & 0xFF;
+        int c = raw[prev + i - bpp] & 0xFF;
+        byte v = (byte) (raw[row + i] - paeth(a, b, c));
+        out[i] = v;
+        sum += Math.abs(v);
       }
     }
     return sum;
