@@ -27,16 +27,21 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>The first encode is at the configured quality, the second 10 qualities towards the boundary;
- * from then on each quality is read off the score (or log-size) curve: extrapolated along the last
- * two encodes until the boundary is bracketed, then interpolated between the bracket's ends, an end
- * that stays for consecutive steps counting half as much each time (the Illinois rule, so a curved
- * score does not stall the bracket on one side). That closes the bracket to one quarter step in 4
- * to 7 encodes where bisection of 397 steps needs 10 or 11. Every step is a fixed function of the
- * encodes so far and the goal, so a search is deterministic. The answer is the lowest (target) or
- * highest (cap) quality tried on its side of the boundary; when the bracket closes and the score
- * rises with quality around it, that is the exact boundary, so the answer is monotone in the
- * target. (Bisection alone is monotone for any score curve, but cannot reach quarter steps in 8
- * encodes; where the encodes run out first, an answer may be a step or two above the boundary.)
+ * from then on each quality is read off the score (or log-size) curve against the logarithm of the
+ * quality (on which scores rise far more evenly than on the quality): extrapolated along the last
+ * two encodes (at most three times their distance) until the boundary is bracketed, then
+ * interpolated between the bracket's ends, an end that stays for consecutive steps counting half as
+ * much each time (the Illinois rule, so a curved score does not stall the bracket on one side). On
+ * the bench photos that closes the bracket to one quarter step in about 6 encodes (3 to 8; targets
+ * far below the start take the most), where bisection of 397 steps needs 10 or 11.
+ *
+ * <p>Every step is a fixed function of the encodes so far and the goal, so a search is
+ * deterministic. The answer is the lowest (target) or highest (cap) quality tried on its side of
+ * the boundary; when the bracket closes ({@link Result#closed}) and the score rises with quality
+ * around it, that is the exact boundary, so the answer is monotone in the target. Where the encodes
+ * run out first, an answer may be a step or two above the boundary, and a slightly higher target
+ * may then get a quarter step less. (Bisection alone is monotone for any score curve, but cannot
+ * reach quarter steps in 8 encodes.)
  */
 final class QualitySearch {
   static final int MIN_QUALITY = 1;
