@@ -9,6 +9,10 @@
 # writer. Runs from a clean checkout:
 #
 #   bench/jpeg.sh [FOLDER] [FLOOR]   (default: the sample photos under testdata/images, 70)
+#   bench/jpeg.sh --calibrate        regenerates imgbeam's JPEG quality scale (JpegQualityScale)
+#                                    from the sample photos and Debian's mate-backgrounds photos
+#                                    (installed with apt-get when missing): writes
+#                                    codec/src/main/resources/io/imgbeam/codec/jpeg-quality-scale.tsv
 #
 # Installs Debian's libjpeg-turbo-progs (cjpeg) with apt-get when missing (root) and sharp from
 # npm into bench/.cache/sharp (Node.js 18+ must be on the PATH).
@@ -27,12 +31,25 @@ if [ ! -d "$sharp_dir/node_modules/sharp" ]; then
   (cd "$sharp_dir" && npm install --silent --no-audit --no-fund sharp@0.35.5 >/dev/null)
 fi
 
-if [ $# -gt 0 ] && [ -n "$1" ]; then
+images=testdata/images
+samples=("$images"/photo/*.jpg "$images"/orientation/upright.png "$images"/colour/*-reference.png
+  "$images"/png/opaque-rgba.png "$images"/png/grey.png)
+mode=()
+scale="$root/codec/src/main/resources/io/imgbeam/codec/jpeg-quality-scale.tsv"
+if [ "${1:-}" = "--calibrate" ]; then
+  nature=/usr/share/backgrounds/mate/nature
+  if [ ! -d "$nature" ]; then
+    apt-get install -y -q mate-backgrounds >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && apt-get install -y -q mate-backgrounds >/dev/null; }
+  fi
+  mapfile -t wallpapers < <(find "$nature" -type f -iname '*.jpg' | sort)
+  photos=("${samples[@]}" "${wallpapers[@]}")
+  mode=(--calibrate)
+  shift
+elif [ $# -gt 0 ] && [ -n "$1" ]; then
   mapfile -t photos < <(find "$1" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) | sort)
 else
-  images=testdata/images
-  photos=("$images"/photo/*.jpg "$images"/orientation/upright.png "$images"/colour/*-reference.png
-    "$images"/png/opaque-rgba.png "$images"/png/grey.png)
+  photos=("${samples[@]}")
 fi
 [ ${#photos[@]} -gt 0 ] || { echo "no photos found" >&2; exit 1; }
 
@@ -41,5 +58,6 @@ classpath="$(mktemp)"
 trap 'rm -f "$classpath"' EXIT
 mvn -B -q -pl codec dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null
 java -Dimgbeam.root="$root" -Dimgbeam.sharp="$sharp_dir" -Dimgbeam.floor="${2:-70}" \
+  -Dimgbeam.scale="$scale" \
   -cp "codec/target/classes:codec/target/test-classes:$(cat "$classpath")" \
-  io.imgbeam.codec.JpegBench "${photos[@]}"
+  io.imgbeam.codec.JpegBench "${mode[@]}" "${photos[@]}"

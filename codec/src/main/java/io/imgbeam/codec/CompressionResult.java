@@ -18,6 +18,7 @@ public final class CompressionResult {
   private final int outputWidth;
   private final int outputHeight;
   private final Integer qualitySetting;
+  private final Double qualityExact;
   private final String scoreName;
   private final Double score;
   private final Integer encodesTried;
@@ -47,6 +48,7 @@ public final class CompressionResult {
     this.outputWidth = b.outputWidth;
     this.outputHeight = b.outputHeight;
     this.qualitySetting = b.qualitySetting;
+    this.qualityExact = b.qualityExact;
     this.scoreName = b.scoreName;
     this.score = b.score;
     this.encodesTried = b.encodesTried;
@@ -112,6 +114,14 @@ public final class CompressionResult {
   /** The encoder's quality setting (JPEG 1-100); empty for lossless output. */
   public Optional<Integer> qualitySetting() {
     return Optional.ofNullable(qualitySetting);
+  }
+
+  /**
+   * The quality a search chose when it is not a whole number (JPEG searches step in quarters;
+   * {@link #qualitySetting()} is it rounded); empty when {@link #qualitySetting()} is exact.
+   */
+  public Optional<Double> qualityExact() {
+    return Optional.ofNullable(qualityExact);
   }
 
   /** The metric {@link #score()} is measured in ({@code "ssim"}). */
@@ -230,6 +240,7 @@ public final class CompressionResult {
     private int outputWidth;
     private int outputHeight;
     private Integer qualitySetting;
+    private Double qualityExact;
     private String scoreName;
     private Double score;
     private Integer encodesTried;
@@ -283,6 +294,12 @@ public final class CompressionResult {
 
     Builder quality(Integer value) {
       qualitySetting = value;
+      return this;
+    }
+
+    /** The searched quality, kept only when it is not a whole number. */
+    Builder qualityExact(Double value) {
+      qualityExact = value == null || value == Math.rint(value) ? null : value;
       return this;
     }
 

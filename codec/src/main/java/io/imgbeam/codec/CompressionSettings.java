@@ -20,7 +20,10 @@ public final class CompressionSettings implements Serializable {
    */
   public static final int CODEC_VERSION = 5;
 
-  /** Default JPEG quality, on the libjpeg 1-100 scale. */
+  /**
+   * Default JPEG quality, on sharp's and libjpeg's 1-100 scale: N scores like sharp's mozjpeg at N
+   * (imgbeam's encoder runs at the table quality a calibration maps N to).
+   */
   public static final int DEFAULT_JPEG_QUALITY = 80;
 
   /**
@@ -248,7 +251,10 @@ public final class CompressionSettings implements Serializable {
     return copy;
   }
 
-  /** JPEG quality, 1 (smallest) to 100 (best); default 80. */
+  /**
+   * JPEG quality, 1 (smallest) to 100 (best), on sharp's and libjpeg's scale (N scores like sharp's
+   * mozjpeg at N); default 80.
+   */
   public CompressionSettings withJpegQuality(int quality) {
     checkRange("quality", quality, 1, 100);
     CompressionSettings copy = copy();

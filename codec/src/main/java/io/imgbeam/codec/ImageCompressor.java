@@ -7,8 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 /**
  * Compresses one encoded image. Thread-safe and cheap to create; holds only its settings.
@@ -306,6 +306,7 @@ public final class ImageCompressor {
         .status(Status.WRITTEN)
         .output(target, best.output(), reference.getWidth(), reference.getHeight())
         .quality(best.encoded().quality())
+        .qualityExact(best.searched())
         .score(settings.scoreMetric().optionName(), best.score())
         .encodesTried(encodes)
         .target(settings.goals(), best.met())
@@ -315,12 +316,15 @@ public final class ImageCompressor {
   /**
    * One encoded, verified output with its metadata in place.
    *
+   * @param searched the quality a search chose, exactly (a JPEG search steps in quarters), or null
+   *     without a search
    * @param encodes how many encodes it took
    * @param met whether it meets the settings' goals (false when there are none)
    */
   private record Candidate(
       ImageFormat format,
       ImageEncoder.Encoded encoded,
+      Double searched,
       double score,
       byte[] output,
       int encodes,
@@ -337,7 +341,7 @@ public final class ImageCompressor {
       long[] encodeNanos,
       Progress progress)
       throws CodecException {
-    IntFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
+    DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
     QualitySearch.Encode encode =
         quality -> {
           ImageEncoder e = tuner == null ? encoder : tuner.apply(quality);
@@ -377,13 +381,14 @@ public final class ImageCompressor {
           settings.goals() != null
               && (target == null || target.metBy(value))
               && (cap == 0 || trial.output().length <= cap);
-      return new Candidate(encoder.format(), trial.encoded(), value, trial.output(), 1, met);
+      return new Candidate(encoder.format(), trial.encoded(), null, value, trial.output(), 1, met);
     }
     QualitySearch.Result found =
         new QualitySearch(
                 settings.targetScore(),
                 settings.maxOutputBytes(),
                 settings.maxEncodes(),
+                encoder.qualitySteps(),
                 encode,
                 score)
             .run(startQuality(encoder.format()));
@@ -391,6 +396,7 @@ public final class ImageCompressor {
     return new Candidate(
         encoder.format(),
         trial.encoded(),
+        trial.quality(),
         found.score(),
         trial.output(),
         found.encodes(),
@@ -401,17 +407,23 @@ public final class ImageCompressor {
    * The same encoder at another quality, or null when the format has no quality to search: PNG
    * (lossless or palette) and lossless WebP.
    */
-  private IntFunction<ImageEncoder> tuner(ImageEncoder encoder) {
+  private DoubleFunction<ImageEncoder> tuner(ImageEncoder encoder) {
     if (encoder instanceof JpegEncoder) {
-      return JpegEncoder::new;
+      return q -> new JpegEncoder(q, settings.jpegEffort());
     }
+    // WebP and AVIF take whole qualities (their qualitySteps() is 1).
     if (encoder instanceof WebpEncoder webp && !webp.lossless()) {
-      return q -> new WebpEncoder(q, settings.webpEffort(), false, settings.webpSharpYuv());
+      return q ->
+          new WebpEncoder(
+              (int) Math.round(q), settings.webpEffort(), false, settings.webpSharpYuv());
     }
     if (encoder instanceof AvifEncoder) {
       return q ->
           new AvifEncoder(
-              q, settings.avifEffort(), settings.avifChroma() == 444, settings.avifBitDepth());
+              (int) Math.round(q),
+              settings.avifEffort(),
+              settings.avifChroma() == 444,
+              settings.avifBitDepth());
     }
     return null;
   }

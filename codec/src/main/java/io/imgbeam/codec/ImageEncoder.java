@@ -31,6 +31,14 @@ interface ImageEncoder {
     }
   }
 
+  /**
+   * Quality steps per unit a quality search may use: 1 (whole qualities) unless the encoder takes
+   * fractional qualities.
+   */
+  default int qualitySteps() {
+    return 1;
+  }
+
   /** Whether outputs keep an alpha channel (JPEG flattens it). */
   default boolean keepsAlpha() {
     return true;

@@ -18,7 +18,11 @@ final class JpegEncoder implements ImageEncoder {
    */
   static final double CHROMA_DETAIL_FOR_444 = 100;
 
+  /** Quality steps per unit of a quality search: quarters. */
+  static final int QUALITY_STEPS = 4;
+
   private final double quality;
+  private final double encoderQuality;
   private final int effort;
 
   JpegEncoder(double quality) {
@@ -26,18 +30,41 @@ final class JpegEncoder implements ImageEncoder {
   }
 
   /**
-   * @param quality 1 to 100, fractional allowed: a quality search steps between the integers (the
-   *     record's quality setting is then the nearest integer)
+   * @param quality 1 to 100 on the user's scale ({@link JpegQualityScale}: N scores like sharp's
+   *     mozjpeg at N), fractional allowed: a quality search steps in quarters (the record's quality
+   *     setting is then the nearest integer)
    */
   JpegEncoder(double quality, int effort) {
+    this(checkQuality(quality), JpegQualityScale.encoderQuality(quality), effort);
+  }
+
+  private JpegEncoder(double quality, double encoderQuality, int effort) {
+    CompressionSettings.checkRange("jpegEffort", effort, 0, 1);
+    this.quality = quality;
+    this.encoderQuality = encoderQuality;
+    this.effort = effort;
+  }
+
+  /**
+   * An encoder at a quality of {@link JpegWriter}'s own table scale, bypassing the user scale: for
+   * the bench that calibrates that scale.
+   */
+  static JpegEncoder onEncoderScale(double encoderQuality, int effort) {
+    return new JpegEncoder(checkQuality(encoderQuality), encoderQuality, effort);
+  }
+
+  private static double checkQuality(double quality) {
     if (!(quality >= 1 && quality <= 100)) {
       throw new IllegalArgumentException(
           "expected a value from 1 to 100 for quality, got "
               + (quality == Math.rint(quality) ? Long.toString((long) quality) : quality));
     }
-    CompressionSettings.checkRange("jpegEffort", effort, 0, 1);
-    this.quality = quality;
-    this.effort = effort;
+    return quality;
+  }
+
+  @Override
+  public int qualitySteps() {
+    return QUALITY_STEPS;
   }
 
   @Override
@@ -63,7 +90,7 @@ final class JpegEncoder implements ImageEncoder {
     checkSize(image);
     BufferedImage pixels = eightBit(image);
     return new Encoded(
-        JpegWriter.encode(pixels, quality, effort, subsampling(pixels)),
+        JpegWriter.encode(pixels, encoderQuality, effort, subsampling(pixels)),
         pixels,
         (int) Math.round(quality));
   }

@@ -34,7 +34,9 @@ class ImageCompressorTest {
     assertEquals("ssim", result.scoreName().orElseThrow());
     double measured = Ssim.score(TestData.decode(input), TestData.decode(output));
     assertEquals(measured, result.score().orElseThrow(), 0.01);
-    assertTrue(measured >= 0.95, "SSIM " + measured);
+    // The default q80 scores like sharp's mozjpeg q80 (JpegQualityScale): SSIM 0.941 here.
+    assertTrue(measured >= 0.93, "SSIM " + measured);
+    assertTrue(result.qualityExact().isEmpty(), "no search, no fractional quality");
     assertEquals(Hashes.sha256(input), result.inputSha256());
     assertEquals(Hashes.sha256(output), result.outputSha256().orElseThrow());
   }

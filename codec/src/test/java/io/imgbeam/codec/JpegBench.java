@@ -4,14 +4,18 @@ import io.imgbeam.testing.ReferenceTools;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 /**
@@ -21,22 +25,26 @@ import javax.imageio.ImageIO;
  * against the same 8-bit pixels the tools were given.
  *
  * <p>(a) per image: the score the reference reaches at quality 75, and imgbeam's bytes at its
- * smallest quality reaching that score. (b) one floor for the whole corpus: the lowest single
- * reference quality at which every image reaches it, against imgbeam's per-image smallest quality.
- * Qualities are found by bisection (scores rise with quality). Encode times: sharp's in-process
- * encode (raw pixels in, one thread, best of 3), cjpeg's process wall time (PPM read included, best
- * of 3), imgbeam's in-process encode at its matched quality (best of 3); and encode ms per
- * megapixel of imgbeam at each effort against the JDK writer at quality 75.
+ * smallest quarter quality reaching that score (an unbounded bisection: scores rise with quality).
+ * (b) one floor for the whole corpus: the lowest single reference quality at which every image
+ * reaches it, against what a user gets from {@code --format=jpeg --targetScore=ssimulacra2:FLOOR}
+ * with default settings: {@link ImageCompressor} itself, so {@link QualitySearch} with its default
+ * budget, on a lossless PNG of each image; with the encodes it made and its mean score above the
+ * floor. Qualities are on imgbeam's user scale ({@link JpegQualityScale}). Encode times: sharp's
+ * in-process encode (raw pixels in, one thread, best of 3), cjpeg's process wall time (PPM read
+ * included, best of 3), imgbeam's in-process encode at its matched quality (best of 3); and encode
+ * ms per megapixel of imgbeam at each effort against the JDK writer at quality 75.
  *
  * <p>Not a test: run by the bench script with the test class path, with the sharp install folder in
- * the system property {@code imgbeam.sharp} and the floor in {@code imgbeam.floor}.
+ * the system property {@code imgbeam.sharp} and the floor in {@code imgbeam.floor}. With {@code
+ * --calibrate} first, it makes {@link JpegQualityScale}'s table instead ({@link #calibrate}).
  */
 public final class JpegBench {
   private JpegBench() {}
 
   private static final double FLOOR = Double.parseDouble(System.getProperty("imgbeam.floor", "70"));
 
-  /** imgbeam's quality steps per unit in the searches (the pipeline's search uses the same). */
+  /** imgbeam's quality steps per unit in (a)'s bisection (the pipeline's search uses the same). */
   private static final int STEPS = Integer.getInteger("imgbeam.steps", 4);
 
   private static final Path SHARP = Path.of(System.getProperty("imgbeam.sharp", "bench/.cache"));
@@ -49,6 +57,7 @@ public final class JpegBench {
     final BufferedImage pixels;
     final Map<String, byte[]> outputs = new HashMap<>();
     final Map<String, Double> scores = new HashMap<>();
+    CompressionResult searched;
 
     Photo(String name, BufferedImage pixels) {
       this.name = name;
@@ -72,7 +81,23 @@ public final class JpegBench {
 
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("imgbeam-jpeg-bench");
+    boolean calibrate = args.length > 0 && args[0].equals("--calibrate");
+    List<Photo> photos = read(calibrate ? Arrays.copyOfRange(args, 1, args.length) : args);
+    if (calibrate) {
+      calibrate(photos, work);
+      return;
+    }
     Path cjpeg = ReferenceTools.ensure("cjpeg", "libjpeg-turbo-progs");
+    Tool imgbeam = imgbeam(CompressionSettings.DEFAULT_JPEG_EFFORT, STEPS);
+    Tool mozjpeg = sharp(work);
+    Tool turbo = cjpeg(work, cjpeg);
+    String cjpegVersion = ReferenceTools.run(cjpeg.toString(), "-version").strip();
+    compare(photos, mozjpeg, imgbeam, "sharp " + sharpVersion() + " mozjpeg");
+    compare(photos, turbo, imgbeam, "cjpeg -optimize -progressive (" + cjpegVersion + ")");
+    speed(photos);
+  }
+
+  private static List<Photo> read(String[] args) throws IOException {
     List<Photo> photos = new ArrayList<>();
     for (String arg : args) {
       BufferedImage image = ImageIO.read(Path.of(arg).toFile());
@@ -83,13 +108,131 @@ public final class JpegBench {
       BufferedImage pixels = Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
       photos.add(new Photo(Path.of(arg).getFileName().toString(), pixels));
     }
-    Tool imgbeam = imgbeam(CompressionSettings.DEFAULT_JPEG_EFFORT, STEPS);
-    Tool mozjpeg = sharp(work);
-    Tool turbo = cjpeg(work, cjpeg);
-    String cjpegVersion = ReferenceTools.run(cjpeg.toString(), "-version").strip();
-    compare(photos, mozjpeg, imgbeam, "sharp " + sharpVersion() + " mozjpeg");
-    compare(photos, turbo, imgbeam, "cjpeg -optimize -progressive (" + cjpegVersion + ")");
-    speed(photos);
+    return photos;
+  }
+
+  /** User qualities of the calibration table between its fixed ends (1 -> 1, 100 -> 100). */
+  private static final int CALIBRATION_STEP = 5;
+
+  /**
+   * {@code bench/jpeg.sh --calibrate}: {@link JpegQualityScale}'s table. For every user quality N
+   * of the table (5 to 95 in fives), sharp's mozjpeg's mean SSIMULACRA 2 at quality N over the
+   * photos; imgbeam's mean over the same photos on its own encoder scale at 1, 5, 10, ..., 100;
+   * each N maps to the encoder quality where imgbeam's curve (linear between those points) first
+   * reaches mozjpeg's mean. Writes the table to {@code imgbeam.scale} (the resource) and prints it.
+   * Photos run on {@code imgbeam.threads} threads (default 2).
+   */
+  private static void calibrate(List<Photo> photos, Path work) throws Exception {
+    long start = System.nanoTime();
+    List<Integer> users = new ArrayList<>();
+    for (int q = CALIBRATION_STEP; q < 100; q += CALIBRATION_STEP) {
+      users.add(q);
+    }
+    List<Integer> grid = new ArrayList<>(List.of(1));
+    for (int q = CALIBRATION_STEP; q <= 100; q += CALIBRATION_STEP) {
+      grid.add(q);
+    }
+    int effort = CompressionSettings.DEFAULT_JPEG_EFFORT;
+    double[][] mozjpeg = new double[photos.size()][];
+    double[][] ours = new double[photos.size()][];
+    ForkJoinPool pool = new ForkJoinPool(Integer.getInteger("imgbeam.threads", 2));
+    try {
+      pool.submit(
+              () ->
+                  IntStream.range(0, photos.size())
+                      .parallel()
+                      .forEach(
+                          i -> {
+                            try {
+                              Photo photo = photos.get(i);
+                              Path dir = Files.createDirectories(work.resolve("photo-" + i));
+                              mozjpeg[i] = sharpScores(photo, dir, users);
+                              ours[i] = new double[grid.size()];
+                              for (int g = 0; g < grid.size(); g++) {
+                                byte[] jpeg =
+                                    JpegEncoder.onEncoderScale(grid.get(g), effort)
+                                        .encode(photo.pixels)
+                                        .bytes();
+                                ours[i][g] = ssimulacra2(photo, jpeg);
+                              }
+                              System.err.println("calibrated on " + photo.name);
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }))
+          .get();
+    } finally {
+      pool.shutdown();
+    }
+    double[] moz = mean(mozjpeg);
+    double[] curve = mean(ours);
+    StringBuilder table = new StringBuilder();
+    table
+        .append(
+            "# imgbeam's JPEG quality scale (JpegQualityScale): user quality -> encoder quality")
+        .append(" (JpegWriter's table scale)\n# whose mean SSIMULACRA 2 equals sharp ")
+        .append(sharpVersion())
+        .append(" mozjpeg's at the user quality, over ")
+        .append(photos.size())
+        .append(" photos, jpegEffort ")
+        .append(effort)
+        .append(".\n# Generated by `bench/jpeg.sh --calibrate`; do not edit by hand.\n")
+        .append("# imgbeam's mean on its encoder scale:");
+    for (int g = 0; g < grid.size(); g++) {
+      table.append(String.format(Locale.ROOT, " q%d %.2f", grid.get(g), curve[g]));
+    }
+    table.append("\n# user\tencoder\tmozjpeg mean SSIMULACRA 2\n1\t1.00\n");
+    for (int u = 0; u < users.size(); u++) {
+      table.append(
+          String.format(
+              Locale.ROOT, "%d\t%.2f\t%.2f%n", users.get(u), inverse(grid, curve, moz[u]), moz[u]));
+    }
+    table.append("100\t100.00\n");
+    Path out = Path.of(System.getProperty("imgbeam.scale", "jpeg-quality-scale.tsv"));
+    Files.writeString(out, table, StandardCharsets.UTF_8);
+    System.out.print(table);
+    System.out.printf(
+        Locale.ROOT, "# written to %s in %.0f s%n", out, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Where the piecewise-linear curve through (grid, curve) first reaches {@code score}. */
+  private static double inverse(List<Integer> grid, double[] curve, double score) {
+    if (score <= curve[0]) {
+      return grid.get(0);
+    }
+    for (int g = 1; g < grid.size(); g++) {
+      if (curve[g] >= score) {
+        double t = (score - curve[g - 1]) / (curve[g] - curve[g - 1]);
+        return grid.get(g - 1) + t * (grid.get(g) - grid.get(g - 1));
+      }
+    }
+    return grid.get(grid.size() - 1);
+  }
+
+  private static double[] mean(double[][] rows) {
+    double[] mean = new double[rows[0].length];
+    for (double[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        mean[i] += row[i] / rows.length;
+      }
+    }
+    return mean;
+  }
+
+  /** sharp's mozjpeg at each quality (one node process), scored. */
+  private static double[] sharpScores(Photo photo, Path dir, List<Integer> qualities)
+      throws IOException {
+    runSharp(photo, dir, 1, String.join(",", qualities.stream().map(String::valueOf).toList()));
+    double[] scores = new double[qualities.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] =
+          ssimulacra2(photo, Files.readAllBytes(dir.resolve("sharp-" + qualities.get(i) + ".jpg")));
+    }
+    return scores;
+  }
+
+  private static double ssimulacra2(Photo photo, byte[] jpeg) throws IOException {
+    return Ssimulacra2.score(photo.pixels, ImageReading.decode(jpeg, ImageFormat.JPEG));
   }
 
   private static void compare(List<Photo> photos, Tool reference, Tool imgbeam, String title)
@@ -152,26 +295,72 @@ public final class JpegBench {
     long refFloor = 0;
     long ourFloor = 0;
     double overshoot = 0;
+    int encodes = 0;
+    int met = 0;
+    double ourScale = 0;
+    double refScale = 0;
     StringBuilder qualities = new StringBuilder();
     for (Photo photo : photos) {
       refFloor += output(reference, photo, corpusQuality).length;
-      double q = lowestQuality(imgbeam, photo, FLOOR);
-      ourFloor += output(imgbeam, photo, q).length;
-      overshoot += score(imgbeam, photo, q) - FLOOR;
+      CompressionResult r = searched(photo);
+      ourFloor += r.output().orElseThrow().length;
+      overshoot += r.score().orElseThrow() - FLOOR;
+      encodes += r.encodesTried().orElseThrow();
+      met += r.targetMet().orElseThrow() ? 1 : 0;
+      double q = r.qualityExact().orElse((double) r.qualitySetting().orElseThrow());
       qualities.append(qualities.length() == 0 ? "" : ",").append(quality(q));
+      ourScale += score(imgbeam, photo, 75) / photos.size();
+      refScale += score(reference, photo, 75) / photos.size();
     }
     System.out.printf(
         Locale.ROOT,
         "(b) every image at SSIMULACRA2 >= %.0f: %s at one quality (q%s) %d bytes;"
-            + " imgbeam per image (q %s; mean score above the floor %.2f) %d bytes; ratio %.3fx%n",
+            + " imgbeam --targetScore=ssimulacra2:%.0f (ImageCompressor, default settings:"
+            + " --maxEncodes=%d, start q%d; q %s; %d of %d met; %.2f encodes per image;"
+            + " mean score above the floor %.2f) %d bytes; ratio %.3fx%n",
         FLOOR,
         reference.name(),
         quality(corpusQuality),
         refFloor,
+        FLOOR,
+        CompressionSettings.DEFAULT_MAX_ENCODES,
+        CompressionSettings.DEFAULT_JPEG_QUALITY,
         qualities,
+        met,
+        photos.size(),
+        encodes / (double) photos.size(),
         overshoot / photos.size(),
         ourFloor,
         (double) ourFloor / refFloor);
+    System.out.printf(
+        Locale.ROOT,
+        "Quality scale: mean SSIMULACRA2 at q75, %s %.2f, imgbeam %.2f (difference %+.2f)%n",
+        reference.name(),
+        refScale,
+        ourScale,
+        ourScale - refScale);
+  }
+
+  /**
+   * The photo through the product's own path: {@link ImageCompressor} with default settings, JPEG
+   * output and the floor as {@code --targetScore}, on a lossless PNG of the pixels (so no input is
+   * kept for being smaller). Computed once per photo.
+   */
+  private static CompressionResult searched(Photo photo) throws IOException {
+    if (photo.searched == null) {
+      java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+      ImageIO.write(photo.pixels, "png", png);
+      CompressionSettings settings =
+          CompressionSettings.create()
+              .withOutputFormat(OutputFormat.JPEG)
+              .withTargetScore(new Metric.Target(Metric.SSIMULACRA2, FLOOR));
+      CompressionResult r = ImageCompressor.of(settings).compress(png.toByteArray());
+      if (r.status() != Status.WRITTEN) {
+        throw new IllegalStateException(photo.name + ": " + r);
+      }
+      photo.searched = r;
+    }
+    return photo.searched;
   }
 
   /** Encode ms per megapixel over the corpus: imgbeam at each effort and the JDK writer, q75. */
@@ -294,27 +483,34 @@ public final class JpegBench {
       }
 
       private byte[] run(Photo photo, int quality, int runs) throws IOException {
-        Path raw = work.resolve("in.raw");
-        boolean grey = photo.pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
-        Files.write(raw, rawPixels(photo.pixels));
-        Path prefix = work.resolve("sharp");
-        String out =
-            ReferenceTools.run(
-                "node",
-                SHARP_SCRIPT.toString(),
-                SHARP.toString(),
-                raw.toString(),
-                "" + photo.pixels.getWidth(),
-                "" + photo.pixels.getHeight(),
-                grey ? "1" : "3",
-                prefix.toString(),
-                "" + runs,
-                "" + quality);
+        String out = runSharp(photo, work, runs, "" + quality);
         String[] parts = out.strip().split("\\s+");
         times.put(photo.name + "@" + quality, Double.parseDouble(parts[parts.length - 1]));
         return Files.readAllBytes(work.resolve("sharp-" + quality + ".jpg"));
       }
     };
+  }
+
+  /**
+   * {@code bench/jpeg-sharp.js} on the photo's raw pixels: writes {@code dir/sharp-Q.jpg} for each
+   * of the comma-separated qualities and returns its "Q MILLISECONDS" lines (best of {@code runs}).
+   */
+  private static String runSharp(Photo photo, Path dir, int runs, String qualities)
+      throws IOException {
+    Path raw = dir.resolve("in.raw");
+    boolean grey = photo.pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
+    Files.write(raw, rawPixels(photo.pixels));
+    return ReferenceTools.run(
+        "node",
+        SHARP_SCRIPT.toString(),
+        SHARP.toString(),
+        raw.toString(),
+        "" + photo.pixels.getWidth(),
+        "" + photo.pixels.getHeight(),
+        grey ? "1" : "3",
+        dir.resolve("sharp").toString(),
+        "" + runs,
+        qualities);
   }
 
   /** libjpeg-turbo's cjpeg on a PPM/PGM of the pixels. */

@@ -18,14 +18,24 @@ import org.junit.jupiter.api.Test;
  * cap, and falls back to the highest setting (target not met) when the target is out of reach.
  */
 class QualitySearchTest {
-  private static final BufferedImage PHOTO = TestData.decode("orientation/upright.png");
+  /**
+   * The photo as 8-bit RGB, which the JPEG encoder takes as it is: every cached trial then shares
+   * these pixels as its reference instead of holding a converted copy.
+   */
+  private static final BufferedImage PHOTO =
+      Pixels.toRgb8(TestData.decode("orientation/upright.png"));
 
   /** Encodes and scores of the photo by quality, shared by the tests (the pixels never change). */
-  private static final Map<Integer, QualitySearch.Trial> TRIALS = new HashMap<>();
+  private static final Map<Double, QualitySearch.Trial> TRIALS = new HashMap<>();
+
+  /** JPEG's quality steps: quarters. */
+  private static final int STEPS = JpegEncoder.QUALITY_STEPS;
+
+  private static final double STEP = 1.0 / STEPS;
 
   private static final Map<String, Double> SCORES = new HashMap<>();
 
-  private static synchronized QualitySearch.Trial jpeg(int quality) throws CodecException {
+  private static synchronized QualitySearch.Trial jpeg(double quality) throws CodecException {
     QualitySearch.Trial trial = TRIALS.get(quality);
     if (trial == null) {
       try {
@@ -61,12 +71,18 @@ class QualitySearchTest {
     final QualitySearch.Result result;
 
     Counted(Metric.Target target, long maxBytes, int maxEncodes, int start) throws CodecException {
+      this(target, maxBytes, maxEncodes, start, STEPS);
+    }
+
+    Counted(Metric.Target target, long maxBytes, int maxEncodes, int start, int steps)
+        throws CodecException {
       Metric metric = target != null ? target.metric() : Metric.SSIM;
       result =
           new QualitySearch(
                   target,
                   maxBytes,
                   maxEncodes,
+                  steps,
                   q -> {
                     encodes++;
                     return jpeg(q);
@@ -77,22 +93,47 @@ class QualitySearchTest {
   }
 
   @Test
-  void meetsAReachableTargetAtTheLowestQualityThatDoes() throws CodecException {
-    for (String text : List.of("ssimulacra2:70", "ssimulacra2:85", "ssim:0.95")) {
+  void meetsAReachableTargetAtTheLowestQuarterQualityThatDoes() throws CodecException {
+    for (String text : List.of("ssimulacra2:70", "ssimulacra2:85", "ssim:0.95", "ssimulacra2:40")) {
       Metric.Target target = Metric.Target.parse(text);
-      // 1-100 needs at most 2 + ceil(log2(99)) = 9 encodes to close the bracket.
-      Counted search = new Counted(target, 0, 9, 80);
+      // The default budget closes the bracket to one quarter step on this photo.
+      Counted search = new Counted(target, 0, CompressionSettings.DEFAULT_MAX_ENCODES, 80);
       QualitySearch.Result r = search.result;
       assertTrue(r.met(), text + " " + r);
+      assertTrue(r.closed(), text + " " + r);
       assertTrue(target.metBy(r.score()), text + ": " + r.score());
-      int q = r.trial().quality();
+      double q = r.trial().quality();
+      assertEquals(0, (q * STEPS) % 1, text + ": q" + q + " is not on a quarter step");
       if (q > 1) {
         assertFalse(
-            target.metBy(score(target.metric(), jpeg(q - 1))),
-            text + ": quality " + (q - 1) + " meets it too");
+            target.metBy(score(target.metric(), jpeg(q - STEP))),
+            text + ": quality " + (q - STEP) + " meets it too");
       }
       assertEquals(search.encodes, r.encodes());
     }
+  }
+
+  @Test
+  void wholeStepsStayWhole() throws CodecException {
+    Metric.Target target = Metric.Target.parse("ssimulacra2:72");
+    QualitySearch.Result r = new Counted(target, 0, 8, 80, 1).result;
+    double q = r.trial().quality();
+    assertEquals(Math.rint(q), q, "q" + q);
+    assertTrue(r.met());
+    assertTrue(r.closed());
+    assertFalse(target.metBy(score(target.metric(), jpeg(q - 1))), "q" + (q - 1) + " meets too");
+  }
+
+  @Test
+  void quarterStepsLandCloserToTheTargetThanWholeOnes() throws CodecException {
+    double fine = 0;
+    double whole = 0;
+    for (double value = 60; value <= 85; value += 1.7) {
+      Metric.Target target = new Metric.Target(Metric.SSIMULACRA2, value);
+      fine += new Counted(target, 0, 8, 80, STEPS).result.score() - value;
+      whole += new Counted(target, 0, 8, 80, 1).result.score() - value;
+    }
+    assertTrue(fine < whole, "overshoot on quarters " + fine + ", on whole qualities " + whole);
   }
 
   @Test
@@ -109,32 +150,61 @@ class QualitySearchTest {
   }
 
   @Test
-  void qualityAndBytesGrowWithTheTarget() throws CodecException {
-    for (int budget : new int[] {4, 8}) {
-      int lastQuality = 0;
-      int lastBytes = 0;
-      for (double value : new double[] {30, 45, 55, 65, 72, 78, 84, 88, 92}) {
-        QualitySearch.Result r =
-            new Counted(new Metric.Target(Metric.SSIMULACRA2, value), 0, budget, 80).result;
-        int q = r.trial().quality();
-        int bytes = r.trial().output().length;
-        assertTrue(q >= lastQuality, "budget " + budget + ", target " + value + ": q" + q);
-        assertTrue(bytes >= lastBytes, "budget " + budget + ", target " + value + ": " + bytes);
-        lastQuality = q;
-        lastBytes = bytes;
+  void qualityAndBytesGrowWithTheTargetWhereTheBracketCloses() throws CodecException {
+    // Fine targets (every half point), the default budget: a search that closes its bracket
+    // answers with the boundary itself, so the answers rise with the target. One that runs out of
+    // encodes first may answer a step or two higher (low targets far below the start).
+    double lastQuality = 0;
+    int lastBytes = 0;
+    int closed = 0;
+    int searches = 0;
+    for (double value = 30; value <= 92; value += 0.5) {
+      QualitySearch.Result r =
+          new Counted(
+                  new Metric.Target(Metric.SSIMULACRA2, value),
+                  0,
+                  CompressionSettings.DEFAULT_MAX_ENCODES,
+                  80)
+              .result;
+      searches++;
+      if (!r.closed()) {
+        continue;
       }
+      closed++;
+      double q = r.trial().quality();
+      int bytes = r.trial().output().length;
+      assertTrue(q >= lastQuality, "target " + value + ": q" + q + " after q" + lastQuality);
+      assertTrue(bytes >= lastBytes, "target " + value + ": " + bytes + " after " + lastBytes);
+      lastQuality = q;
+      lastBytes = bytes;
+    }
+    assertTrue(closed >= 0.8 * searches, closed + " of " + searches + " closed");
+  }
+
+  @Test
+  void wholeStepsAreMonotoneInTheTargetToo() throws CodecException {
+    double lastQuality = 0;
+    for (double value = 30; value <= 92; value += 2) {
+      QualitySearch.Result r =
+          new Counted(new Metric.Target(Metric.SSIMULACRA2, value), 0, 8, 80, 1).result;
+      assertTrue(r.closed(), "target " + value);
+      double q = r.trial().quality();
+      assertTrue(q >= lastQuality, "target " + value + ": q" + q + " after q" + lastQuality);
+      lastQuality = q;
     }
   }
 
   @Test
   void aByteCapGetsTheHighestQualityThatFits() throws CodecException {
     long cap = jpeg(50).output().length + 1;
-    QualitySearch.Result r = new Counted(null, cap, 9, 80).result;
+    QualitySearch.Result r = new Counted(null, cap, 8, 80).result;
     assertTrue(r.met());
+    assertTrue(r.closed());
     assertTrue(r.trial().output().length <= cap, r.trial().output().length + " > " + cap);
-    int q = r.trial().quality();
+    double q = r.trial().quality();
     assertTrue(q >= 50, "quality " + q);
-    assertTrue(q == 100 || jpeg(q + 1).output().length > cap, "quality " + (q + 1) + " fits too");
+    assertTrue(
+        q == 100 || jpeg(q + STEP).output().length > cap, "quality " + (q + STEP) + " fits too");
   }
 
   @Test
@@ -143,7 +213,7 @@ class QualitySearchTest {
         new Counted(new Metric.Target(Metric.SSIMULACRA2, 99.9), 0, 8, 80).result;
     assertFalse(r.met());
     assertEquals(QualitySearch.MAX_QUALITY, r.trial().quality());
-    assertEquals(2, r.encodes(), "the start and the highest quality");
+    assertTrue(r.encodes() <= 3, "the start, a step up and the highest quality: " + r.encodes());
   }
 
   @Test
@@ -178,9 +248,11 @@ class QualitySearchTest {
     assertTrue(result.targetMet().orElseThrow());
     int encodes = result.encodesTried().orElseThrow();
     assertTrue(encodes >= 2 && encodes <= CompressionSettings.DEFAULT_MAX_ENCODES, "" + encodes);
-    int quality = result.qualitySetting().orElseThrow();
+    double quality = result.qualityExact().orElse((double) result.qualitySetting().orElseThrow());
+    assertEquals(Math.round(quality), (long) result.qualitySetting().orElseThrow());
     assertTrue(
-        score(Metric.SSIMULACRA2, jpeg(quality - 1)) < 75, "quality " + quality + " is not lowest");
+        score(Metric.SSIMULACRA2, jpeg(quality - STEP)) < 75,
+        "quality " + quality + " is not lowest");
 
     // The highest target the photo cannot reach: quality 100, written, target not met.
     CompressionResult unreachable =

@@ -52,7 +52,9 @@ public interface ImgbeamOptions extends PipelineOptions {
 
   void setFormats(String value);
 
-  @Description("JPEG quality, 1-100.")
+  @Description(
+      "JPEG quality, 1-100, on sharp's and libjpeg's scale: N gives the mean SSIMULACRA 2 "
+          + "sharp's mozjpeg reaches at N (imgbeam's encoder runs at its own table quality for that).")
   @Default.Integer(CompressionSettings.DEFAULT_JPEG_QUALITY)
   int getQuality();
 
@@ -177,8 +179,9 @@ public interface ImgbeamOptions extends PipelineOptions {
 
   @Description(
       "A score every JPEG, lossy WebP and AVIF output must reach, as METRIC:VALUE "
-          + "(ssimulacra2:80, ssim:0.985): each image gets the lowest quality that reaches it, "
-          + "found by bisection from the format's quality; when even quality 100 cannot, quality "
+          + "(ssimulacra2:80, ssim:0.985): each image gets the lowest quality that reaches it "
+          + "(JPEG in quarter steps), searched from the format's quality by interpolating the "
+          + "score between encodes; when even quality 100 cannot, quality "
           + "100 is written and the record says target_met=false. PNG and lossless WebP are "
           + "encoded once and only scored. Unset: no search.")
   String getTargetScore();

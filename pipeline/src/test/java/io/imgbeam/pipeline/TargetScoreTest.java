@@ -110,7 +110,7 @@ class TargetScoreTest {
   @Test
   void anUnchangedRerunCarriesTheScoreAndANewTargetRedoesTheImage() throws IOException {
     Path out = dir.resolve("incremental");
-    String[] args = {png, "--output=" + out, "--format=webp", "--targetScore=ssimulacra2:75"};
+    String[] args = {png, "--output=" + out, "--format=jpeg", "--targetScore=ssimulacra2:75"};
     JobRun first = JobRun.of(args);
     assertEquals(0, first.code(), first.err());
     ImageOutcome written = JobRun.readOutcomes(out).get(0);
@@ -123,13 +123,19 @@ class TargetScoreTest {
     assertEquals("ssimulacra2", skipped.getScoreName());
     assertEquals(written.getScore(), skipped.getScore());
     assertEquals(written.getQualitySetting(), skipped.getQualitySetting());
+    // JPEG searches quarter qualities: the exact one, when fractional, is carried too.
+    assertEquals(written.getQualityExact(), skipped.getQualityExact());
+    if (written.getQualityExact() != null) {
+      assertEquals(Math.round(written.getQualityExact()), (long) written.getQualitySetting());
+      assertEquals(0, written.getQualityExact() * 4 % 1, written.toString());
+    }
     assertEquals("ssimulacra2:75", skipped.getTarget());
     assertTrue(skipped.getTargetMet());
     assertEquals(0, skipped.getEncodesTried());
 
     // The target is part of the settings fingerprint: another target compresses again.
     JobRun third =
-        JobRun.of(png, "--output=" + out, "--format=webp", "--targetScore=ssimulacra2:85");
+        JobRun.of(png, "--output=" + out, "--format=jpeg", "--targetScore=ssimulacra2:85");
     assertEquals(0, third.code(), third.err());
     ImageOutcome redone = JobRun.readOutcomes(out).get(0);
     assertEquals(OutcomeStatus.WRITTEN, redone.getStatus());

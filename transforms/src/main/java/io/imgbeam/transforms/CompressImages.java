@@ -371,6 +371,7 @@ public final class CompressImages
           .setOutputHeight(null)
           .setOutputSha256(null)
           .setQualitySetting(null)
+          .setQualityExact(null)
           .setScoreName(null)
           .setScore(null)
           .setEncodesTried(null)
@@ -531,6 +532,7 @@ public final class CompressImages
           .setOutputHeight(previous.getOutputHeight())
           // The earlier output's quality and score; nothing was encoded this time.
           .setQualitySetting(previous.getQualitySetting())
+          .setQualityExact(previous.getQualityExact())
           .setScoreName(previous.getScoreName())
           .setScore(previous.getScore())
           .setTarget(previous.getTarget())
@@ -651,6 +653,7 @@ public final class CompressImages
         record.setWidth(result.width()).setHeight(result.height());
       }
       result.qualitySetting().ifPresent(record::setQualitySetting);
+      result.qualityExact().ifPresent(record::setQualityExact);
       result.scoreName().ifPresent(record::setScoreName);
       result.score().ifPresent(record::setScore);
       result.encodesTried().ifPresent(record::setEncodesTried);
@@ -687,6 +690,7 @@ public final class CompressImages
             .setScoreName(null)
             .setScore(null)
             .setQualitySetting(null)
+            .setQualityExact(null)
             .setEncodesTried(null)
             .setTarget(null)
             .setTargetMet(null);

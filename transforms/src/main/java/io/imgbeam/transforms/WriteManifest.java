@@ -77,6 +77,7 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
               .setOutputWidth(o.getOutputWidth())
               .setOutputHeight(o.getOutputHeight())
               .setQualitySetting(o.getQualitySetting())
+              .setQualityExact(o.getQualityExact())
               .setScoreName(o.getScoreName())
               .setScore(o.getScore())
               .setTarget(o.getTarget())
