@@ -18,7 +18,7 @@ public final class CompressionSettings implements Serializable {
    * Bumped whenever the codec would write different bytes for the same input and settings, so that
    * an incremental run redoes what an older codec wrote.
    */
-  public static final int CODEC_VERSION = 4;
+  public static final int CODEC_VERSION = 5;
 
   /** Default JPEG quality, on the libjpeg 1-100 scale. */
   public static final int DEFAULT_JPEG_QUALITY = 80;

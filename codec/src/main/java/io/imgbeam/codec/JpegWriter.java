@@ -10,9 +10,10 @@ import java.awt.image.Raster;
  * rate-distortion trellis quantisation of the AC coefficients against the image's own Huffman code
  * lengths (the idea of mozjpeg's {@code quantize_trellis}: per coefficient the candidates are 0 and
  * the largest value of each bit size up to the rounded one, chosen by rate + lambda x distortion
- * with the end of block placed where it pays); spectral-selection progressive scans, DC first, each
- * with its own optimised Huffman table; 4:2:0 or 4:4:4 chroma; edges padded by replicating the last
- * row and column.
+ * with the end of block placed where it pays), its distortion weight scaled per block by the
+ * block's texture (see {@link #textureWeights}); spectral-selection progressive scans, DC first,
+ * each with its own optimised Huffman table; 4:2:0 or 4:4:4 chroma; edges padded by replicating the
+ * last row and column.
  */
 final class JpegWriter {
   /** Chroma sampling of a colour JPEG. */
@@ -54,6 +55,16 @@ final class JpegWriter {
   /** Cost in bits assumed for a symbol the rate table has not seen. */
   private static final float UNSEEN_SYMBOL_BITS = 14f;
 
+  /**
+   * Texture weighting of the trellis: weight = ((TEXTURE_OFFSET + gradient) / (TEXTURE_OFFSET +
+   * TEXTURE_REFERENCE))^TEXTURE_EXPONENT, gradient = the block's mean |dx| + |dy| of luma in 8-bit
+   * units. See {@link #textureWeights}.
+   */
+  static final double TEXTURE_EXPONENT = 0.25;
+
+  private static final double TEXTURE_OFFSET = 2;
+  private static final double TEXTURE_REFERENCE = 4;
+
   private final int width;
   private final int height;
   private final int components;
@@ -80,6 +91,9 @@ final class JpegWriter {
   private final int[] runStart = new int[64];
   private final int[] chosen = new int[64];
   private final int[] states = new int[64];
+
+  /** Trellis distortion weight of each luma block, row-major over the luma blocks; null: all 1. */
+  private float[] texture;
 
   private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, double quality) {
     this.width = width;
@@ -162,6 +176,9 @@ final class JpegWriter {
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, subsampling, quality);
     writer.loadPlanes(pixels.getRaster(), grey);
+    if (effort > 0) {
+      writer.texture = writer.textureWeights();
+    }
     writer.quantiseAll(null);
     for (int pass = 0; pass < effort; pass++) {
       float[][] costs = new float[2][];
@@ -266,6 +283,76 @@ final class JpegWriter {
     }
   }
 
+  /**
+   * Per luma block, how much the trellis weighs its distortion against bits, from the block's mean
+   * luma gradient g: ((2 + g) / 6)^0.25, so 0.80 for a flat block, 1 at g = 4 and 1.38 at g = 20.
+   * Measured with SSIMULACRA 2, textured blocks want more weight than mozjpeg's lambda alone gives
+   * them (its lambda falls with the block's AC energy, which keeps edges and texture from eating
+   * bits but loses detail the metric sees): at equal score (bytes interpolated between quarter
+   * qualities) it saved 0.3 % at the mozjpeg q75 scores and 0.6-0.8 % at score 70, on the sample
+   * photos and on the wallpapers. The opposite direction (jpegli's masking: flat blocks finer,
+   * texture coarser) cost 4 % at exponent -0.5 and 14 % at -1.
+   */
+  private float[] textureWeights() {
+    int bw = blocksW[0];
+    int bh = blocksH[0];
+    int planeW = bw * 8;
+    int planeH = bh * 8;
+    float[] luma = planes[0];
+    float[] out = new float[bw * bh];
+    for (int by = 0; by < bh; by++) {
+      Progress.checkInterrupted();
+      for (int bx = 0; bx < bw; bx++) {
+        float sum = 0;
+        for (int r = 0; r < 8; r++) {
+          int y = by * 8 + r;
+          int row = y * planeW + bx * 8;
+          int down = y + 1 < planeH ? planeW : 0;
+          for (int x = 0; x < 8; x++) {
+            int i = row + x;
+            int right = bx * 8 + x + 1 < planeW ? 1 : 0;
+            sum += Math.abs(luma[i + right] - luma[i]) + Math.abs(luma[i + down] - luma[i]);
+          }
+        }
+        double gradient = sum / 64.0;
+        out[by * bw + bx] =
+            (float)
+                Math.pow(
+                    (TEXTURE_OFFSET + gradient) / (TEXTURE_OFFSET + TEXTURE_REFERENCE),
+                    TEXTURE_EXPONENT);
+      }
+    }
+    return out;
+  }
+
+  /** {@link #textureWeights} of 8-bit RGB or grey pixels (luma blocks of 4:4:4). */
+  static float[] textureWeights(BufferedImage pixels) {
+    boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
+    JpegWriter writer =
+        new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, Subsampling.S444, 75);
+    writer.loadPlanes(pixels.getRaster(), grey);
+    return writer.textureWeights();
+  }
+
+  /**
+   * The texture weight of block ({@code bx}, {@code by}) of component {@code c}: its own for luma,
+   * the mean of the luma blocks it covers for chroma.
+   */
+  private float textureWeight(int c, int bx, int by) {
+    if (texture == null) {
+      return 1;
+    }
+    int f = c == 0 ? 1 : hMax;
+    int bw = blocksW[0];
+    float sum = 0;
+    for (int yy = 0; yy < f; yy++) {
+      for (int xx = 0; xx < f; xx++) {
+        sum += texture[(by * f + yy) * bw + bx * f + xx];
+      }
+    }
+    return sum / (f * f);
+  }
+
   /** Quantises every block: by rounding, or by trellis against {@code costs} (per table). */
   private void quantiseAll(float[][] costs) {
     float[] ws = new float[64];
@@ -294,7 +381,7 @@ final class JpegWriter {
               out[off + k] = (short) roundAc(u[k]);
             }
           } else {
-            trellis(u, quant[t], costs[t], out, off);
+            trellis(u, quant[t], costs[t], textureWeight(c, bx, by), out, off);
           }
         }
       }
@@ -313,16 +400,17 @@ final class JpegWriter {
   /**
    * Chooses the AC values of one block (zigzag {@code u} in quantiser units) minimising bits +
    * lambda x squared error, where bits are the Huffman lengths in {@code cost} of each (run, size)
-   * symbol plus the size bits, and the block ends with an EOB wherever that is cheapest.
+   * symbol plus the size bits, and the block ends with an EOB wherever that is cheapest; {@code
+   * texture} scales lambda.
    */
-  private void trellis(float[] u, int[] q, float[] cost, short[] out, int off) {
+  private void trellis(float[] u, int[] q, float[] cost, float texture, short[] out, int off) {
     double energy = 0;
     for (int k = 1; k < 64; k++) {
       double c = u[k] * q[k];
       energy += c * c;
     }
     // mozjpeg measures on coefficients 8x ours: 64x the squared error in quantiser units.
-    float weight = (float) (64.0 * LAMBDA_SCALE / (LAMBDA_OFFSET + 64.0 * energy / 63.0));
+    float weight = texture * (float) (64.0 * LAMBDA_SCALE / (LAMBDA_OFFSET + 64.0 * energy / 63.0));
     float zrl = cost[0xF0];
     float eob = cost[0x00];
     int stateCount = 1;

@@ -174,6 +174,54 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void textureWeightsStayInRangeAndRiseWithTexture() {
+    int w = 64;
+    int h = 32;
+    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(3);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        // left half flat grey, right half noise of growing amplitude
+        int v = x < 32 ? 128 : 128 + (int) ((random.nextDouble() - 0.5) * (x - 31) * 8);
+        v = Math.max(0, Math.min(255, v));
+        image.setRGB(x, y, v * 0x010101);
+      }
+    }
+    float[] weights = JpegWriter.textureWeights(image);
+    assertEquals((w / 8) * (h / 8), weights.length);
+    double flat = Math.pow(2 / 6.0, JpegWriter.TEXTURE_EXPONENT);
+    double max = Math.pow((2 + 2 * 255) / 6.0, JpegWriter.TEXTURE_EXPONENT);
+    for (int by = 0; by < h / 8; by++) {
+      for (int bx = 0; bx < w / 8; bx++) {
+        float weight = weights[by * (w / 8) + bx];
+        assertTrue(
+            weight >= flat - 1e-6 && weight <= max, "block " + bx + "," + by + ": " + weight);
+        if (bx < 3) {
+          assertEquals(flat, weight, 1e-6, "flat block " + bx + "," + by);
+        }
+        if (bx > 4) {
+          assertTrue(weight > weights[by * (w / 8) + bx - 1], "more texture, more weight");
+        }
+      }
+    }
+  }
+
+  @Test
+  void textureWeightedTrellisDecodesAlikeOnFlatAndBusyHalves() throws Exception {
+    BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    BufferedImage mixed = new BufferedImage(photo.getWidth(), photo.getHeight(), photo.getType());
+    for (int y = 0; y < photo.getHeight(); y++) {
+      for (int x = 0; x < photo.getWidth(); x++) {
+        mixed.setRGB(x, y, x < photo.getWidth() / 2 ? 0x6080A0 + (y / 4) : photo.getRGB(x, y));
+      }
+    }
+    for (int quality : new int[] {40, 75}) {
+      byte[] jpeg = JpegWriter.encode(mixed, quality, 1, JpegWriter.Subsampling.S420);
+      checkAllDecoders(mixed, jpeg, "q" + quality + " flat and busy", 4);
+    }
+  }
+
+  @Test
   void flattensAlphaOverWhite() throws Exception {
     ImageEncoder.Encoded encoded = encode("png/rgba.png");
     assertFalse(TestData.decode(encoded.bytes()).getColorModel().hasAlpha());
