@@ -222,6 +222,41 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void dcTrellisKeepsEachDcAtItsFloorOrCeilingAndRoundsWhenErrorsCostMost() {
+    java.util.Random random = new java.util.Random(5);
+    int n = 500;
+    float[] u = new float[n];
+    float[] heavy = new float[n];
+    float[] light = new float[n];
+    for (int i = 0; i < n; i++) {
+      u[i] = (float) (20 + 3 * Math.sin(i / 40.0) + random.nextGaussian() * 0.4);
+      heavy[i] = 1e6f;
+      light[i] = 0.5f;
+    }
+    float[] bits = new float[256];
+    for (int size = 0; size < 16; size++) {
+      bits[size] = 2 + size;
+    }
+    short[] rounded = JpegWriter.chooseDc(u, heavy, bits);
+    short[] cheap = JpegWriter.chooseDc(u, light, bits);
+    int changesRounded = 0;
+    int changesCheap = 0;
+    for (int i = 0; i < n; i++) {
+      assertEquals(Math.round(u[i]), rounded[i], "an error this costly always rounds, at " + i);
+      assertTrue(
+          cheap[i] == Math.floor(u[i]) || cheap[i] == Math.ceil(u[i]),
+          "floor or ceiling at " + i + ": " + cheap[i] + " for " + u[i]);
+      if (i > 0) {
+        changesRounded += rounded[i] != rounded[i - 1] ? 1 : 0;
+        changesCheap += cheap[i] != cheap[i - 1] ? 1 : 0;
+      }
+    }
+    assertTrue(changesCheap < changesRounded / 2, changesCheap + " vs " + changesRounded);
+    assertEquals(-2047, JpegWriter.chooseDc(new float[] {-5000f}, heavy, bits)[0]);
+    assertEquals(0, JpegWriter.chooseDc(new float[0], heavy, bits).length);
+  }
+
+  @Test
   void flattensAlphaOverWhite() throws Exception {
     ImageEncoder.Encoded encoded = encode("png/rgba.png");
     assertFalse(TestData.decode(encoded.bytes()).getColorModel().hasAlpha());
