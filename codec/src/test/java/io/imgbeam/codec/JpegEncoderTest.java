@@ -257,6 +257,33 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void smallImagesShareHuffmanTablesBetweenScansAndStillDecodeEverywhere() throws Exception {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    BufferedImage small = scaled(photo, 48, 32, BufferedImage.TYPE_INT_RGB);
+    byte[] jpeg = JpegWriter.encode(small, 85, 1, JpegWriter.Subsampling.S420);
+    int scans = scanHeaders(jpeg).size();
+    int tables = 0;
+    for (int[] segment : allSegments(jpeg)) {
+      if (segment[0] == 0xC4) {
+        // a DHT segment may hold several tables: count them
+        int pos = segment[1] + 2;
+        int end = segment[1] + (((jpeg[segment[1]] & 0xFF) << 8) | (jpeg[segment[1] + 1] & 0xFF));
+        while (pos < end) {
+          int symbols = 0;
+          for (int len = 1; len <= 16; len++) {
+            symbols += jpeg[pos + len] & 0xFF;
+          }
+          pos += 17 + symbols;
+          tables++;
+        }
+      }
+    }
+    // one DC scan with two components plus five AC scans would need 7 tables unshared
+    assertTrue(tables < scans + 1, tables + " tables for " + scans + " scans");
+    checkAllDecoders(small, jpeg, "48x32 with shared tables", 8);
+  }
+
+  @Test
   void flattensAlphaOverWhite() throws Exception {
     ImageEncoder.Encoded encoded = encode("png/rgba.png");
     assertFalse(TestData.decode(encoded.bytes()).getColorModel().hasAlpha());
@@ -444,6 +471,35 @@ class JpegEncoderTest extends EncoderContract {
     throw new AssertionError("no SOF2");
   }
 
+  /** Every marker segment in the file, scans' data skipped: {marker, offset of the length}. */
+  private static List<int[]> allSegments(byte[] jpeg) {
+    List<int[]> out = new ArrayList<>();
+    int pos = 2;
+    while (pos + 4 <= jpeg.length) {
+      int type = jpeg[pos + 1] & 0xFF;
+      if (type == 0xD9) {
+        break;
+      }
+      int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
+      out.add(new int[] {type, pos + 2});
+      pos += 2 + length;
+      if (type == 0xDA) {
+        pos = skipEntropyCodedData(jpeg, pos);
+      }
+    }
+    return out;
+  }
+
+  private static int skipEntropyCodedData(byte[] jpeg, int pos) {
+    while (pos + 1 < jpeg.length
+        && !((jpeg[pos] & 0xFF) == 0xFF
+            && (jpeg[pos + 1] & 0xFF) != 0
+            && ((jpeg[pos + 1] & 0xFF) < 0xD0 || (jpeg[pos + 1] & 0xFF) > 0xD7))) {
+      pos++;
+    }
+    return pos;
+  }
+
   /**
    * Every scan header in the file: {components, Ss, Se, first component id}. Skips entropy-coded
    * data by its stuffing rules (0xFF00 and restart markers are data).
@@ -465,13 +521,7 @@ class JpegEncoderTest extends EncoderContract {
       int ss = jpeg[pos + 5 + 2 * n] & 0xFF;
       int se = jpeg[pos + 6 + 2 * n] & 0xFF;
       scans.add(new int[] {n, ss, se, jpeg[pos + 5] & 0xFF});
-      pos += 2 + length;
-      while (pos + 1 < jpeg.length
-          && !((jpeg[pos] & 0xFF) == 0xFF
-              && (jpeg[pos + 1] & 0xFF) != 0
-              && ((jpeg[pos + 1] & 0xFF) < 0xD0 || (jpeg[pos + 1] & 0xFF) > 0xD7))) {
-        pos++;
-      }
+      pos = skipEntropyCodedData(jpeg, pos + 2 + length);
     }
     return scans;
   }
