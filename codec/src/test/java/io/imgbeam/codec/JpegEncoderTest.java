@@ -506,22 +506,14 @@ class JpegEncoderTest extends EncoderContract {
    */
   private static List<int[]> scanHeaders(byte[] jpeg) {
     List<int[]> scans = new ArrayList<>();
-    int pos = 2;
-    while (pos + 4 <= jpeg.length) {
-      int type = jpeg[pos + 1] & 0xFF;
-      if (type == 0xD9) {
-        break;
+    for (int[] segment : allSegments(jpeg)) {
+      if (segment[0] == 0xDA) {
+        int pos = segment[1] - 2;
+        int n = jpeg[pos + 4] & 0xFF;
+        int ss = jpeg[pos + 5 + 2 * n] & 0xFF;
+        int se = jpeg[pos + 6 + 2 * n] & 0xFF;
+        scans.add(new int[] {n, ss, se, jpeg[pos + 5] & 0xFF});
       }
-      int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
-      if (type != 0xDA) {
-        pos += 2 + length;
-        continue;
-      }
-      int n = jpeg[pos + 4] & 0xFF;
-      int ss = jpeg[pos + 5 + 2 * n] & 0xFF;
-      int se = jpeg[pos + 6 + 2 * n] & 0xFF;
-      scans.add(new int[] {n, ss, se, jpeg[pos + 5] & 0xFF});
-      pos = skipEntropyCodedData(jpeg, pos + 2 + length);
     }
     return scans;
   }
