@@ -11,9 +11,10 @@ import java.awt.image.Raster;
  * lengths (the idea of mozjpeg's {@code quantize_trellis}: per coefficient the candidates are 0 and
  * the largest value of each bit size up to the rounded one, chosen by rate + lambda x distortion
  * with the end of block placed where it pays), its distortion weight scaled per block by the
- * block's texture (see {@link #textureWeights}); spectral-selection progressive scans, DC first,
- * each with its own optimised Huffman table; 4:2:0 or 4:4:4 chroma; edges padded by replicating the
- * last row and column.
+ * block's texture (see {@link #textureWeights}), then the DC values chosen again by a Viterbi pass
+ * over bits and error ({@link #dcTrellis}); spectral-selection progressive scans, DC first, with
+ * optimised Huffman tables, shared between scans where that is smaller ({@link #acTables}); 4:2:0
+ * or 4:4:4 chroma; edges padded by replicating the last row and column.
  */
 final class JpegWriter {
   /** Chroma sampling of a colour JPEG. */
