@@ -31,7 +31,12 @@ class HostileInputTest {
   static final int TIMEOUT_SECONDS = 10;
 
   /** Status, and a fragment of the message for the ones that must name their limit. */
-  private record Expected(Status status, String message) {}
+  /** The status a file must end in ({@code orElse}: a second one allowed), and its message. */
+  private record Expected(Status status, String message, Status orElse) {
+    Expected(Status status, String message) {
+      this(status, message, status);
+    }
+  }
 
   private static BoundedCompressor compressor;
   private static final Map<String, String> REPORT = new TreeMap<>();
@@ -65,7 +70,9 @@ class HostileInputTest {
     String name = file.substring(file.indexOf('/') + 1);
     return switch (dir) {
       case "dims", "truncated" -> new Expected(Status.FAILED, null);
-      case "exif" -> new Expected(Status.KEPT_ORIGINAL, null);
+      // The metadata is ignored and the 48x32 pixels encoded: whether that output or the original
+      // (under a kilobyte either way) is smaller depends on the encoder's bytes of the day.
+      case "exif" -> new Expected(Status.KEPT_ORIGINAL, null, Status.WRITTEN);
       case "scans" -> new Expected(Status.REJECTED_LIMIT, "maxJpegScans");
       case "flood" ->
           switch (name) {
@@ -115,7 +122,9 @@ class HostileInputTest {
               millis,
               result.errorStage().map(Stage::recordName).orElse("") + " " + message));
       Expected want = expected(file);
-      assertEquals(want.status(), result.status(), file + ": " + result);
+      if (result.status() != want.orElse()) {
+        assertEquals(want.status(), result.status(), file + ": " + result);
+      }
       if (want.message() != null) {
         assertTrue(message.contains(want.message()), file + ": " + message);
       }

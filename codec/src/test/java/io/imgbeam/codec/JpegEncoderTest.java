@@ -175,6 +175,116 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void textureWeightsStayInRangeAndRiseWithTexture() {
+    int w = 64;
+    int h = 32;
+    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(3);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        // left half flat grey, right half noise of growing amplitude
+        int v = x < 32 ? 128 : 128 + (int) ((random.nextDouble() - 0.5) * (x - 31) * 8);
+        v = Math.max(0, Math.min(255, v));
+        image.setRGB(x, y, v * 0x010101);
+      }
+    }
+    float[] weights = JpegWriter.textureWeights(image);
+    assertEquals((w / 8) * (h / 8), weights.length);
+    double flat = Math.pow(2 / 6.0, JpegWriter.TEXTURE_EXPONENT);
+    double max = Math.pow((2 + 2 * 255) / 6.0, JpegWriter.TEXTURE_EXPONENT);
+    for (int by = 0; by < h / 8; by++) {
+      for (int bx = 0; bx < w / 8; bx++) {
+        float weight = weights[by * (w / 8) + bx];
+        assertTrue(
+            weight >= flat - 1e-6 && weight <= max, "block " + bx + "," + by + ": " + weight);
+        if (bx < 3) {
+          assertEquals(flat, weight, 1e-6, "flat block " + bx + "," + by);
+        }
+        if (bx > 4) {
+          assertTrue(weight > weights[by * (w / 8) + bx - 1], "more texture, more weight");
+        }
+      }
+    }
+  }
+
+  @Test
+  void textureWeightedTrellisDecodesAlikeOnFlatAndBusyHalves() throws Exception {
+    BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    BufferedImage mixed = new BufferedImage(photo.getWidth(), photo.getHeight(), photo.getType());
+    for (int y = 0; y < photo.getHeight(); y++) {
+      for (int x = 0; x < photo.getWidth(); x++) {
+        mixed.setRGB(x, y, x < photo.getWidth() / 2 ? 0x6080A0 + (y / 4) : photo.getRGB(x, y));
+      }
+    }
+    for (int quality : new int[] {40, 75}) {
+      byte[] jpeg = JpegWriter.encode(mixed, quality, 1, JpegWriter.Subsampling.S420);
+      checkAllDecoders(mixed, jpeg, "q" + quality + " flat and busy", 4);
+    }
+  }
+
+  @Test
+  void dcTrellisKeepsEachDcAtItsFloorOrCeilingAndRoundsWhenErrorsCostMost() {
+    java.util.Random random = new java.util.Random(5);
+    int n = 500;
+    float[] u = new float[n];
+    float[] heavy = new float[n];
+    float[] light = new float[n];
+    for (int i = 0; i < n; i++) {
+      u[i] = (float) (20 + 3 * Math.sin(i / 40.0) + random.nextGaussian() * 0.4);
+      heavy[i] = 1e6f;
+      light[i] = 0.5f;
+    }
+    float[] bits = new float[256];
+    for (int size = 0; size < 16; size++) {
+      bits[size] = 2 + size;
+    }
+    short[] rounded = JpegWriter.chooseDc(u, heavy, bits);
+    short[] cheap = JpegWriter.chooseDc(u, light, bits);
+    int changesRounded = 0;
+    int changesCheap = 0;
+    for (int i = 0; i < n; i++) {
+      assertEquals(Math.round(u[i]), rounded[i], "an error this costly always rounds, at " + i);
+      assertTrue(
+          cheap[i] == Math.floor(u[i]) || cheap[i] == Math.ceil(u[i]),
+          "floor or ceiling at " + i + ": " + cheap[i] + " for " + u[i]);
+      if (i > 0) {
+        changesRounded += rounded[i] != rounded[i - 1] ? 1 : 0;
+        changesCheap += cheap[i] != cheap[i - 1] ? 1 : 0;
+      }
+    }
+    assertTrue(changesCheap < changesRounded / 2, changesCheap + " vs " + changesRounded);
+    assertEquals(-2047, JpegWriter.chooseDc(new float[] {-5000f}, heavy, bits)[0]);
+    assertEquals(0, JpegWriter.chooseDc(new float[0], heavy, bits).length);
+  }
+
+  @Test
+  void smallImagesShareHuffmanTablesBetweenScansAndStillDecodeEverywhere() throws Exception {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    BufferedImage small = scaled(photo, 48, 32, BufferedImage.TYPE_INT_RGB);
+    byte[] jpeg = JpegWriter.encode(small, 85, 1, JpegWriter.Subsampling.S420);
+    int scans = scanHeaders(jpeg).size();
+    int tables = 0;
+    for (int[] segment : allSegments(jpeg)) {
+      if (segment[0] == 0xC4) {
+        // a DHT segment may hold several tables: count them
+        int pos = segment[1] + 2;
+        int end = segment[1] + (((jpeg[segment[1]] & 0xFF) << 8) | (jpeg[segment[1] + 1] & 0xFF));
+        while (pos < end) {
+          int symbols = 0;
+          for (int len = 1; len <= 16; len++) {
+            symbols += jpeg[pos + len] & 0xFF;
+          }
+          pos += 17 + symbols;
+          tables++;
+        }
+      }
+    }
+    // one DC scan with two components plus five AC scans would need 7 tables unshared
+    assertTrue(tables < scans + 1, tables + " tables for " + scans + " scans");
+    checkAllDecoders(small, jpeg, "48x32 with shared tables", 8);
+  }
+
+  @Test
   void flattensAlphaOverWhite() throws Exception {
     ImageEncoder.Encoded encoded = encode("png/rgba.png");
     assertFalse(TestData.decode(encoded.bytes()).getColorModel().hasAlpha());
@@ -362,12 +472,9 @@ class JpegEncoderTest extends EncoderContract {
     throw new AssertionError("no SOF2");
   }
 
-  /**
-   * Every scan header in the file: {components, Ss, Se, first component id}. Skips entropy-coded
-   * data by its stuffing rules (0xFF00 and restart markers are data).
-   */
-  private static List<int[]> scanHeaders(byte[] jpeg) {
-    List<int[]> scans = new ArrayList<>();
+  /** Every marker segment in the file, scans' data skipped: {marker, offset of the length}. */
+  private static List<int[]> allSegments(byte[] jpeg) {
+    List<int[]> out = new ArrayList<>();
     int pos = 2;
     while (pos + 4 <= jpeg.length) {
       int type = jpeg[pos + 1] & 0xFF;
@@ -375,20 +482,38 @@ class JpegEncoderTest extends EncoderContract {
         break;
       }
       int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
-      if (type != 0xDA) {
-        pos += 2 + length;
-        continue;
-      }
-      int n = jpeg[pos + 4] & 0xFF;
-      int ss = jpeg[pos + 5 + 2 * n] & 0xFF;
-      int se = jpeg[pos + 6 + 2 * n] & 0xFF;
-      scans.add(new int[] {n, ss, se, jpeg[pos + 5] & 0xFF});
+      out.add(new int[] {type, pos + 2});
       pos += 2 + length;
-      while (pos + 1 < jpeg.length
-          && !((jpeg[pos] & 0xFF) == 0xFF
-              && (jpeg[pos + 1] & 0xFF) != 0
-              && ((jpeg[pos + 1] & 0xFF) < 0xD0 || (jpeg[pos + 1] & 0xFF) > 0xD7))) {
-        pos++;
+      if (type == 0xDA) {
+        pos = skipEntropyCodedData(jpeg, pos);
+      }
+    }
+    return out;
+  }
+
+  private static int skipEntropyCodedData(byte[] jpeg, int pos) {
+    while (pos + 1 < jpeg.length
+        && !((jpeg[pos] & 0xFF) == 0xFF
+            && (jpeg[pos + 1] & 0xFF) != 0
+            && ((jpeg[pos + 1] & 0xFF) < 0xD0 || (jpeg[pos + 1] & 0xFF) > 0xD7))) {
+      pos++;
+    }
+    return pos;
+  }
+
+  /**
+   * Every scan header in the file: {components, Ss, Se, first component id}. Skips entropy-coded
+   * data by its stuffing rules (0xFF00 and restart markers are data).
+   */
+  private static List<int[]> scanHeaders(byte[] jpeg) {
+    List<int[]> scans = new ArrayList<>();
+    for (int[] segment : allSegments(jpeg)) {
+      if (segment[0] == 0xDA) {
+        int pos = segment[1] - 2;
+        int n = jpeg[pos + 4] & 0xFF;
+        int ss = jpeg[pos + 5 + 2 * n] & 0xFF;
+        int se = jpeg[pos + 6 + 2 * n] & 0xFF;
+        scans.add(new int[] {n, ss, se, jpeg[pos + 5] & 0xFF});
       }
     }
     return scans;
