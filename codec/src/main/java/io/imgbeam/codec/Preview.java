@@ -35,7 +35,9 @@ public final class Preview {
   public record Images(byte[] before, byte[] after, byte[] beforeCrop, byte[] afterCrop) {}
 
   /**
-   * Makes the pictures; refuses images over {@code maxPixels} (checked on the header, as the
+   * Makes the pictures of {@code input} and {@code output}, the files of one outcome as the run
+   * read and wrote them (plain JPEGs among them are decoded without ImageIO's warning checks, see
+   * {@link #upright}); refuses images over {@code maxPixels} (checked on the header, as the
    * compressor does). Holds a share of the JVM's {@link PixelBudget} for both images while it
    * works, so that pictures made in parallel cannot exhaust the heap either.
    */
@@ -62,8 +64,8 @@ public final class Preview {
   }
 
   private static Images make(byte[] input, byte[] output, long maxPixels) throws IOException {
-    BufferedImage after = upright(output, true, maxPixels, 0, 0);
-    BufferedImage before = upright(input, false, maxPixels, after.getWidth(), after.getHeight());
+    BufferedImage after = upright(output, maxPixels, 0, 0);
+    BufferedImage before = upright(input, maxPixels, after.getWidth(), after.getHeight());
     byte[] beforeThumb = thumbnail(before);
     byte[] afterThumb = thumbnail(after);
     double aspectBefore = (double) before.getWidth() / before.getHeight();
@@ -93,11 +95,14 @@ public final class Preview {
   }
 
   /**
-   * Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. {@code
-   * own}: imgbeam wrote the file (the output), which may take the fast decoder.
+   * Decoded, oriented and in sRGB; decoded at a reduced scale when far larger than needed. A plain
+   * JPEG, input or output, takes the fast decoder ({@link ImageReading#decodeOwn}): its bytes are
+   * those a run has already judged (the report checks their SHA-256 against the record), so its
+   * decoder warnings, which that decoder does not report, were weighed then; a picture only shows
+   * them.
    */
-  private static BufferedImage upright(
-      byte[] data, boolean own, long maxPixels, int needW, int needH) throws IOException {
+  private static BufferedImage upright(byte[] data, long maxPixels, int needW, int needH)
+      throws IOException {
     ImageFormat format = ImageFormat.sniff(data);
     if (!format.isDecodable()) {
       throw new IOException("cannot decode " + format.recordName());
@@ -115,7 +120,7 @@ public final class Preview {
       stepY = ImageCompressor.subsampling(header.height(), swap ? needW : needH);
     }
     BufferedImage image =
-        own && stepX == 1 && stepY == 1
+        stepX == 1 && stepY == 1
             ? ImageReading.decodeOwn(data, format)
             : ImageReading.decode(data, format, FailOn.WARNING, false, stepX, stepY);
     return ColourConversion.toSrgb(Orientation.apply(image, orientation));

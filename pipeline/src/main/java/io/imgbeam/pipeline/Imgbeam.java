@@ -11,6 +11,7 @@ import io.imgbeam.codec.MetadataPolicy;
 import io.imgbeam.codec.Metric;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.codec.PngMode;
+import io.imgbeam.codec.Warmup;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
 import io.imgbeam.transforms.OutputFiles;
@@ -80,6 +81,11 @@ public final class Imgbeam {
         Help.print(out);
         return 0;
       }
+    }
+    if (EngineDefaults.embedded(List.of(args))) {
+      // Parsing the options and building the pipeline take seconds on one thread; meanwhile
+      // another core readies the codec for the first images.
+      Warmup.start();
     }
     PipelineOptionsFactory.register(ImgbeamOptions.class);
     ImgbeamOptions options;
