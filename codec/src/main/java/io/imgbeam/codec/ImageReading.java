@@ -70,11 +70,10 @@ final class ImageReading {
   }
 
   /**
-   * Decodes a file imgbeam wrote itself (verification) or one a run has already judged (report
-   * pictures of its inputs): a plain JPEG through libjpeg-turbo ({@link TurboJpeg}), several times
-   * faster than ImageIO on progressive files; anything else as {@link #decode(byte[], ImageFormat)}
-   * does. Never for an input being compressed: libjpeg-turbo's warnings are not reported, and an
-   * input's warnings must fail it.
+   * Decodes a file imgbeam wrote itself (verification, report pictures): a plain JPEG through
+   * libjpeg-turbo ({@link TurboJpeg}), several times faster than ImageIO on progressive files;
+   * anything else as {@link #decode(byte[], ImageFormat)} does. Never for inputs: libjpeg-turbo's
+   * warnings are not reported, and an input's warnings must fail it.
    */
   static BufferedImage decodeOwn(byte[] data, ImageFormat format) throws IOException {
     if (format == ImageFormat.JPEG && TurboJpeg.available()) {

@@ -84,7 +84,8 @@ final class EngineDefaults {
     for (String arg : args) {
       if (arg.startsWith("--runner=")) {
         String runner = arg.substring("--runner=".length());
-        return runner.equalsIgnoreCase("DirectRunner") || runner.equals(DirectRunner.class.getName());
+        return runner.equalsIgnoreCase("DirectRunner")
+            || runner.equals(DirectRunner.class.getName());
       }
     }
     return true;

@@ -343,7 +343,8 @@ public final class Imgbeam {
           CompressImages.to(outputRoot.toString())
               .withSettings(settings)
               .withFollowSymlinks(followSymlinks)
-              .withMoveShards(moveShards);
+              .withMoveShards(moveShards)
+              .withReportPictures(true);
       if (incremental && Files.isRegularFile(previousManifest())) {
         compress = compress.withPreviousManifest(previousManifest().toString());
       }
