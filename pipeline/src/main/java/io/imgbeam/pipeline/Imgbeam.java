@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
@@ -384,7 +385,10 @@ public final class Imgbeam {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
         for (Path entry : entries) {
           String name = entry.getFileName().toString();
-          if (name.startsWith(".temp-beam")) {
+          if (name.startsWith(".temp-beam")
+              || name.equals(CompressImages.PREVIEWS_FOLDER)
+                  && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+            // Temp folders, and report pictures a stopped run made and never used.
             deleteTree(entry);
           } else if ((name.startsWith("outcomes-") || name.startsWith("failures-"))
                   && name.endsWith(".avro")

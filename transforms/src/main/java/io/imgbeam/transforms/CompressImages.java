@@ -93,6 +93,12 @@ public final class CompressImages
   /** The suffix of the temp file every output passes through before its atomic rename. */
   public static final String TEMP_SUFFIX = ".imgbeam-tmp";
 
+  /**
+   * The folder under {@code OUTPUT/_imgbeam} that holds the report pictures of {@link
+   * #withReportPictures} until the report is written.
+   */
+  public static final String PREVIEWS_FOLDER = PreviewCache.FOLDER;
+
   /** Default of {@link #withMoveShards}. */
   public static final int DEFAULT_MOVE_SHARDS = 1024;
 
