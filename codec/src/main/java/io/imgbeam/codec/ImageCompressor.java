@@ -315,9 +315,10 @@ public final class ImageCompressor {
         .encodesTried(encodes)
         .target(settings.goals(), best.met())
         .metadataRemoved(metadata.removedIn(MetadataScan.of(best.output())));
-    // 13. The report's pictures, while the pixels are here: only when the output shows sRGB
-    // pixels as the input's were (no kept profile) and the caller wants this image's.
-    if (keptProfile == null && previews.wanted(best.score())) {
+    // 13. The report's pictures, while the pixels are here: only when they are the pictures the
+    // report would make from the files (no resize, whose fit the report cannot know; no kept
+    // profile, so the pixels are sRGB) and the caller wants this image's.
+    if (!resized && keptProfile == null && previews.wanted(best.score())) {
       result.previews(previews(image, best));
     }
   }

@@ -60,6 +60,18 @@ class PreviewTest {
     assertTrue(result.previews().isEmpty());
   }
 
+  /** A resized image's pictures are left to the report, which knows only the files. */
+  @Test
+  void noPicturesOfAResizedImage() {
+    CompressionResult result =
+        ImageCompressor.of(
+                CompressionSettings.create().withOutputFormat(OutputFormat.JPEG).withMaxWidth(200))
+            .compress(TestData.bytes("photo/coffee.jpg"), new Progress(), (millis, score) -> true);
+    assertEquals(Status.WRITTEN, result.status(), result.toString());
+    assertEquals(200, result.outputWidth());
+    assertTrue(result.previews().isEmpty());
+  }
+
   private static void assertSimilar(byte[] expected, byte[] actual) {
     BufferedImage a = TestData.decode(expected);
     BufferedImage b = TestData.decode(actual);

@@ -165,7 +165,7 @@ class ImgbeamTest {
     assertTrue(Files.isRegularFile(out.resolve("_imgbeam/report.html")));
     assertTrue(run.out().contains("report:   " + out.resolve("_imgbeam/report.html")), run.out());
     assertFalse(Files.exists(left.getParent()), "report pictures left in " + left.getParent());
-    // Both images were shown with pictures made during the run (resized, cover crops).
+    // Both images are shown with pictures (resized: made from the files).
     String page = Files.readString(out.resolve("_imgbeam/report.html"));
     assertFalse(page.contains("changed since the run"), "a row without pictures");
     assertTrue(page.contains("data:image/jpeg;base64,"), "thumbnails on the page");
