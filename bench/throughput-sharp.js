@@ -41,7 +41,9 @@ async function main() {
   const rssKb = Math.round(process.resourceUsage().maxRSS);
   const label = `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}, mozjpeg: ${options.mozjpeg})`;
   // The same line format as ThroughputBench prints.
-  console.log(`RESULT\tc\t${label}\t${files.length}\t${pixels}\t${seconds.toFixed(3)}\t${rssKb}\t${bytes}`);
+  const cpu = process.cpuUsage(); // microseconds, user and system, all threads (libvips' too)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(`RESULT\tc\t${label}\t${files.length}\t${pixels}\t${seconds.toFixed(3)}\t${rssKb}\t${bytes}\t${cpuSeconds.toFixed(3)}`);
 }
 
 main().catch((e) => {

@@ -9,7 +9,9 @@
 # sharp is run with progressive: true, optimiseCoding: true and mozjpeg: $SHARP_MOZJPEG (default
 # false: plain libjpeg-turbo; set SHARP_MOZJPEG=true to compare against mozjpeg's trellis
 # quantisation once imgbeam's encoder does trellis too). Each runs in its own process; the table
-# gives images/min, megapixels/s, peak RSS (VmHWM), and the ratios b/a and b/c of images/min.
+# gives images/min, megapixels/s, peak RSS (VmHWM), the process's CPU seconds (all threads: JVM
+# start, JIT, collector, libvips' threads), and the ratios b/a and b/c of images/min and of images
+# per CPU-second (CPU time moves less than wall time when other processes share the cores).
 # Goals (issue 9): b/a >= 0.90, b/c >= 1.00.
 #
 #   bench/throughput.sh            the throughput table

@@ -63,10 +63,19 @@ public final class BoundedCompressor implements AutoCloseable {
    *     is shutting down), so that the bundle fails rather than record a false outcome
    */
   public CompressionResult compress(byte[] input) {
+    return compress(input, Preview.Wanted.NEVER);
+  }
+
+  /**
+   * {@link #compress(byte[])}, asking {@code previews} whether to make a written image's report
+   * pictures ({@link CompressionResult#previews()}) while its pixels are in memory.
+   */
+  public CompressionResult compress(byte[] input, Preview.Wanted previews) {
     long start = System.nanoTime();
     int seconds = compressor.settings().timeoutSeconds();
     Progress progress = new Progress();
-    Future<CompressionResult> future = pool.submit(() -> compressor.compress(input, progress));
+    Future<CompressionResult> future =
+        pool.submit(() -> compressor.compress(input, progress, previews));
     try {
       return future.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {

@@ -36,6 +36,7 @@ public final class CompressionResult {
   private final Stage errorStage;
   private final String errorClass;
   private final String errorMessage;
+  private final Preview.Images previews;
 
   private CompressionResult(Builder b) {
     this.status = b.status;
@@ -66,6 +67,7 @@ public final class CompressionResult {
     this.errorStage = b.errorStage;
     this.errorClass = b.errorClass;
     this.errorMessage = b.errorMessage;
+    this.previews = b.previews;
   }
 
   public Status status() {
@@ -204,6 +206,14 @@ public final class CompressionResult {
     return Optional.ofNullable(errorClass);
   }
 
+  /**
+   * The report's pictures of this image, made from its pixels while they were in memory; present
+   * only for a written image the caller asked for (see {@link Preview.Wanted}).
+   */
+  public Optional<Preview.Images> previews() {
+    return Optional.ofNullable(previews);
+  }
+
   public Optional<String> errorMessage() {
     return Optional.ofNullable(errorMessage);
   }
@@ -257,6 +267,7 @@ public final class CompressionResult {
     private Stage errorStage;
     private String errorClass;
     private String errorMessage;
+    private Preview.Images previews;
 
     Builder status(Status value) {
       status = value;
@@ -345,6 +356,11 @@ public final class CompressionResult {
 
     Builder candidates(List<String> value) {
       candidates = value;
+      return this;
+    }
+
+    Builder previews(Preview.Images value) {
+      previews = value;
       return this;
     }
 

@@ -71,22 +71,23 @@ public final class ImageCompressor {
 
   /** Compresses {@code input}; never returns null, never throws for bad data. */
   public CompressionResult compress(byte[] input) {
-    return compress(input, new Progress());
+    return compress(input, new Progress(), Preview.Wanted.NEVER);
   }
 
   /**
    * Compresses {@code input}, reporting its stage to {@code progress}. Besides data errors, a bug
    * (a runtime exception in a step) and a decoder that runs out of stack or heap end in a {@code
    * FAILED} record for this image: the pixel budget makes the heap case rare, and what the image
-   * held is garbage once the stack unwinds.
+   * held is garbage once the stack unwinds. {@code previews} decides whether a written image's
+   * report pictures are made from its pixels before they are released.
    */
-  CompressionResult compress(byte[] input, Progress progress) {
+  CompressionResult compress(byte[] input, Progress progress, Preview.Wanted previews) {
     long start = System.nanoTime();
     CompressionResult.Builder result =
         CompressionResult.builder().inputBytes(input.length).inputSha256(Hashes.sha256(input));
     progress.attach();
     try {
-      run(input, result, progress);
+      run(input, result, progress, new Previews(previews, start));
     } catch (CodecException e) {
       result.status(e.status()).error(e.stage(), e.errorClass(), e.getMessage());
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -100,7 +101,8 @@ public final class ImageCompressor {
 
   // The pixel-budget lease is held for the scope of its try block and never read: "try" lint.
   @SuppressWarnings("try")
-  private void run(byte[] input, CompressionResult.Builder result, Progress progress)
+  private void run(
+      byte[] input, CompressionResult.Builder result, Progress progress, Previews previews)
       throws CodecException {
     progress.stage(Stage.READ);
     if (input.length > settings.maxInputBytes()) {
@@ -175,7 +177,8 @@ public final class ImageCompressor {
           blocks,
           plan,
           result,
-          progress);
+          progress,
+          previews);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CodecException(
@@ -194,7 +197,8 @@ public final class ImageCompressor {
       MetadataBlocks blocks,
       Resize.Plan plan,
       CompressionResult.Builder result,
-      Progress progress)
+      Progress progress,
+      Previews previews)
       throws CodecException {
     boolean swap = Orientation.swapsAxes(metadata.orientation());
     boolean resized = !plan.isIdentity();
@@ -280,7 +284,8 @@ public final class ImageCompressor {
     long[] encodeNanos = {0};
     int encodes = 0;
     for (ImageEncoder encoder : encoders) {
-      Candidate candidate = encodeCandidate(encoder, image, kept, encodeNanos, progress);
+      Candidate candidate =
+          encodeCandidate(encoder, image, kept, encodeNanos, progress, previews.asked());
       encodes += candidate.encodes();
       candidates.add(encoder.format().recordName() + ":" + candidate.output().length);
       if (best == null || better(candidate, best)) {
@@ -311,6 +316,42 @@ public final class ImageCompressor {
         .encodesTried(encodes)
         .target(settings.goals(), best.met())
         .metadataRemoved(metadata.removedIn(MetadataScan.of(best.output())));
+    // 13. The report's pictures, while the pixels are here: only when they are the pictures the
+    // report would make from the files (no resize, whose fit the report cannot know; no kept
+    // profile, so the pixels are sRGB) and the caller wants this image's.
+    if (!resized && keptProfile == null && previews.wanted(best.score())) {
+      result.previews(previews(image, best));
+    }
+  }
+
+  /** What {@link #compress} was asked about report pictures, and when it started. */
+  private record Previews(Preview.Wanted wanted, long startNanos) {
+    boolean asked() {
+      return wanted != Preview.Wanted.NEVER;
+    }
+
+    boolean wanted(double score) {
+      return asked()
+          && wanted.test(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), score);
+    }
+  }
+
+  /**
+   * The pictures of {@code image} and the output it became, or null when making them failed: they
+   * only decorate the report, which then makes them from the files and says on the page why none
+   * could be made, so the image's own outcome does not depend on them.
+   */
+  private static Preview.Images previews(BufferedImage image, Candidate best) {
+    try {
+      BufferedImage after =
+          best.decoded() != null
+              ? best.decoded()
+              : ImageReading.decodeOwn(best.encoded().bytes(), best.format());
+      // As the report decodes the file: in sRGB (the output has no orientation left to apply).
+      return Preview.of(image, ColourConversion.toSrgb(after));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -328,7 +369,8 @@ public final class ImageCompressor {
       double score,
       byte[] output,
       int encodes,
-      boolean met) {}
+      boolean met,
+      BufferedImage decoded) {}
 
   /**
    * Encodes, verifies and adds the kept metadata for one format: once, or, with goals and a lossy
@@ -339,7 +381,8 @@ public final class ImageCompressor {
       BufferedImage image,
       MetadataBlocks kept,
       long[] encodeNanos,
-      Progress progress)
+      Progress progress,
+      boolean keepDecoded)
       throws CodecException {
     DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
     QualitySearch.Encode encode =
@@ -367,10 +410,13 @@ public final class ImageCompressor {
           return new QualitySearch.Trial(quality, encoded, output);
         };
     Metric metric = settings.scoreMetric();
+    // The decoded output of a single encode, kept for the report's pictures when they may be asked
+    // for; a search's trials are not kept (the chosen one is decoded again if needed).
+    BufferedImage[] decoded = new BufferedImage[1];
     QualitySearch.Score score =
         trial -> {
           progress.stage(Stage.VERIFY);
-          return verify(trial.encoded(), encoder, metric);
+          return verify(trial.encoded(), encoder, metric, tuner == null ? decoded : null);
         };
     if (tuner == null) {
       QualitySearch.Trial trial = encode.at(0);
@@ -381,7 +427,15 @@ public final class ImageCompressor {
           settings.goals() != null
               && (target == null || target.metBy(value))
               && (cap == 0 || trial.output().length <= cap);
-      return new Candidate(encoder.format(), trial.encoded(), null, value, trial.output(), 1, met);
+      return new Candidate(
+          encoder.format(),
+          trial.encoded(),
+          null,
+          value,
+          trial.output(),
+          1,
+          met,
+          keepDecoded && reportDecodesAsVerification(encoder.format()) ? decoded[0] : null);
     }
     QualitySearch.Result found =
         new QualitySearch(
@@ -400,7 +454,17 @@ public final class ImageCompressor {
         found.score(),
         trial.output(),
         found.encodes(),
-        found.met());
+        found.met(),
+        null);
+  }
+
+  /**
+   * Whether the report decodes a file of this format as verification does ({@link
+   * ImageReading#decodeOwn}), so that pictures made from verification's decoded image are the ones
+   * the report would make from the file; WebP and AVIF are verified with their own libraries.
+   */
+  private static boolean reportDecodesAsVerification(ImageFormat format) {
+    return format == ImageFormat.JPEG || format == ImageFormat.PNG;
   }
 
   /**
@@ -660,15 +724,20 @@ public final class ImageCompressor {
   }
 
   /**
-   * Decodes the output and checks it against what was encoded; returns its score in {@code metric}.
+   * Decodes the output and checks it against what was encoded; returns its score in {@code metric}
+   * and, when {@code keep} is given, the decoded image in its first slot.
    */
-  private static double verify(ImageEncoder.Encoded encoded, ImageEncoder encoder, Metric metric)
+  private static double verify(
+      ImageEncoder.Encoded encoded, ImageEncoder encoder, Metric metric, BufferedImage[] keep)
       throws CodecException {
     BufferedImage decoded;
     try {
       decoded = encoder.decode(encoded.bytes());
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.VERIFY, e);
+    }
+    if (keep != null) {
+      keep[0] = decoded;
     }
     BufferedImage reference = encoded.reference();
     if (decoded.getWidth() != reference.getWidth()

@@ -174,7 +174,8 @@ final class JpegWriter {
   }
 
   /**
-   * Encodes 8-bit sRGB ({@code TYPE_INT_RGB}) or grey ({@code TYPE_BYTE_GRAY}) pixels.
+   * Encodes opaque 8-bit sRGB ({@code TYPE_INT_RGB} or {@code TYPE_3BYTE_BGR}, as decoders return
+   * it) or grey ({@code TYPE_BYTE_GRAY}) pixels.
    *
    * @param effort 0: rounding only; 1: trellis quantisation on the code lengths of the rounded
    *     coefficients (a second pass on its own code lengths measured no gain, so none is offered)
@@ -183,7 +184,7 @@ final class JpegWriter {
     boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, subsampling, quality);
-    writer.loadPlanes(pixels.getRaster(), grey);
+    writer.loadPlanes(pixels, grey);
     if (effort > 0) {
       writer.texture = writer.textureWeights();
     }
@@ -209,17 +210,17 @@ final class JpegWriter {
     if (w < 2 || h < 2) {
       return 0;
     }
-    Raster raster = rgb.getRaster();
     int[] row0 = new int[w];
     int[] row1 = new int[w];
+    int[] samples = new int[w * rgb.getRaster().getNumBands()];
     double sum = 0;
     long groups = 0;
     float[] cb = new float[4];
     float[] cr = new float[4];
     for (int y = 0; y + 1 < h; y += 2) {
       Progress.checkInterrupted();
-      raster.getDataElements(0, y, w, 1, row0);
-      raster.getDataElements(0, y + 1, w, 1, row1);
+      Pixels.argbRow(rgb, y, row0, samples);
+      Pixels.argbRow(rgb, y + 1, row1, samples);
       for (int x = 0; x + 1 < w; x += 2) {
         chroma(row0[x], cb, cr, 0);
         chroma(row0[x + 1], cb, cr, 1);
@@ -247,7 +248,9 @@ final class JpegWriter {
   /**
    * JFIF YCbCr planes, level-shifted, padded to whole MCUs by repeating the last row and column.
    */
-  private void loadPlanes(Raster raster, boolean grey) {
+  private void loadPlanes(BufferedImage pixels, boolean grey) {
+    Raster raster = pixels.getRaster();
+    int[] samples = new int[width * raster.getNumBands()];
     int lumaW = blocksW[0] * 8;
     int lumaH = blocksH[0] * 8;
     int[] rgbRow = new int[width];
@@ -268,7 +271,9 @@ final class JpegWriter {
         }
         continue;
       }
-      raster.getDataElements(0, sy, width, 1, rgbRow);
+      // Straight from the raster's array for both RGB layouts (Pixels' fast path): the low 24 bits
+      // are the sRGB samples either way.
+      Pixels.argbRow(pixels, sy, rgbRow, samples);
       float[] cbPlane = planes[1];
       float[] crPlane = planes[2];
       int chromaBase = (half ? y >> 1 : y) * chromaW;
@@ -339,7 +344,7 @@ final class JpegWriter {
     boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, Subsampling.S444, 75);
-    writer.loadPlanes(pixels.getRaster(), grey);
+    writer.loadPlanes(pixels, grey);
     return writer.textureWeights();
   }
 

@@ -1,6 +1,11 @@
 package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
 
 /**
  * Structural similarity (Wang, Bovik, Sheikh and Simoncelli, 2004) on luma.
@@ -134,6 +139,43 @@ public final class Ssim {
 
   /** Row {@code row} of {@code image} as Rec.601 luma over white, into {@code out}. */
   private static void luma(BufferedImage image, int row, int[] argb, int[] samples, double[] out) {
+    // The two layouts verification compares (the encoder's TYPE_INT_RGB reference and the fast
+    // decoder's TYPE_3BYTE_BGR output) are opaque sRGB: read straight from their arrays, the same
+    // sums as below without packing each pixel into an int first.
+    Raster raster = image.getRaster();
+    if (!image.getColorModel().getColorSpace().isCS_sRGB()) {
+      genericLuma(image, row, argb, samples, out);
+      return;
+    }
+    int rx = -raster.getSampleModelTranslateX();
+    int ry = row - raster.getSampleModelTranslateY();
+    if (image.getType() == BufferedImage.TYPE_INT_RGB
+        && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm) {
+      DataBufferInt buffer = (DataBufferInt) raster.getDataBuffer();
+      int[] data = buffer.getData();
+      int base = buffer.getOffset() + ry * sm.getScanlineStride() + rx;
+      for (int i = 0; i < out.length; i++) {
+        int rgb = data[base + i];
+        out[i] = 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
+      }
+      return;
+    }
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm) {
+      DataBufferByte buffer = (DataBufferByte) raster.getDataBuffer();
+      byte[] data = buffer.getData();
+      int base = buffer.getOffset() + ry * sm.getScanlineStride() + rx * 3;
+      for (int i = 0, p = base; i < out.length; i++, p += 3) {
+        out[i] =
+            0.299 * (data[p + 2] & 0xFF) + 0.587 * (data[p + 1] & 0xFF) + 0.114 * (data[p] & 0xFF);
+      }
+      return;
+    }
+    genericLuma(image, row, argb, samples, out);
+  }
+
+  private static void genericLuma(
+      BufferedImage image, int row, int[] argb, int[] samples, double[] out) {
     Pixels.argbRow(image, row, argb, samples);
     for (int i = 0; i < out.length; i++) {
       int rgb = Pixels.overWhite(argb[i]);

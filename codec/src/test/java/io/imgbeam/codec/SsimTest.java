@@ -51,6 +51,44 @@ class SsimTest {
                 new BufferedImage(20, 21, BufferedImage.TYPE_INT_RGB)));
   }
 
+  /**
+   * The layouts read straight from their arrays (packed RGB ints, BGR bytes, and views into a
+   * larger image) give the very score of the general path (ARGB through the colour model).
+   */
+  @Test
+  void fastLayoutsScoreAsTheGeneralPath() {
+    BufferedImage image = TestData.decode("orientation/upright.png");
+    BufferedImage other = noisy(image, 12);
+    double general =
+        Ssim.score(
+            copy(image, BufferedImage.TYPE_INT_ARGB), copy(other, BufferedImage.TYPE_INT_ARGB));
+    assertEquals(
+        general,
+        Ssim.score(
+            copy(image, BufferedImage.TYPE_INT_RGB), copy(other, BufferedImage.TYPE_3BYTE_BGR)),
+        0.0);
+    assertEquals(
+        general,
+        Ssim.score(
+            copy(image, BufferedImage.TYPE_3BYTE_BGR), copy(other, BufferedImage.TYPE_INT_RGB)),
+        0.0);
+    int w = image.getWidth();
+    int h = image.getHeight();
+    BufferedImage partA = copy(image, BufferedImage.TYPE_INT_RGB).getSubimage(3, 2, w - 7, h - 5);
+    BufferedImage partB = copy(other, BufferedImage.TYPE_3BYTE_BGR).getSubimage(3, 2, w - 7, h - 5);
+    assertEquals(
+        Ssim.score(
+            copy(partA, BufferedImage.TYPE_INT_ARGB), copy(partB, BufferedImage.TYPE_INT_ARGB)),
+        Ssim.score(partA, partB),
+        0.0);
+  }
+
+  private static BufferedImage copy(BufferedImage image, int type) {
+    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), type);
+    out.createGraphics().drawImage(image, 0, 0, null);
+    return out;
+  }
+
   private static BufferedImage noisy(BufferedImage image, int amplitude) {
     Random random = new Random(7);
     BufferedImage out =

@@ -76,6 +76,21 @@ final class EngineDefaults {
         : CompressImages.DEFAULT_MOVE_SHARDS;
   }
 
+  /**
+   * Whether the job runs inside this JVM, on the DirectRunner (the default runner, or {@code
+   * --runner=DirectRunner}), judged from the arguments alone, before they are parsed.
+   */
+  static boolean embedded(List<String> args) {
+    for (String arg : args) {
+      if (arg.startsWith("--runner=")) {
+        String runner = arg.substring("--runner=".length());
+        return runner.equalsIgnoreCase("DirectRunner")
+            || runner.equals(DirectRunner.class.getName());
+      }
+    }
+    return true;
+  }
+
   /** Whether {@code --name} or {@code --name=...} is among the arguments. */
   static boolean given(List<String> args, String name) {
     for (String arg : args) {

@@ -11,6 +11,7 @@ import io.imgbeam.codec.MetadataPolicy;
 import io.imgbeam.codec.Metric;
 import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.codec.PngMode;
+import io.imgbeam.codec.Warmup;
 import io.imgbeam.transforms.CompressImages;
 import io.imgbeam.transforms.MatchImages;
 import io.imgbeam.transforms.OutputFiles;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
@@ -80,6 +82,11 @@ public final class Imgbeam {
         Help.print(out);
         return 0;
       }
+    }
+    if (EngineDefaults.embedded(List.of(args))) {
+      // Parsing the options and building the pipeline take seconds on one thread; meanwhile
+      // another core readies the codec for the first images.
+      Warmup.start();
     }
     PipelineOptionsFactory.register(ImgbeamOptions.class);
     ImgbeamOptions options;
@@ -337,7 +344,8 @@ public final class Imgbeam {
           CompressImages.to(outputRoot.toString())
               .withSettings(settings)
               .withFollowSymlinks(followSymlinks)
-              .withMoveShards(moveShards);
+              .withMoveShards(moveShards)
+              .withReportPictures(true);
       if (incremental && Files.isRegularFile(previousManifest())) {
         compress = compress.withPreviousManifest(previousManifest().toString());
       }
@@ -377,7 +385,10 @@ public final class Imgbeam {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
         for (Path entry : entries) {
           String name = entry.getFileName().toString();
-          if (name.startsWith(".temp-beam")) {
+          if (name.startsWith(".temp-beam")
+              || name.equals(CompressImages.PREVIEWS_FOLDER)
+                  && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+            // Temp folders, and report pictures a stopped run made and never used.
             deleteTree(entry);
           } else if ((name.startsWith("outcomes-") || name.startsWith("failures-"))
                   && name.endsWith(".avro")

@@ -35,6 +35,14 @@ class EngineDefaultsTest {
     assertTrue(direct.isBlockOnRun());
   }
 
+  @Test
+  void embeddedUnlessAnotherRunnerIsNamed() {
+    assertTrue(EngineDefaults.embedded(List.of("--input=a/*.jpg", "--output=out")));
+    assertTrue(EngineDefaults.embedded(List.of("--runner=DirectRunner")));
+    assertTrue(EngineDefaults.embedded(List.of("--runner=directrunner")));
+    assertFalse(EngineDefaults.embedded(List.of("--runner=FlinkRunner", "--output=out")));
+  }
+
   private static PipelineOptions applied(String... args) {
     PipelineOptions options = PipelineOptionsFactory.fromArgs(args).create();
     EngineDefaults.apply(options, List.of(args));

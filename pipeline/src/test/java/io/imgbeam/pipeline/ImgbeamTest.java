@@ -139,6 +139,10 @@ class ImgbeamTest {
   @Test
   void resizesWithTheGeometryOptionsAndWritesTheReport() throws IOException {
     Path out = dir.resolve("out");
+    // Report pictures a stopped run left are removed; this run's are removed once used.
+    Path left = out.resolve("_imgbeam/previews/left-by-a-stopped-run.bin");
+    Files.createDirectories(left.getParent());
+    Files.write(left, new byte[] {1});
     JobRun run =
         JobRun.of(
             "--input=" + TestData.images() + "/photo/*.jpg",
@@ -160,6 +164,11 @@ class ImgbeamTest {
     }
     assertTrue(Files.isRegularFile(out.resolve("_imgbeam/report.html")));
     assertTrue(run.out().contains("report:   " + out.resolve("_imgbeam/report.html")), run.out());
+    assertFalse(Files.exists(left.getParent()), "report pictures left in " + left.getParent());
+    // Both images are shown with pictures (resized: made from the files).
+    String page = Files.readString(out.resolve("_imgbeam/report.html"));
+    assertFalse(page.contains("changed since the run"), "a row without pictures");
+    assertTrue(page.contains("data:image/jpeg;base64,"), "thumbnails on the page");
   }
 
   @Test

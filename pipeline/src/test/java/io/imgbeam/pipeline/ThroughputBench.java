@@ -35,9 +35,9 @@ import javax.management.openmbean.CompositeData;
 /**
  * {@code bench/throughput.sh}: one part of the throughput comparison per process, so that each
  * part's peak RSS is its own. Every part prints one tab-separated {@code RESULT} line (part, label,
- * images, pixels, seconds, peak RSS in KiB, output bytes); {@code table} turns those lines into the
- * table with the ratios. {@code memory} runs the pipeline on 24 MP inputs and prints the heap after
- * GC and the peak heap at 25, 50 and 100 images.
+ * images, pixels, seconds, peak RSS in KiB, output bytes, process CPU seconds); {@code table} turns
+ * those lines into the table with the ratios. {@code memory} runs the pipeline on 24 MP inputs and
+ * prints the heap after GC and the peak heap at 25, 50 and 100 images.
  *
  * <p>Not a test: run by the bench script with the bundled jar and the test classes.
  */
@@ -107,6 +107,7 @@ public final class ThroughputBench {
       total = files.filter(f -> f.toString().endsWith(".jpg")).count();
     }
     AtomicLong lastStaged = new AtomicLong();
+    AtomicLong cpuAtLastStaged = new AtomicLong();
     Thread watcher =
         new Thread(
             () -> {
@@ -115,6 +116,7 @@ public final class ThroughputBench {
                   Thread.sleep(20);
                 }
                 lastStaged.set(System.nanoTime());
+                cpuAtLastStaged.set(cpuNanos());
               } catch (IOException e) {
                 throw new IllegalStateException("cannot count the outputs in " + output, e);
               } catch (InterruptedException e) {
@@ -142,14 +144,15 @@ public final class ThroughputBench {
       bytes += o.getOutputBytes() == null ? 0 : o.getOutputBytes();
     }
     String label = "imgbeam pipeline, DirectRunner (parallelism " + threads + ")";
-    result("b", label, outcomes.size(), pixels, seconds, bytes);
+    result("b", label, outcomes.size(), pixels, seconds, bytes, cpuNanos());
     result(
         "b*",
         label + ", until the last output was staged",
         outcomes.size(),
         pixels,
         (lastStaged.get() - start) / 1e9,
-        bytes);
+        bytes,
+        cpuAtLastStaged.get());
   }
 
   private static String[] pipelineArgs(int threads, Path inputs, Path output, int progress) {
@@ -299,16 +302,33 @@ public final class ThroughputBench {
   private static void result(
       String part, String label, int images, long pixels, double seconds, long bytes)
       throws IOException {
+    result(part, label, images, pixels, seconds, bytes, cpuNanos());
+  }
+
+  /**
+   * One RESULT line; {@code cpuNanos}: the process's CPU time (all threads, user and system, JVM
+   * start, JIT and collector included) when the part ended.
+   */
+  private static void result(
+      String part, String label, int images, long pixels, double seconds, long bytes, long cpuNanos)
+      throws IOException {
     System.out.printf(
         Locale.ROOT,
-        "RESULT\t%s\t%s\t%d\t%d\t%.3f\t%d\t%d%n",
+        "RESULT\t%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%.3f%n",
         part,
         label,
         images,
         pixels,
         seconds,
         peakRssKb(),
-        bytes);
+        bytes,
+        cpuNanos / 1e9);
+  }
+
+  /** CPU time of this process so far, in nanoseconds. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** VmHWM: the process's peak resident set, in KiB. */
@@ -332,18 +352,22 @@ public final class ThroughputBench {
     PrintStream out = System.out;
     out.println();
     out.println(
-        "| part | what | images | MP | seconds | images/min | MP/s | peak RSS (MB) | output MB |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        "| part | what | images | MP | seconds | images/min | MP/s | peak RSS (MB) | output MB |"
+            + " CPU s |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     Map<String, Double> perMinute = new HashMap<>();
+    Map<String, Double> perCpuSecond = new HashMap<>();
     for (String[] r : rows) {
       int images = Integer.parseInt(r[3]);
       double mp = Long.parseLong(r[4]) / 1e6;
       double seconds = Double.parseDouble(r[5]);
       double rate = images * 60 / seconds;
       perMinute.put(r[1], rate);
+      double cpu = Double.parseDouble(r[8]);
+      perCpuSecond.put(r[1], images / cpu);
       out.printf(
           Locale.ROOT,
-          "| %s | %s | %d | %.1f | %.1f | %.1f | %.2f | %d | %.1f |%n",
+          "| %s | %s | %d | %.1f | %.1f | %.1f | %.2f | %d | %.1f | %.1f |%n",
           r[1],
           r[2],
           images,
@@ -352,7 +376,8 @@ public final class ThroughputBench {
           rate,
           mp / seconds,
           Long.parseLong(r[6]) / 1024,
-          Long.parseLong(r[7]) / 1e6);
+          Long.parseLong(r[7]) / 1e6,
+          cpu);
     }
     out.println();
     out.printf(
@@ -363,5 +388,15 @@ public final class ThroughputBench {
         perMinute.get("b") / perMinute.get("c"),
         perMinute.get("b*") / perMinute.get("a"),
         perMinute.get("b*") / perMinute.get("c"));
+    // CPU time is what a cluster pays for, and it moves less than wall time when other processes
+    // share the cores: images per CPU-second, in the same ratios.
+    out.printf(
+        Locale.ROOT,
+        "by CPU time (images per CPU-second of the whole process): b/a = %.2f, b/c = %.2f;"
+            + " b*/a = %.2f, b*/c = %.2f%n",
+        perCpuSecond.get("b") / perCpuSecond.get("a"),
+        perCpuSecond.get("b") / perCpuSecond.get("c"),
+        perCpuSecond.get("b*") / perCpuSecond.get("a"),
+        perCpuSecond.get("b*") / perCpuSecond.get("c"));
   }
 }

@@ -5,6 +5,7 @@ import io.imgbeam.codec.CompressionResult;
 import io.imgbeam.codec.CompressionSettings;
 import io.imgbeam.codec.Hashes;
 import io.imgbeam.codec.ImageFormat;
+import io.imgbeam.codec.Preview;
 import io.imgbeam.codec.Stage;
 import io.imgbeam.codec.Status;
 import io.imgbeam.transforms.avro.ImageOutcome;
@@ -92,6 +93,12 @@ public final class CompressImages
   /** The suffix of the temp file every output passes through before its atomic rename. */
   public static final String TEMP_SUFFIX = ".imgbeam-tmp";
 
+  /**
+   * The folder under {@code OUTPUT/_imgbeam} that holds the report pictures of {@link
+   * #withReportPictures} until the report is written.
+   */
+  public static final String PREVIEWS_FOLDER = PreviewCache.FOLDER;
+
   /** Default of {@link #withMoveShards}. */
   public static final int DEFAULT_MOVE_SHARDS = 1024;
 
@@ -100,18 +107,21 @@ public final class CompressImages
   private final boolean followSymlinks;
   private final String previousManifest;
   private final int moveShards;
+  private final boolean reportPictures;
 
   private CompressImages(
       String outputRoot,
       CompressionSettings settings,
       boolean followSymlinks,
       String previousManifest,
-      int moveShards) {
+      int moveShards,
+      boolean reportPictures) {
     this.outputRoot = outputRoot;
     this.settings = settings;
     this.followSymlinks = followSymlinks;
     this.previousManifest = previousManifest;
     this.moveShards = moveShards;
+    this.reportPictures = reportPictures;
   }
 
   /** Writes under {@code outputRoot}, a local or mounted folder, with default settings. */
@@ -122,7 +132,8 @@ public final class CompressImages
         CompressionSettings.create(),
         false,
         null,
-        DEFAULT_MOVE_SHARDS);
+        DEFAULT_MOVE_SHARDS,
+        false);
   }
 
   /**
@@ -134,7 +145,8 @@ public final class CompressImages
         Objects.requireNonNull(value, "settings"),
         followSymlinks,
         previousManifest,
-        moveShards);
+        moveShards,
+        reportPictures);
   }
 
   /**
@@ -142,7 +154,8 @@ public final class CompressImages
    * UNSUPPORTED}, so that a link in the input tree cannot pull in files from elsewhere.
    */
   public CompressImages withFollowSymlinks(boolean value) {
-    return new CompressImages(outputRoot, settings, value, previousManifest, moveShards);
+    return new CompressImages(
+        outputRoot, settings, value, previousManifest, moveShards, reportPictures);
   }
 
   /**
@@ -155,7 +168,8 @@ public final class CompressImages
         settings,
         followSymlinks,
         Objects.requireNonNull(path, "previousManifest"),
-        moveShards);
+        moveShards,
+        reportPictures);
   }
 
   /**
@@ -170,7 +184,19 @@ public final class CompressImages
     if (shards < 1 || shards > 65536) {
       throw new IllegalArgumentException("expected 1-65536 for moveShards, got " + shards);
     }
-    return new CompressImages(outputRoot, settings, followSymlinks, previousManifest, shards);
+    return new CompressImages(
+        outputRoot, settings, followSymlinks, previousManifest, shards, reportPictures);
+  }
+
+  /**
+   * Whether to make the run report's pictures of an image while its pixels are in memory, when the
+   * image may be one the report shows ({@link ReportCandidates}); default false. They are kept in
+   * {@code OUTPUT/_imgbeam/previews/} for {@link WriteReport}, which uses them instead of decoding
+   * the files again and then removes the folder: set it only when the pipeline writes the report.
+   */
+  public CompressImages withReportPictures(boolean value) {
+    return new CompressImages(
+        outputRoot, settings, followSymlinks, previousManifest, moveShards, value);
   }
 
   /** Outcomes whose output is staged, keyed by destination path. */
@@ -218,7 +244,13 @@ public final class CompressImages
     PCollectionTuple compressed =
         paired.apply(
             "CompressEachImage",
-            ParDo.of(new CompressFn(outputRoot, settings, followSymlinks, previousManifest != null))
+            ParDo.of(
+                    new CompressFn(
+                        outputRoot,
+                        settings,
+                        followSymlinks,
+                        previousManifest != null,
+                        reportPictures))
                 .withOutputTags(STAGED, TupleTagList.of(FINAL)));
     PCollection<ImageOutcome> moved =
         compressed
@@ -419,26 +451,39 @@ public final class CompressImages
   private static final class CompressFn
       extends DoFn<KV<ImageInput, ManifestEntry>, KV<String, ImageOutcome>> {
     private static final Counter DONE = Metrics.counter(RunProgress.class, RunProgress.DONE);
+
+    /**
+     * Report pictures made during the run that could not be stored (the report then makes those
+     * from the files, as it would without them).
+     */
+    private static final Counter PICTURES_NOT_STORED =
+        Metrics.counter(CompressImages.class, "reportPicturesNotStored");
+
     private final String outputRoot;
     private final CompressionSettings settings;
     private final boolean followSymlinks;
     private final boolean incremental;
+    private final boolean reportPictures;
     private transient BoundedCompressor compressor;
+    private transient ReportCandidates reportCandidates;
 
     CompressFn(
         String outputRoot,
         CompressionSettings settings,
         boolean followSymlinks,
-        boolean incremental) {
+        boolean incremental,
+        boolean reportPictures) {
       this.outputRoot = outputRoot;
       this.settings = settings;
       this.followSymlinks = followSymlinks;
       this.incremental = incremental;
+      this.reportPictures = reportPictures;
     }
 
     @Setup
     public void setup() {
       compressor = BoundedCompressor.of(settings);
+      reportCandidates = new ReportCandidates();
     }
 
     @Teardown
@@ -467,10 +512,15 @@ public final class CompressImages
         record.setInputBytes((long) bytes.length);
         ManifestEntry previous = element.getValue();
         if (!incremental || previous == null || !skipUnchanged(record, input, bytes, previous)) {
-          CompressionResult result = compressor.compress(bytes);
+          long readMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          CompressionResult result =
+              compressor.compress(
+                  bytes,
+                  reportPictures ? reportCandidates.after(readMillis) : Preview.Wanted.NEVER);
           fill(record, result);
           if (result.output().isPresent()) {
             Path dest = stage(record, input, result);
+            result.previews().ifPresent(pictures -> storePictures(result, pictures));
             record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             out.get(STAGED).output(KV.of(dest.toString(), record.build()));
             DONE.inc();
@@ -487,6 +537,23 @@ public final class CompressImages
       record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       out.get(FINAL).output(record.build());
       DONE.inc();
+    }
+
+    /**
+     * Keeps the report pictures the codec made for the report ({@link PreviewCache}). They only
+     * save the report work; when they cannot be stored, the report makes them from the files, so
+     * the failure is counted, not raised.
+     */
+    private void storePictures(CompressionResult result, Preview.Images pictures) {
+      try {
+        PreviewCache.write(
+            Paths.get(outputRoot),
+            result.inputSha256(),
+            result.outputSha256().orElseThrow(),
+            pictures);
+      } catch (IOException e) {
+        PICTURES_NOT_STORED.inc();
+      }
     }
 
     /**

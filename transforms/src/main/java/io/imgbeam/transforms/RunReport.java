@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,11 +51,13 @@ public final class RunReport {
     for (ReportStats.Row row : stats.lowestScoring()) {
       rows.putIfAbsent(row.inputPath, row);
     }
-    Map<String, ReportPage.Previews> previews = previews(rows, limits);
+    Map<String, ReportPage.Previews> previews = previews(outputRoot, rows, limits);
     String page = ReportPage.render(outputRoot.toString(), summary, stats, previews);
     Path dest = outputRoot.resolve(OutputFiles.RUN_FOLDER).resolve(FILE);
     Files.createDirectories(dest.getParent());
     OutputFiles.writeAtomically(outputRoot, dest, page.getBytes(StandardCharsets.UTF_8));
+    // The page holds the pictures now; those made during the run have served.
+    PreviewCache.clear(outputRoot);
     return dest;
   }
 
@@ -94,7 +97,8 @@ public final class RunReport {
    * heap whatever the thread count.
    */
   private static Map<String, ReportPage.Previews> previews(
-      Map<String, ReportStats.Row> rows, CompressionSettings limits) throws IOException {
+      Path outputRoot, Map<String, ReportStats.Row> rows, CompressionSettings limits)
+      throws IOException {
     Map<String, ReportPage.Previews> previews = new LinkedHashMap<>();
     if (rows.isEmpty()) {
       return previews;
@@ -103,7 +107,8 @@ public final class RunReport {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       Map<String, Future<ReportPage.Previews>> pending = new LinkedHashMap<>();
-      rows.forEach((path, row) -> pending.put(path, pool.submit(() -> previews(row, limits))));
+      rows.forEach(
+          (path, row) -> pending.put(path, pool.submit(() -> previews(outputRoot, row, limits))));
       for (Map.Entry<String, Future<ReportPage.Previews>> entry : pending.entrySet()) {
         previews.put(entry.getKey(), entry.getValue().get());
       }
@@ -118,7 +123,12 @@ public final class RunReport {
     return previews;
   }
 
-  private static ReportPage.Previews previews(ReportStats.Row row, CompressionSettings limits) {
+  /**
+   * The pictures of one row: the ones made during the run ({@link PreviewCache}) when there are,
+   * else made now from the files. Either way only for files that are still what the run wrote.
+   */
+  private static ReportPage.Previews previews(
+      Path outputRoot, ReportStats.Row row, CompressionSettings limits) {
     try {
       byte[] input = read(row.inputPath, limits.maxInputBytes());
       byte[] output = read(row.outputPath, limits.maxInputBytes());
@@ -127,6 +137,11 @@ public final class RunReport {
       }
       if (!Hashes.sha256(output).equals(row.outputSha256)) {
         return new ReportPage.Previews(null, "the output changed since the run");
+      }
+      Optional<Preview.Images> made =
+          PreviewCache.read(outputRoot, row.inputSha256, row.outputSha256);
+      if (made.isPresent()) {
+        return new ReportPage.Previews(made.get(), null);
       }
       return new ReportPage.Previews(Preview.of(input, output, limits.maxInputPixels()), null);
     } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.imgbeam.transforms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imgbeam.codec.Preview;
 import io.imgbeam.testing.TestData;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
@@ -80,7 +81,8 @@ class CompressImagesTest {
     assertTrue(Files.exists(out.resolve("png/text-chunks.png")));
     assertTrue(Files.exists(out.resolve("gif/animated.gif")));
     try (Stream<Path> files = Files.walk(out)) {
-      assertEquals(4, files.filter(Files::isRegularFile).count(), "one file per output");
+      List<Path> all = files.filter(Files::isRegularFile).toList();
+      assertEquals(4, all.size(), "one file per output: " + all);
     }
   }
 
@@ -110,6 +112,33 @@ class CompressImagesTest {
               assertEquals(64, o.getInputSha256().length());
               assertEquals(64, o.getOutputSha256().length());
               assertTrue(o.getTotalMillis() >= o.getEncodeMillis());
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  /** With report pictures asked for, the written image's pictures wait in the run folder. */
+  @Test
+  void keepsTheReportPicturesOfAWrittenImage(TestPipeline p) throws IOException {
+    Path file = TestData.path("photo/coffee.jpg");
+    PCollection<ImageOutcome> outcomes =
+        p.apply(
+                Create.of(ImageInput.of(file.toString(), "coffee.jpg", Files.size(file)))
+                    .withCoder(ImageInput.Coder.of()))
+            .apply(CompressImages.to(out.toString()).withReportPictures(true));
+    String root = out.toString();
+    PAssert.thatSingleton(outcomes)
+        .satisfies(
+            o -> {
+              assertEquals("WRITTEN", o.getStatus().name());
+              try {
+                Preview.Images pictures =
+                    PreviewCache.read(Path.of(root), o.getInputSha256(), o.getOutputSha256())
+                        .orElseThrow();
+                assertTrue(pictures.before().length > 0 && pictures.afterCrop().length > 0);
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
               return null;
             });
     p.run().waitUntilFinish();
