@@ -17,8 +17,14 @@ class WarmupTest {
   void theSyntheticPhotoHasDetailAndColour() throws Exception {
     BufferedImage photo = Warmup.photo();
     // A flat image would leave the trellis and SSIM loops cold: the photo must cost real bytes.
-    byte[] jpeg = new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY).encode(photo).bytes();
-    assertTrue(jpeg.length > 20_000, "only " + jpeg.length + " bytes");
+    JpegEncoder encoder = new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY);
+    byte[] jpeg = encoder.encode(photo).bytes();
+    BufferedImage flat =
+        new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_INT_RGB);
+    byte[] flatJpeg = encoder.encode(flat).bytes();
+    assertTrue(
+        jpeg.length > 8 * flatJpeg.length,
+        jpeg.length + " bytes, a flat image of the same size " + flatJpeg.length);
     assertTrue(JpegWriter.chromaDetail(photo) > 0);
   }
 
