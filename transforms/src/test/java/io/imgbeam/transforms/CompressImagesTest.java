@@ -90,10 +90,7 @@ class CompressImagesTest {
   void recordsSizesRatiosAndHashes(TestPipeline p) throws IOException {
     Path file = TestData.path("photo/astronaut-gps.jpg");
     PCollection<ImageOutcome> outcomes =
-        p.apply(
-                Create.of(ImageInput.of(file.toString(), "a/astronaut.jpg", Files.size(file)))
-                    .withCoder(ImageInput.Coder.of()))
-            .apply(CompressImages.to(out.toString()));
+        one(p, file, "a/astronaut.jpg").apply(CompressImages.to(out.toString()));
     long inputBytes = Files.size(file);
     String expectedOutput = out.resolve("a/astronaut.jpg").toString();
     PAssert.thatSingleton(outcomes)
@@ -122,9 +119,7 @@ class CompressImagesTest {
   void keepsTheReportPicturesOfAWrittenImage(TestPipeline p) throws IOException {
     Path file = TestData.path("photo/coffee.jpg");
     PCollection<ImageOutcome> outcomes =
-        p.apply(
-                Create.of(ImageInput.of(file.toString(), "coffee.jpg", Files.size(file)))
-                    .withCoder(ImageInput.Coder.of()))
+        one(p, file, "coffee.jpg")
             .apply(CompressImages.to(out.toString()).withReportPictures(true));
     String root = out.toString();
     PAssert.thatSingleton(outcomes)
@@ -148,9 +143,7 @@ class CompressImagesTest {
   void rejectsFilesOverTheByteLimitWithoutReadingThem(TestPipeline p) throws IOException {
     Path file = TestData.path("photo/coffee.jpg");
     PCollection<ImageOutcome> outcomes =
-        p.apply(
-                Create.of(ImageInput.of(file.toString(), "coffee.jpg", Files.size(file)))
-                    .withCoder(ImageInput.Coder.of()))
+        one(p, file, "coffee.jpg")
             .apply(
                 CompressImages.to(out.toString())
                     .withSettings(
@@ -164,5 +157,13 @@ class CompressImagesTest {
               return null;
             });
     p.run().waitUntilFinish();
+  }
+
+  /** The one input {@code file}, under {@code relative} in the output. */
+  private static PCollection<ImageInput> one(TestPipeline p, Path file, String relative)
+      throws IOException {
+    return p.apply(
+        Create.of(ImageInput.of(file.toString(), relative, Files.size(file)))
+            .withCoder(ImageInput.Coder.of()));
   }
 }
