@@ -384,19 +384,23 @@ public final class ThroughputBench {
         Locale.ROOT,
         "b/a = %.2f (goal >= 0.90), b/c = %.2f (goal >= 1.00); per image, without the end-of-run"
             + " work: b*/a = %.2f, b*/c = %.2f%n",
-        perMinute.get("b") / perMinute.get("a"),
-        perMinute.get("b") / perMinute.get("c"),
-        perMinute.get("b*") / perMinute.get("a"),
-        perMinute.get("b*") / perMinute.get("c"));
+        ratios(perMinute));
     // CPU time is what a cluster pays for, and it moves less than wall time when other processes
     // share the cores: images per CPU-second, in the same ratios.
     out.printf(
         Locale.ROOT,
         "by CPU time (images per CPU-second of the whole process): b/a = %.2f, b/c = %.2f;"
             + " b*/a = %.2f, b*/c = %.2f%n",
-        perCpuSecond.get("b") / perCpuSecond.get("a"),
-        perCpuSecond.get("b") / perCpuSecond.get("c"),
-        perCpuSecond.get("b*") / perCpuSecond.get("a"),
-        perCpuSecond.get("b*") / perCpuSecond.get("c"));
+        ratios(perCpuSecond));
+  }
+
+  /** b/a, b/c, b{@literal *}/a and b{@literal *}/c of a rate per part. */
+  private static Object[] ratios(Map<String, Double> rate) {
+    return new Object[] {
+      rate.get("b") / rate.get("a"),
+      rate.get("b") / rate.get("c"),
+      rate.get("b*") / rate.get("a"),
+      rate.get("b*") / rate.get("c")
+    };
   }
 }
