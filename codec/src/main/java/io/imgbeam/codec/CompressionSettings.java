@@ -94,7 +94,7 @@ public final class CompressionSettings implements Serializable {
   public static final Metric DEFAULT_SCORE_METRIC = Metric.SSIM;
 
   /** How many encodes a --targetScore or --maxOutputBytes search may make per format. */
-  public static final int DEFAULT_MAX_ENCODES = 8;
+  public static final int DEFAULT_MAX_ENCODES = 12;
 
   // Not final only so that copy() can set one field; never changed once a withX returns.
   private OutputFormat outputFormat;
