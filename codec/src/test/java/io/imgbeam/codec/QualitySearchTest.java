@@ -263,21 +263,46 @@ class QualitySearchTest {
   }
 
   @Test
-  void theDefaultBudgetClosesMostBracketsOnAPhoto() throws CodecException {
-    int closed = 0;
-    int searches = 0;
+  void theDefaultBudgetClosesEveryBracketOnAPhoto() throws CodecException {
     for (double value = 40; value <= 90; value += 0.5) {
+      Metric.Target target = new Metric.Target(Metric.SSIMULACRA2, value);
       QualitySearch.Result r =
-          new Counted(
-                  new Metric.Target(Metric.SSIMULACRA2, value),
-                  0,
-                  CompressionSettings.DEFAULT_MAX_ENCODES,
-                  80)
-              .result;
-      searches++;
-      closed += r.closed() ? 1 : 0;
+          new Counted(target, 0, CompressionSettings.DEFAULT_MAX_ENCODES, 80).result;
+      assertTrue(r.closed(), target + ": " + r);
     }
-    assertTrue(closed >= 0.8 * searches, closed + " of " + searches + " closed");
+  }
+
+  @Test
+  void theDefaultBudgetClosesEveryBracketFromEveryStart() throws CodecException {
+    // The encodes depend only on the sides seen, so the longest path through them bounds every
+    // search, whatever the curve: a step curve at every boundary covers every path. Quarter
+    // steps close within the default 12 encodes, whole steps within 10.
+    BufferedImage pixel = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    for (int steps : new int[] {STEPS, 1}) {
+      for (int start = 1; start <= 100; start++) {
+        for (int boundary = steps; boundary <= 100 * steps + 1; boundary++) {
+          int edge = boundary;
+          QualitySearch.Result r =
+              new QualitySearch(
+                      new Metric.Target(Metric.SSIM, 0.9),
+                      0,
+                      CompressionSettings.DEFAULT_MAX_ENCODES,
+                      steps,
+                      q -> {
+                        byte[] bytes = new byte[1];
+                        return new QualitySearch.Trial(
+                            q, new ImageEncoder.Encoded(bytes, pixel, (int) q), bytes);
+                      },
+                      t -> Math.round(t.quality() * steps) >= edge ? 1.0 : 0.8)
+                  .run(start);
+          String what = "steps " + steps + " start " + start + " boundary " + boundary + ": " + r;
+          assertTrue(r.closed(), what);
+          assertTrue(r.encodes() <= (steps == 1 ? 10 : 12), what);
+          assertEquals(Math.min(boundary, 100 * steps) / (double) steps, r.trial().quality(), what);
+          assertEquals(boundary <= 100 * steps, r.met(), what);
+        }
+      }
+    }
   }
 
   @Test
