@@ -698,7 +698,10 @@ public final class CompressionSettings implements Serializable {
         new Scoring(scoring.metric, target, scoring.maxEncodes, scoring.maxOutputBytes));
   }
 
-  /** The most encodes per format and image of a search, 2-100; default 8. */
+  /**
+   * The most encodes per format and image of a search, 2-100; default 12, within which every search
+   * closes its bracket ({@link QualitySearch}).
+   */
   public CompressionSettings withMaxEncodes(int encodes) {
     checkRange("maxEncodes", encodes, 2, QualitySearch.MAX_QUALITY);
     return withScoring(

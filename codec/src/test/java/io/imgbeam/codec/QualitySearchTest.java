@@ -90,9 +90,13 @@ class QualitySearchTest {
     return score;
   }
 
-  /** A search whose encodes are counted, so the test can check the bound itself. */
+  /**
+   * A search whose encodes are counted, so the test can check the bound itself, and which fails
+   * when it encodes one quality twice.
+   */
   private static final class Counted {
     int encodes;
+    final java.util.Set<Double> encoded = new java.util.HashSet<>();
     final QualitySearch.Result result;
 
     Counted(Metric.Target target, long maxBytes, int maxEncodes, int start) throws CodecException {
@@ -121,6 +125,7 @@ class QualitySearchTest {
                   steps,
                   q -> {
                     encodes++;
+                    assertTrue(encoded.add(q), "quality " + q + " encoded twice");
                     return jpeg(image, q);
                   },
                   t -> score(metric, t))
