@@ -223,7 +223,8 @@ public final class Ssimulacra2 {
    * same float values, so the same scores). An entry is keyed by the image object and checked
    * against a hash of its pixels on every lookup, so a changed image is never scored from stale
    * rows; it is built on the second score against an image (a single score costs no memory) and
-   * holds about 16 bytes a pixel (190 MB at 12 MP) until the image is no longer referenced.
+   * holds about 16 bytes a pixel (190 MB at 12 MP; twice that for an image with alpha, scored over
+   * two backgrounds) until the image is no longer referenced.
    */
   static final class ReferenceCache {
     private static final Map<BufferedImage, Entry> ENTRIES =
