@@ -94,7 +94,7 @@ public final class CompressionSettings implements Serializable {
   public static final Metric DEFAULT_SCORE_METRIC = Metric.SSIM;
 
   /** How many encodes a --targetScore or --maxOutputBytes search may make per format. */
-  public static final int DEFAULT_MAX_ENCODES = 8;
+  public static final int DEFAULT_MAX_ENCODES = 12;
 
   // Not final only so that copy() can set one field; never changed once a withX returns.
   private OutputFormat outputFormat;
@@ -698,7 +698,10 @@ public final class CompressionSettings implements Serializable {
         new Scoring(scoring.metric, target, scoring.maxEncodes, scoring.maxOutputBytes));
   }
 
-  /** The most encodes per format and image of a search, 2-100; default 8. */
+  /**
+   * The most encodes per format and image of a search, 2-100; default 12, within which every search
+   * closes its bracket ({@link QualitySearch}).
+   */
   public CompressionSettings withMaxEncodes(int encodes) {
     checkRange("maxEncodes", encodes, 2, QualitySearch.MAX_QUALITY);
     return withScoring(

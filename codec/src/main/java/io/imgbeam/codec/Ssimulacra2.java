@@ -3,6 +3,12 @@ package io.imgbeam.codec;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SSIMULACRA 2 (Jon Sneyers, Cloudinary, 2022-2023), implemented from the published algorithm of
@@ -30,6 +36,11 @@ import java.awt.image.IndexColorModel;
  * half-size linear planes of the next scale are held, so memory grows with about 6 bytes a pixel on
  * top of the images. Float arithmetic as in the reference; sums in double. The loop checks for
  * interruption once a row, so that the per-image time limit can stop it.
+ *
+ * <p>A target search scores every encode against the same reference image: from the second score
+ * against one image object (with the same pixels) on, the reference's XYB rows of every scale are
+ * kept ({@link ReferenceCache}, about 16 bytes a pixel while the image is in use) and only the
+ * distorted image is converted and downsampled; the scores are the same to the last bit.
  */
 public final class Ssimulacra2 {
   /** The smallest side the reference accepts. */
@@ -39,6 +50,9 @@ public final class Ssimulacra2 {
   private static final float C2 = 0.0009f;
 
   private static final float[] BACKGROUNDS = {0.1f, 0.9f};
+
+  /** The blur of every scale's local statistics: sigma 1.5. */
+  private static final Blur BLUR = new Blur(1.5);
 
   // The opsin absorbance matrix and bias of XYB (libjxl lib/jxl/cms/opsin_params.h).
   private static final float M00 = 0.30f;
@@ -191,14 +205,121 @@ public final class Ssimulacra2 {
       throw new IllegalArgumentException(
           "expected at least " + MIN_SIDE + "x" + MIN_SIDE + " pixels, got " + w + "x" + h);
     }
+    ReferenceCache.Entry cached = ReferenceCache.lookup(reference);
     if (!Pixels.hasAlpha(reference) && !Pixels.hasAlpha(distorted)) {
-      return new Computation(reference, distorted, Float.NaN).run();
+      return new Computation(reference, distorted, Float.NaN, cached).run();
     }
     double worst = Double.POSITIVE_INFINITY;
     for (float background : BACKGROUNDS) {
-      worst = Math.min(worst, new Computation(reference, distorted, background).run());
+      worst = Math.min(worst, new Computation(reference, distorted, background, cached).run());
     }
     return worst;
+  }
+
+  /**
+   * The reference's XYB rows at every scale, kept between scores against the same reference: a
+   * target search scores every encode against the same pixels, so from the second score on the
+   * reference's half of the colour conversion and downsampling is read instead of computed (the
+   * same float values, so the same scores). An entry is keyed by the image object and checked
+   * against a hash of its pixels on every lookup, so a changed image is never scored from stale
+   * rows; it is built on the second score against an image (a single score costs no memory) and
+   * holds about 16 bytes a pixel (190 MB at 12 MP; twice that for an image with alpha, scored over
+   * two backgrounds) until the image is no longer referenced.
+   */
+  static final class ReferenceCache {
+    private static final Map<BufferedImage, Entry> ENTRIES =
+        Collections.synchronizedMap(new WeakHashMap<>());
+
+    private ReferenceCache() {}
+
+    /** What is known of one reference image: its pixel hash and, once built, its rows. */
+    static final class Entry {
+      private final long hash;
+      private final Map<Float, float[][][][]> rows = new ConcurrentHashMap<>();
+      private volatile boolean second;
+
+      private Entry(long hash) {
+        this.hash = hash;
+      }
+
+      /** The reference's rows for {@code background}, built now if this is a repeated score. */
+      float[][][][] rows(BufferedImage reference, float background) {
+        if (!second) {
+          return null;
+        }
+        return rows.computeIfAbsent(background, b -> pyramid(reference, b));
+      }
+    }
+
+    /** The entry for {@code reference}, marked as scored again when it was seen before. */
+    static Entry lookup(BufferedImage reference) {
+      long hash = hash(reference);
+      synchronized (ENTRIES) {
+        Entry entry = ENTRIES.get(reference);
+        if (entry != null && entry.hash == hash) {
+          entry.second = true;
+          return entry;
+        }
+        entry = new Entry(hash);
+        ENTRIES.put(reference, entry);
+        return entry;
+      }
+    }
+
+    /** A hash of the size and ARGB values of every pixel. */
+    private static long hash(BufferedImage image) {
+      int w = image.getWidth();
+      int h = image.getHeight();
+      long hash = 31L * w + h;
+      int[] row = new int[w];
+      int[] samples = new int[w * image.getRaster().getNumBands()];
+      for (int y = 0; y < h; y++) {
+        Pixels.argbRow(image, y, row, samples);
+        for (int x = 0; x < w; x++) {
+          hash = hash * 0x9E3779B97F4A7C15L + row[x];
+        }
+      }
+      return hash;
+    }
+  }
+
+  /**
+   * Every scale's XYB rows of {@code image} at {@code background}, as {@link ScalePass} computes
+   * them while streaming: [scale][row][channel][column], padded like its rings.
+   */
+  private static float[][][][] pyramid(BufferedImage image, float background) {
+    int radius = BLUR.radius;
+    int pad = 2 * radius;
+    int w = image.getWidth();
+    int h = image.getHeight();
+    List<float[][][]> scales = new ArrayList<>();
+    Source source = new ImageSource(image, background);
+    for (int s = 0; s < SCALES; s++) {
+      if (s > 0) {
+        if (w < MIN_SIDE || h < MIN_SIDE) {
+          break;
+        }
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
+      }
+      boolean last = s == SCALES - 1 || (w < MIN_SIDE || h < MIN_SIDE);
+      Planes next = last ? null : new Planes((w + 1) / 2, (h + 1) / 2);
+      float[][][] rows = new float[h][3][w + 2 * pad];
+      float[] lr = new float[w];
+      float[] lg = new float[w];
+      float[] lb = new float[w];
+      for (int y = 0; y < h; y++) {
+        Progress.checkInterrupted();
+        source.row(y, lr, lg, lb);
+        if (next != null) {
+          next.accumulate(y, h, lr, lg, lb);
+        }
+        toXyb(lr, lg, lb, rows[y], pad);
+      }
+      scales.add(rows);
+      source = next;
+    }
+    return scales.toArray(new float[0][][][]);
   }
 
   /** The score from the 108 pooled values, as the reference maps them. */
@@ -221,14 +342,19 @@ public final class Ssimulacra2 {
     private final BufferedImage reference;
     private final BufferedImage distorted;
     private final float background;
-    private final Blur blur = new Blur(1.5);
+    private final ReferenceCache.Entry cached;
     private final double[] pooled = new double[WEIGHTS.length];
     private int next;
 
-    Computation(BufferedImage reference, BufferedImage distorted, float background) {
+    Computation(
+        BufferedImage reference,
+        BufferedImage distorted,
+        float background,
+        ReferenceCache.Entry cached) {
       this.reference = reference;
       this.distorted = distorted;
       this.background = background;
+      this.cached = cached;
     }
 
     double run() {
@@ -237,7 +363,8 @@ public final class Ssimulacra2 {
       // Per channel c and scale s the reference stores six values; they are laid out here as the
       // weights expect them, channel-major.
       double[][][] perScale = new double[SCALES][][];
-      Source a = new ImageSource(reference, background);
+      float[][][][] rows = cached == null ? null : cached.rows(reference, background);
+      Source a = rows != null ? null : new ImageSource(reference, background);
       Source b = new ImageSource(distorted, background);
       int scales = 0;
       for (int s = 0; s < SCALES; s++) {
@@ -249,9 +376,9 @@ public final class Ssimulacra2 {
           h = (h + 1) / 2;
         }
         boolean last = s == SCALES - 1 || (w < MIN_SIDE || h < MIN_SIDE);
-        Planes nextA = last ? null : new Planes((w + 1) / 2, (h + 1) / 2);
+        Planes nextA = last || rows != null ? null : new Planes((w + 1) / 2, (h + 1) / 2);
         Planes nextB = last ? null : new Planes((w + 1) / 2, (h + 1) / 2);
-        perScale[s] = new ScalePass(w, h, a, b, nextA, nextB, blur).run();
+        perScale[s] = new ScalePass(w, h, a, b, nextA, nextB, rows != null ? rows[s] : null).run();
         scales++;
         a = nextA;
         b = nextB;
@@ -397,7 +524,8 @@ public final class Ssimulacra2 {
     private final Source b;
     private final Planes nextA;
     private final Planes nextB;
-    private final Blur blur;
+    private final Blur blur = BLUR;
+    private final float[][][] referenceRows;
     private final int ring;
     private final float[][][] xyb1;
     private final float[][][] xyb2;
@@ -412,19 +540,24 @@ public final class Ssimulacra2 {
     private final float[] zeros;
     private final double[][] sums = new double[3][6];
 
-    ScalePass(int w, int h, Source a, Source b, Planes nextA, Planes nextB, Blur blur) {
+    /**
+     * @param referenceRows the reference's XYB rows at this scale ({@link #pyramid}), or null to
+     *     compute them from {@code a}
+     */
+    ScalePass(
+        int w, int h, Source a, Source b, Planes nextA, Planes nextB, float[][][] referenceRows) {
       this.w = w;
       this.h = h;
       this.a = a;
       this.b = b;
       this.nextA = nextA;
       this.nextB = nextB;
-      this.blur = blur;
+      this.referenceRows = referenceRows;
       int radius = blur.radius;
       this.ring = 2 * radius + 2;
       // XYB rows carry 2 * radius zeros on both sides, so the blur's taps never leave the array.
       this.pad = 2 * radius;
-      this.xyb1 = new float[ring][3][w + 2 * pad];
+      this.xyb1 = referenceRows != null ? new float[ring][][] : new float[ring][3][w + 2 * pad];
       this.xyb2 = new float[ring][3][w + 2 * pad];
       this.taps = new float[3 * QUANTITIES][w + radius - 1];
       this.horizontal = new float[ring][3][QUANTITIES][w];
@@ -466,11 +599,15 @@ public final class Ssimulacra2 {
     /** Reads row {@code y} of both images into the rings: XYB and its horizontal blurs. */
     private void load(int y) {
       int slot = y % ring;
-      a.row(y, lr, lg, lb);
-      if (nextA != null) {
-        nextA.accumulate(y, h, lr, lg, lb);
+      if (referenceRows != null) {
+        xyb1[slot] = referenceRows[y];
+      } else {
+        a.row(y, lr, lg, lb);
+        if (nextA != null) {
+          nextA.accumulate(y, h, lr, lg, lb);
+        }
+        toXyb(lr, lg, lb, xyb1[slot], pad);
       }
-      toXyb(lr, lg, lb, xyb1[slot], pad);
       b.row(y, lr, lg, lb);
       if (nextB != null) {
         nextB.accumulate(y, h, lr, lg, lb);

@@ -105,6 +105,58 @@ class Ssimulacra2Test {
   }
 
   @Test
+  void repeatedScoresAgainstOneReferenceEqualThoseAgainstFreshCopies() throws IOException {
+    // A search scores every encode against one reference object: from its second score on, the
+    // reference's rows come from the cache, and the scores must be exactly a fresh copy's.
+    BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    BufferedImage translucent = copy(photo, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < translucent.getHeight(); y++) {
+      for (int x = 0; x < translucent.getWidth(); x++) {
+        int alpha = (x * 255 / translucent.getWidth()) << 24;
+        translucent.setRGB(x, y, alpha | (translucent.getRGB(x, y) & 0xFFFFFF));
+      }
+    }
+    for (BufferedImage reference : List.of(photo, translucent)) {
+      for (int round = 0; round < 2; round++) {
+        for (int quality : new int[] {30, 60, 90}) {
+          ImageEncoder encoder = new JpegEncoder(quality);
+          BufferedImage decoded = encoder.decode(encoder.encode(reference).bytes());
+          assertEquals(
+              Ssimulacra2.score(copy(reference, reference.getType()), decoded),
+              Ssimulacra2.score(reference, decoded),
+              0.0,
+              "q" + quality + " round " + round);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aReferenceChangedBetweenScoresIsScoredFromItsNewPixels() {
+    BufferedImage reference = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    BufferedImage distorted = copy(reference, BufferedImage.TYPE_INT_RGB);
+    distorted.setRGB(10, 10, 0xFF0000);
+    Ssimulacra2.score(reference, distorted);
+    double before = Ssimulacra2.score(reference, distorted);
+    for (int x = 0; x < 100; x++) {
+      reference.setRGB(x, 20, 0x00FF00);
+    }
+    double after = Ssimulacra2.score(reference, distorted);
+    assertTrue(after < before, after + " after the change, " + before + " before");
+    assertEquals(Ssimulacra2.score(copy(reference, BufferedImage.TYPE_INT_RGB), distorted), after);
+  }
+
+  private static BufferedImage copy(BufferedImage image, int type) {
+    BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), type);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        copy.setRGB(x, y, image.getRGB(x, y));
+      }
+    }
+    return copy;
+  }
+
+  @Test
   void smallImagesUseFewerScales() {
     // 9x9: the second scale is 5x5, below 8, so only one scale counts; the score stays finite.
     BufferedImage a = new BufferedImage(9, 9, BufferedImage.TYPE_INT_RGB);

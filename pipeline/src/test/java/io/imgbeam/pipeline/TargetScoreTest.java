@@ -176,7 +176,7 @@ class TargetScoreTest {
             "--scoreMetric=ssim|ssimulacra2  (default: ssim)",
             "--targetScore=METRIC:VALUE  (optional)",
             "--maxOutputBytes=N  (default: 0)",
-            "--maxEncodes=N  (default: 8)")) {
+            "--maxEncodes=N  (default: 12)")) {
       assertTrue(help.out().contains(expected), "missing " + expected + " in\n" + help.out());
     }
   }
