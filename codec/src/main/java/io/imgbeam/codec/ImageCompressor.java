@@ -413,10 +413,13 @@ public final class ImageCompressor {
     // The decoded output of a single encode, kept for the report's pictures when they may be asked
     // for; a search's trials are not kept (the chosen one is decoded again if needed).
     BufferedImage[] decoded = new BufferedImage[1];
+    // A search scores every encode against the same pixels: its SSIMULACRA 2 reference rows are
+    // kept from the second score on, inside the pixel budget, until the search ends.
+    Ssimulacra2.ReferenceCache cache = new Ssimulacra2.ReferenceCache();
     QualitySearch.Score score =
         trial -> {
           progress.stage(Stage.VERIFY);
-          return verify(trial.encoded(), encoder, metric, tuner == null ? decoded : null);
+          return verify(trial.encoded(), encoder, metric, tuner == null ? decoded : null, cache);
         };
     if (tuner == null) {
       QualitySearch.Trial trial = encode.at(0);
@@ -437,15 +440,18 @@ public final class ImageCompressor {
           met,
           keepDecoded && reportDecodesAsVerification(encoder.format()) ? decoded[0] : null);
     }
-    QualitySearch.Result found =
-        new QualitySearch(
-                settings.targetScore(),
-                settings.maxOutputBytes(),
-                settings.maxEncodes(),
-                encoder.qualitySteps(),
-                encode,
-                score)
-            .run(startQuality(encoder.format()));
+    QualitySearch.Result found;
+    try (cache) {
+      found =
+          new QualitySearch(
+                  settings.targetScore(),
+                  settings.maxOutputBytes(),
+                  settings.maxEncodes(),
+                  encoder.qualitySteps(),
+                  encode,
+                  score)
+              .run(startQuality(encoder.format()));
+    }
     QualitySearch.Trial trial = found.trial();
     return new Candidate(
         encoder.format(),
@@ -728,7 +734,11 @@ public final class ImageCompressor {
    * and, when {@code keep} is given, the decoded image in its first slot.
    */
   private static double verify(
-      ImageEncoder.Encoded encoded, ImageEncoder encoder, Metric metric, BufferedImage[] keep)
+      ImageEncoder.Encoded encoded,
+      ImageEncoder encoder,
+      Metric metric,
+      BufferedImage[] keep,
+      Ssimulacra2.ReferenceCache cache)
       throws CodecException {
     BufferedImage decoded;
     try {
@@ -763,7 +773,7 @@ public final class ImageCompressor {
     }
     double score;
     try {
-      score = metric.score(reference, decoded);
+      score = metric.score(reference, decoded, cache);
     } catch (IllegalArgumentException e) {
       throw CodecException.failed(Stage.VERIFY, e);
     }

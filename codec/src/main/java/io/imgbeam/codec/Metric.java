@@ -42,9 +42,18 @@ public enum Metric {
    * their last row and column (libjxl's tool refuses them).
    */
   public double score(BufferedImage reference, BufferedImage distorted) {
+    return score(reference, distorted, null);
+  }
+
+  /**
+   * The score, with SSIMULACRA 2's reference rows kept in {@code cache} between scores against the
+   * same reference object (a search's encodes); {@code cache} may be null, and SSIM does not use
+   * it.
+   */
+  double score(BufferedImage reference, BufferedImage distorted, Ssimulacra2.ReferenceCache cache) {
     return switch (this) {
       case SSIM -> Ssim.score(reference, distorted);
-      case SSIMULACRA2 -> Ssimulacra2.score(padded(reference), padded(distorted));
+      case SSIMULACRA2 -> Ssimulacra2.score(padded(reference), padded(distorted), cache);
     };
   }
 

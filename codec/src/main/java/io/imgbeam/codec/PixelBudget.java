@@ -86,4 +86,10 @@ final class PixelBudget {
     PERMITS.acquire(permits);
     return new Lease(permits);
   }
+
+  /** Takes {@code pixels} of the budget if they are free now, without waiting; null if not. */
+  static Lease tryAcquire(long pixels) {
+    int permits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, pixels));
+    return pixels <= TOTAL && PERMITS.tryAcquire(permits) ? new Lease(permits) : null;
+  }
 }

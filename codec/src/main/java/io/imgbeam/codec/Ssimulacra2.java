@@ -4,11 +4,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SSIMULACRA 2 (Jon Sneyers, Cloudinary, 2022-2023), implemented from the published algorithm of
@@ -37,10 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * top of the images. Float arithmetic as in the reference; sums in double. The loop checks for
  * interruption once a row, so that the per-image time limit can stop it.
  *
- * <p>A target search scores every encode against the same reference image: from the second score
- * against one image object (with the same pixels) on, the reference's XYB rows of every scale are
- * kept ({@link ReferenceCache}, about 16 bytes a pixel while the image is in use) and only the
- * distorted image is converted and downsampled; the scores are the same to the last bit.
+ * <p>A target search scores every encode against the same reference image: given a {@link
+ * ReferenceCache}, from the second score against one image object on, the reference's XYB rows of
+ * every scale are kept (about 16 bytes a pixel, from the pixel budget, until the cache is closed)
+ * and only the distorted image is converted and downsampled; the scores are the same to the last
+ * bit.
  */
 public final class Ssimulacra2 {
   /** The smallest side the reference accepts. */
@@ -53,6 +52,12 @@ public final class Ssimulacra2 {
 
   /** The blur of every scale's local statistics: sigma 1.5. */
   private static final Blur BLUR = new Blur(1.5);
+
+  /**
+   * Heap bytes of a {@link ReferenceCache}'s rows per reference pixel and background: 3 floats, and
+   * a third more for the smaller scales.
+   */
+  private static final int ROW_BYTES_PER_PIXEL = 16;
 
   // The opsin absorbance matrix and bias of XYB (libjxl lib/jxl/cms/opsin_params.h).
   private static final float M00 = 0.30f;
@@ -198,6 +203,14 @@ public final class Ssimulacra2 {
    * images, lower for worse (it can go below 0). Both must have the same size, at least 8x8.
    */
   public static double score(BufferedImage reference, BufferedImage distorted) {
+    return score(reference, distorted, null);
+  }
+
+  /**
+   * The score, with the reference's rows kept in {@code cache} between scores against the same
+   * reference (see {@link ReferenceCache}); {@code cache} may be null.
+   */
+  static double score(BufferedImage reference, BufferedImage distorted, ReferenceCache cache) {
     int w = reference.getWidth();
     int h = reference.getHeight();
     Pixels.checkSameSize(reference, distorted);
@@ -205,81 +218,74 @@ public final class Ssimulacra2 {
       throw new IllegalArgumentException(
           "expected at least " + MIN_SIDE + "x" + MIN_SIDE + " pixels, got " + w + "x" + h);
     }
-    ReferenceCache.Entry cached = ReferenceCache.lookup(reference);
+    if (cache != null) {
+      cache.scoring(reference);
+    }
     if (!Pixels.hasAlpha(reference) && !Pixels.hasAlpha(distorted)) {
-      return new Computation(reference, distorted, Float.NaN, cached).run();
+      return new Computation(reference, distorted, Float.NaN, cache).run();
     }
     double worst = Double.POSITIVE_INFINITY;
     for (float background : BACKGROUNDS) {
-      worst = Math.min(worst, new Computation(reference, distorted, background, cached).run());
+      worst = Math.min(worst, new Computation(reference, distorted, background, cache).run());
     }
     return worst;
   }
 
   /**
-   * The reference's XYB rows at every scale, kept between scores against the same reference: a
-   * target search scores every encode against the same pixels, so from the second score on the
-   * reference's half of the colour conversion and downsampling is read instead of computed (the
-   * same float values, so the same scores). An entry is keyed by the image object and checked
-   * against a hash of its pixels on every lookup, so a changed image is never scored from stale
-   * rows; it is built on the second score against an image (a single score costs no memory) and
-   * holds about 16 bytes a pixel (190 MB at 12 MP; twice that for an image with alpha, scored over
-   * two backgrounds) until the image is no longer referenced.
+   * The XYB rows of one reference image at every scale, for a caller that scores several images
+   * against the same reference object, as a target search scores every encode: from the second
+   * score on, the reference's half of the colour conversion and downsampling is read instead of
+   * computed (the same float values, so the same scores to the last bit). The rows take about 16
+   * bytes a pixel (twice that for an image with alpha, scored over two backgrounds); they are held
+   * in the JVM's decoded-pixel budget ({@link PixelBudget}) while the cache is open, and when the
+   * budget has no room for them every score is computed in full instead. A cache serves one thread;
+   * the reference must not change while it is open, and a different reference object replaces the
+   * rows.
    */
-  static final class ReferenceCache {
-    private static final Map<BufferedImage, Entry> ENTRIES =
-        Collections.synchronizedMap(new WeakHashMap<>());
+  static final class ReferenceCache implements AutoCloseable {
+    private final Map<Float, float[][][][]> rows = new HashMap<>();
+    private final List<PixelBudget.Lease> leases = new ArrayList<>();
+    private BufferedImage reference;
+    private int scores;
 
-    private ReferenceCache() {}
-
-    /** What is known of one reference image: its pixel hash and, once built, its rows. */
-    static final class Entry {
-      private final long hash;
-      private final Map<Float, float[][][][]> rows = new ConcurrentHashMap<>();
-      private volatile boolean second;
-
-      private Entry(long hash) {
-        this.hash = hash;
+    /** Counts a score against {@code image}, forgetting the rows of any other reference. */
+    private void scoring(BufferedImage image) {
+      if (image != reference) {
+        close();
+        reference = image;
+        scores = 0;
       }
+      scores++;
+    }
 
-      /** The reference's rows for {@code background}, built now if this is a repeated score. */
-      float[][][][] rows(BufferedImage reference, float background) {
-        if (!second) {
+    /** The rows for {@code background} from the second score on; null to compute them. */
+    private float[][][][] rows(float background) {
+      if (scores < 2) {
+        return null;
+      }
+      float[][][][] kept = rows.get(background);
+      if (kept == null) {
+        long pixels = (long) reference.getWidth() * reference.getHeight();
+        PixelBudget.Lease lease =
+            PixelBudget.tryAcquire(
+                (pixels * ROW_BYTES_PER_PIXEL + PixelBudget.BYTES_PER_PIXEL - 1)
+                    / PixelBudget.BYTES_PER_PIXEL);
+        if (lease == null) {
           return null;
         }
-        return rows.computeIfAbsent(background, b -> pyramid(reference, b));
+        leases.add(lease);
+        kept = pyramid(reference, background);
+        rows.put(background, kept);
       }
+      return kept;
     }
 
-    /** The entry for {@code reference}, marked as scored again when it was seen before. */
-    static Entry lookup(BufferedImage reference) {
-      long hash = hash(reference);
-      synchronized (ENTRIES) {
-        Entry entry = ENTRIES.get(reference);
-        if (entry != null && entry.hash == hash) {
-          entry.second = true;
-          return entry;
-        }
-        entry = new Entry(hash);
-        ENTRIES.put(reference, entry);
-        return entry;
-      }
-    }
-
-    /** A hash of the size and ARGB values of every pixel. */
-    private static long hash(BufferedImage image) {
-      int w = image.getWidth();
-      int h = image.getHeight();
-      long hash = 31L * w + h;
-      int[] row = new int[w];
-      int[] samples = new int[w * image.getRaster().getNumBands()];
-      for (int y = 0; y < h; y++) {
-        Pixels.argbRow(image, y, row, samples);
-        for (int x = 0; x < w; x++) {
-          hash = hash * 0x9E3779B97F4A7C15L + row[x];
-        }
-      }
-      return hash;
+    /** Drops the rows and gives their share of the pixel budget back. */
+    @Override
+    public void close() {
+      rows.clear();
+      leases.forEach(PixelBudget.Lease::close);
+      leases.clear();
     }
   }
 
@@ -342,19 +348,16 @@ public final class Ssimulacra2 {
     private final BufferedImage reference;
     private final BufferedImage distorted;
     private final float background;
-    private final ReferenceCache.Entry cached;
+    private final ReferenceCache cache;
     private final double[] pooled = new double[WEIGHTS.length];
     private int next;
 
     Computation(
-        BufferedImage reference,
-        BufferedImage distorted,
-        float background,
-        ReferenceCache.Entry cached) {
+        BufferedImage reference, BufferedImage distorted, float background, ReferenceCache cache) {
       this.reference = reference;
       this.distorted = distorted;
       this.background = background;
-      this.cached = cached;
+      this.cache = cache;
     }
 
     double run() {
@@ -363,7 +366,7 @@ public final class Ssimulacra2 {
       // Per channel c and scale s the reference stores six values; they are laid out here as the
       // weights expect them, channel-major.
       double[][][] perScale = new double[SCALES][][];
-      float[][][][] rows = cached == null ? null : cached.rows(reference, background);
+      float[][][][] rows = cache == null ? null : cache.rows(background);
       Source a = rows != null ? null : new ImageSource(reference, background);
       Source b = new ImageSource(distorted, background);
       int scales = 0;

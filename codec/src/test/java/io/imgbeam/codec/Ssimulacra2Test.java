@@ -105,7 +105,7 @@ class Ssimulacra2Test {
   }
 
   @Test
-  void repeatedScoresAgainstOneReferenceEqualThoseAgainstFreshCopies() throws IOException {
+  void repeatedScoresThroughACacheEqualThoseAgainstFreshCopies() throws IOException {
     // A search scores every encode against one reference object: from its second score on, the
     // reference's rows come from the cache, and the scores must be exactly a fresh copy's.
     BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
@@ -116,34 +116,39 @@ class Ssimulacra2Test {
         translucent.setRGB(x, y, alpha | (translucent.getRGB(x, y) & 0xFFFFFF));
       }
     }
-    for (BufferedImage reference : List.of(photo, translucent)) {
+    try (Ssimulacra2.ReferenceCache cache = new Ssimulacra2.ReferenceCache()) {
+      // The two references take turns, so each replaces the other's rows in the cache.
       for (int round = 0; round < 2; round++) {
-        for (int quality : new int[] {30, 60, 90}) {
-          ImageEncoder encoder = new JpegEncoder(quality);
-          BufferedImage decoded = encoder.decode(encoder.encode(reference).bytes());
-          assertEquals(
-              Ssimulacra2.score(copy(reference, reference.getType()), decoded),
-              Ssimulacra2.score(reference, decoded),
-              0.0,
-              "q" + quality + " round " + round);
+        for (BufferedImage reference : List.of(photo, translucent)) {
+          for (int quality : new int[] {30, 60, 90}) {
+            ImageEncoder encoder = new JpegEncoder(quality);
+            BufferedImage decoded = encoder.decode(encoder.encode(reference).bytes());
+            assertEquals(
+                Ssimulacra2.score(copy(reference, reference.getType()), decoded),
+                Ssimulacra2.score(reference, decoded, cache),
+                0.0,
+                "q" + quality + " round " + round);
+          }
         }
       }
     }
   }
 
   @Test
-  void aReferenceChangedBetweenScoresIsScoredFromItsNewPixels() {
+  void aCacheHoldsItsRowsInThePixelBudgetUntilClosed() {
     BufferedImage reference = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
     BufferedImage distorted = copy(reference, BufferedImage.TYPE_INT_RGB);
     distorted.setRGB(10, 10, 0xFF0000);
-    Ssimulacra2.score(reference, distorted);
-    double before = Ssimulacra2.score(reference, distorted);
-    for (int x = 0; x < 100; x++) {
-      reference.setRGB(x, 20, 0x00FF00);
+    long free = PixelBudget.available();
+    long pixels = (long) reference.getWidth() * reference.getHeight();
+    try (Ssimulacra2.ReferenceCache cache = new Ssimulacra2.ReferenceCache()) {
+      Ssimulacra2.score(reference, distorted, cache);
+      assertEquals(free, PixelBudget.available(), "a first score keeps nothing");
+      Ssimulacra2.score(reference, distorted, cache);
+      // 16 bytes a pixel of rows, counted at the budget's 20 bytes a pixel.
+      assertEquals(free - (pixels * 16 + 19) / 20, PixelBudget.available());
     }
-    double after = Ssimulacra2.score(reference, distorted);
-    assertTrue(after < before, after + " after the change, " + before + " before");
-    assertEquals(Ssimulacra2.score(copy(reference, BufferedImage.TYPE_INT_RGB), distorted), after);
+    assertEquals(free, PixelBudget.available(), "closed: the rows' share is back");
   }
 
   private static BufferedImage copy(BufferedImage image, int type) {
