@@ -2,6 +2,7 @@ package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
+import java.util.Arrays;
 
 /**
  * Our own progressive JPEG encoder (ITU-T T.81), for the bytes the JDK's libjpeg 6b writer cannot
@@ -372,7 +373,12 @@ final class JpegWriter {
   private void alignToSource() {
     int[][] found = new int[components][];
     for (int c = 0; c < components; c++) {
-      found[c] = sourceSteps(c);
+      // a source step below s / 3.2 changes nothing: look only from there
+      int[] from = new int[SOURCE_POSITIONS];
+      for (int k = 0; k < SOURCE_POSITIONS; k++) {
+        from[k] = Math.max(2, (int) (quant[c == 0 ? 0 : 1][k] / 3.2));
+      }
+      found[c] = sourceSteps(c, from);
     }
     for (int t = 0; t < Math.min(2, components); t++) {
       for (int k = 0; k < SOURCE_POSITIONS; k++) {
@@ -395,26 +401,34 @@ final class JpegWriter {
     }
   }
 
+  /**
+   * Blocks {@link #sourceSteps} reads at most, evenly spread: 1024 lost steps at positions 10-14 on
+   * the wallpapers that 2048 and 4096 found; reading all of a small image's blocks cost a quarter
+   * of its encode.
+   */
+  private static final int SOURCE_BLOCKS = 2048;
+
   /** Largest source step looked for. */
   private static final int SOURCE_MAX_STEP = 64;
 
   /**
    * The quantisation steps of the JPEG these pixels were decoded from, as far as they show: per
    * zigzag position below {@link #SOURCE_POSITIONS}, over component {@code c}'s whole 8x8 blocks on
-   * the grid from the top left corner (at most about 4096 of them, evenly spread), the steps q (2
-   * to 64) for which at least 85 % of the coefficients that round to a nonzero multiple of q (at
-   * least 30) lie within 0.2 q of it; of those from the largest down to three quarters of it, the
-   * one whose mean distance to its multiples is the smallest (a value near 9 also passes for q =
-   * 10); 0 where no step passes. A decoded JPEG's coefficients are its steps' multiples up to the
-   * rounding of its pixels (a few tenths); other images pass only by chance (40 % of values fall in
-   * the window). DC counts only blocks with some AC (a flat block's DC is a multiple of 8 in any
-   * image). A resized or cropped JPEG is off the grid and shows nothing.
+   * the grid from the top left corner (at most about {@link #SOURCE_BLOCKS} of them, evenly
+   * spread), the steps q (2 to 64) for which at least 85 % of the coefficients that round to a
+   * nonzero multiple of q (at least 30) lie within 0.2 q of it; of those from the largest down to
+   * three quarters of it, the one whose mean distance to its multiples is the smallest (a value
+   * near 9 also passes for q = 10); 0 where no step passes. A decoded JPEG's coefficients are its
+   * steps' multiples up to the rounding of its pixels (a few tenths); other images pass only by
+   * chance (40 % of values fall in the window). DC counts only blocks with some AC (a flat block's
+   * DC is a multiple of 8 in any image). A resized or cropped JPEG is off the grid and shows
+   * nothing.
    */
-  private int[] sourceSteps(int c) {
+  private int[] sourceSteps(int c, int[] from) {
     int planeW = blocksW[c] * 8;
     int wholeW = (width * hSamp[c] / hMax) / 8;
     int wholeH = (height * vSamp[c] / vMax) / 8;
-    int stride = Math.max(1, (int) Math.sqrt(wholeW * (double) wholeH / 4096));
+    int stride = Math.max(1, (int) Math.ceil(Math.sqrt(wholeW * (double) wholeH / SOURCE_BLOCKS)));
     int cap = (wholeW / stride + 1) * (wholeH / stride + 1);
     float[][] values = new float[SOURCE_POSITIONS][cap];
     int[] count = new int[SOURCE_POSITIONS];
@@ -436,28 +450,36 @@ final class JpegWriter {
           ac += Math.abs(ws[n]) * scale[n];
         }
         for (int k = ac > 4 ? 0 : 1; k < SOURCE_POSITIONS; k++) {
-          values[k][count[k]++] = ws[ZIGZAG[k]] * scale[ZIGZAG[k]];
+          float v = Math.abs(ws[ZIGZAG[k]] * scale[ZIGZAG[k]]);
+          if (v >= 1) { // rounds to 0 for every step looked for
+            values[k][count[k]++] = v;
+          }
         }
       }
     }
     int[] steps = new int[SOURCE_POSITIONS];
     for (int k = 0; k < SOURCE_POSITIONS; k++) {
+      float[] v = byIntegerPart(values[k], count[k]);
       double bestResidual = Double.MAX_VALUE;
       int top = 0;
-      for (int q = SOURCE_MAX_STEP; q >= 2 && (top == 0 || 4 * q >= 3 * top); q--) {
+      for (int q = SOURCE_MAX_STEP; q >= from[k] && (top == 0 || 4 * q >= 3 * top); q--) {
         int used = 0;
         int near = 0;
         double residual = 0;
-        for (int i = 0; i < count[k]; i++) {
-          float m = values[k][i] / q;
+        float half = 0.5f * q;
+        for (int i = 0; i < count[k] && (int) v[i] >= (int) half; i++) {
+          if (v[i] < half) {
+            continue;
+          }
+          float m = v[i] / q;
           float r = Math.round(m);
           if (r != 0) {
             used++;
             residual += Math.abs(m - r) * q;
             if (Math.abs(m - r) <= 0.2f) {
               near++;
-            } else if (used >= 64 && near < 0.7 * used) {
-              break; // far from passing: most steps are rejected within the first few blocks
+            } else if (used >= 100 && near < 0.5 * used) {
+              break; // far from passing: most steps are rejected after 100 values
             }
           }
         }
@@ -473,13 +495,37 @@ final class JpegWriter {
     return steps;
   }
 
+  /**
+   * The first {@code n} values (all at least 1) ordered by their integer part, largest first (a
+   * counting sort: each step then reads only the values from half of it up).
+   */
+  private static float[] byIntegerPart(float[] values, int n) {
+    int buckets = 1024;
+    int[] start = new int[buckets + 1];
+    for (int i = 0; i < n; i++) {
+      start[buckets - 1 - Math.min(buckets - 1, (int) values[i])]++;
+    }
+    for (int b = 0, sum = 0; b <= buckets; b++) {
+      int size = b < buckets ? start[b] : 0;
+      start[b] = sum;
+      sum += size;
+    }
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[start[buckets - 1 - Math.min(buckets - 1, (int) values[i])]++] = values[i];
+    }
+    return out;
+  }
+
   /** {@link #sourceSteps} of component {@code c} of 8-bit RGB or grey pixels (as 4:4:4). */
   static int[] sourceSteps(BufferedImage pixels, int c) {
     boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, Subsampling.S444, 75);
     writer.loadPlanes(pixels, grey);
-    return writer.sourceSteps(c);
+    int[] from = new int[SOURCE_POSITIONS];
+    Arrays.fill(from, 2);
+    return writer.sourceSteps(c, from);
   }
 
   /** {@link #textureWeights} of 8-bit RGB or grey pixels (luma blocks of 4:4:4). */
@@ -912,15 +958,16 @@ final class JpegWriter {
     Scan[][] candidates = scripts();
     java.util.Map<Integer, Band> bands = countBands(candidates);
     Scan[] scans = null;
-    AcPlan plan = null;
+    long bits = Long.MAX_VALUE;
     for (Scan[] candidate : candidates) {
-      AcPlan p = acTables(candidate, bands);
-      if (plan == null || p.bits < plan.bits) {
+      long b = acTables(candidate, bands, null);
+      if (b < bits) {
         scans = candidate;
-        plan = p;
+        bits = b;
       }
     }
-    JpegHuffman[] acTables = plan.tables;
+    JpegHuffman[] acTables = new JpegHuffman[scans.length];
+    acTables(scans, bands, acTables);
     for (int i = 0; i < scans.length; i++) {
       if (scans[i].ss == 0) {
         writeDcScan(scans[i], out);
@@ -1038,8 +1085,11 @@ final class JpegWriter {
     }
   }
 
-  /** Symbol counts of one AC band of one component (coded alone) and its bits beyond the codes. */
-  private record Band(long[] freq, long extra) {}
+  /**
+   * Symbol counts of one AC band of one component, its bits beyond the codes and its code bits with
+   * its own table ({@link #tableBits}).
+   */
+  private record Band(long[] freq, long extra, long bits) {}
 
   private static int bandKey(Scan scan) {
     return (scan.comps[0] << 12) | (scan.ss << 6) | scan.se;
@@ -1111,62 +1161,53 @@ final class JpegWriter {
         if (eobRun[b] > 0) {
           extra[b] += eobRun(eobRun[b], freq[b], null, null);
         }
-        out.put(bandKey(bands.get(b)), new Band(freq[b], extra[b]));
+        out.put(bandKey(bands.get(b)), new Band(freq[b], extra[b], tableBits(freq[b])));
       }
     }
     return out;
   }
-
-  /** The Huffman table of each AC scan of a script and the script's AC bits with those tables. */
-  private record AcPlan(JpegHuffman[] tables, long bits) {}
 
   /**
    * The Huffman table of each AC scan: consecutive scans share one (defined once, before the first
    * of them) where the shared table's extra bits cost less than a second table's definition, which
    * is 17 bytes plus one per symbol: on images of a few kilobytes the definitions are several
    * percent of the file (on the sample photos this and the same choice for the two DC tables saved
-   * 0.3 % at equal score). A table is shared as long as adding the next scan to it pays. The plan's
-   * bits: every AC scan's codes, value and run bits, and table definitions.
+   * 0.3 % at equal score). A table is shared as long as adding the next scan to it pays. Returns
+   * the bits of every AC scan's codes, value and run bits and table definitions; fills {@code
+   * tables} (one per scan, null for DC) when given.
    */
-  private static AcPlan acTables(Scan[] scans, java.util.Map<Integer, Band> bands) {
-    JpegHuffman[] tables = new JpegHuffman[scans.length];
+  private static long acTables(
+      Scan[] scans, java.util.Map<Integer, Band> bands, JpegHuffman[] tables) {
     long bits = 0;
     long[] group = null;
     long groupBits = 0;
     int first = 0;
-    for (int i = 0; i < scans.length; i++) {
-      if (scans[i].ss == 0) {
-        bits += groupBits;
-        group = null;
-        groupBits = 0;
-        continue;
-      }
-      Band band = bands.get(bandKey(scans[i]));
-      bits += band.extra;
-      long own = tableBits(band.freq);
-      if (group != null) {
+    for (int i = 0; i <= scans.length; i++) {
+      Band band = i < scans.length && scans[i].ss > 0 ? bands.get(bandKey(scans[i])) : null;
+      if (band != null && group != null) {
         long[] merged = group.clone();
         for (int v = 0; v < 256; v++) {
           merged[v] += band.freq[v];
         }
         long mergedBits = tableBits(merged);
-        if (mergedBits < groupBits + own) {
+        if (mergedBits < groupBits + band.bits) {
           group = merged;
           groupBits = mergedBits;
-          JpegHuffman shared = JpegHuffman.of(group);
-          for (int j = first; j <= i; j++) {
-            tables[j] = shared;
-          }
+          bits += band.extra;
           continue;
         }
       }
+      if (group != null && tables != null) {
+        JpegHuffman table = JpegHuffman.of(group);
+        Arrays.fill(tables, first, i, table);
+      }
       bits += groupBits;
-      group = band.freq;
-      groupBits = own;
+      group = band == null ? null : band.freq;
+      groupBits = band == null ? 0 : band.bits;
+      bits += band == null ? 0 : band.extra;
       first = i;
-      tables[i] = JpegHuffman.of(band.freq);
     }
-    return new AcPlan(tables, bits + groupBits);
+    return bits;
   }
 
   /** Bits of the Huffman codes for {@code freq} with its own optimal table, plus the table. */
