@@ -13,9 +13,11 @@ import java.util.Arrays;
  * the largest value of each bit size up to the rounded one, chosen by rate + lambda x distortion
  * with the end of block placed where it pays), its distortion weight scaled per block by the
  * block's texture (see {@link #textureWeights}), then the DC values chosen again by a Viterbi pass
- * over bits and error ({@link #dcTrellis}); spectral-selection progressive scans, DC first, with
- * optimised Huffman tables, shared between scans where that is smaller ({@link #acTables}); 4:2:0
- * or 4:4:4 chroma; edges padded by replicating the last row and column.
+ * over bits and error ({@link #dcTrellis}); the steps of a JPEG the pixels were decoded from kept
+ * where ours are close to them ({@link #alignToSource}); spectral-selection progressive scans, DC
+ * first, in the smallest of a few scripts for the image ({@link #scripts}), with optimised Huffman
+ * tables, shared between scans where that is smaller ({@link #acTables}); 4:2:0 or 4:4:4 chroma;
+ * edges padded by replicating the last row and column.
  */
 final class JpegWriter {
   /** Chroma sampling of a colour JPEG. */
@@ -886,8 +888,8 @@ final class JpegWriter {
 
   /**
    * Where the candidate scripts split luma's AC (each number the last coefficient of a band, in
-   * zigzag order): of the 14 splittings tried on the sample photos and the wallpapers, these were
-   * the smallest on some photo. The first band comes before chroma's, the rest after.
+   * zigzag order): of the splittings tried (14 on the sample photos, 8 of them on the wallpapers),
+   * these were the smallest on some photo. The first band comes before chroma's, the rest after.
    */
   private static final int[][] LUMA_SPLITS = {{2, 9}, {2, 14}, {2, 7}, {5}, {9}};
 
