@@ -363,14 +363,14 @@ final class JpegWriter {
    * Re-encoding a decoded JPEG: where {@link #sourceSteps} finds the source's step q0 of a
    * coefficient, a step s of this table up to 1.25 q0 becomes q0 (the source's values are then kept
    * exactly, in fewer bits than a finer step would spend on its rounding noise), and one within 0.2
-   * q0 of 2 q0 or 3 q0 becomes that multiple (each source value then lands on a step or halfway); a
-   * step between is left alone. Otherwise quantising the source's grid with an unrelated step adds
-   * a second rounding error the metric sees. Cb and Cr share a table: it follows them where they
-   * agree or one of them shows nothing. On the wallpapers (JPEGs at libjpeg quality 75-90) this
-   * saved 14 % on {@code FreshFlower.jpg} and 2 % on {@code LadyBird.jpg} at the mozjpeg q75
-   * scores, 0.7 % on {@code FreshFlower.jpg} at score 70, and changed the rest by 0.1 % or less.
-   * Snapping every step to its nearest multiple (the DC of {@code LadyBird.jpg} from 7.5 to 10)
-   * lost 7 % on that photo at score 70.
+   * q0 of 2 q0 or 3 q0 becomes that multiple (each source value then lands on a step or a fixed
+   * fraction of one from it); a step between is left alone. Otherwise quantising the source's grid
+   * with an unrelated step adds a second rounding error the metric sees. Cb and Cr share a table:
+   * it follows them where they agree or one of them shows nothing. On the wallpapers (JPEGs at
+   * libjpeg quality 75-100) this saved 14 % on {@code FreshFlower.jpg} and 2 % on {@code
+   * LadyBird.jpg} at the mozjpeg q75 scores, 0.7 % on {@code FreshFlower.jpg} at score 70, and
+   * changed the rest by 0.1 % or less. Snapping every step to its nearest multiple (the DC step of
+   * {@code LadyBird.jpg} to 10, twice its source's 5) lost 7 % on that photo at score 70.
    */
   private void alignToSource() {
     int[][] found = new int[components][];
