@@ -37,28 +37,38 @@ final class JpegHuffman {
     int[] codeSize = new int[257];
     int[] others = new int[257];
     Arrays.fill(others, -1);
-    while (true) {
-      int c1 = -1;
+    // libjpeg's merging (T.81 Figure K.1) over the symbols still in play, in ascending order (the
+    // same choices among equal counts as scanning all 257 entries, in a fraction of the time)
+    int[] live = new int[257];
+    int alive = 0;
+    for (int i = 0; i <= 256; i++) {
+      if (freq[i] != 0) {
+        live[alive++] = i;
+      }
+    }
+    while (alive > 1) {
+      int a = -1;
       long v = Long.MAX_VALUE;
-      for (int i = 0; i <= 256; i++) {
-        if (freq[i] != 0 && freq[i] <= v) {
-          v = freq[i];
-          c1 = i;
+      for (int j = 0; j < alive; j++) {
+        if (freq[live[j]] <= v) {
+          v = freq[live[j]];
+          a = j;
         }
       }
-      int c2 = -1;
+      int b = -1;
       v = Long.MAX_VALUE;
-      for (int i = 0; i <= 256; i++) {
-        if (freq[i] != 0 && freq[i] <= v && i != c1) {
-          v = freq[i];
-          c2 = i;
+      for (int j = 0; j < alive; j++) {
+        if (j != a && freq[live[j]] <= v) {
+          v = freq[live[j]];
+          b = j;
         }
       }
-      if (c2 < 0) {
-        break;
-      }
+      int c1 = live[a];
+      int c2 = live[b];
       freq[c1] += freq[c2];
       freq[c2] = 0;
+      System.arraycopy(live, b + 1, live, b, alive - b - 1);
+      alive--;
       codeSize[c1]++;
       while (others[c1] >= 0) {
         c1 = others[c1];

@@ -25,6 +25,8 @@ import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 
 class JpegEncoderTest extends EncoderContract {
+  private static final int TYPE_RGB = BufferedImage.TYPE_INT_RGB;
+
   @Override
   ImageEncoder encoder() {
     return new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY);
@@ -285,6 +287,66 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void choosesTheScanScriptPerImageAndEveryChoiceDecodes() throws Exception {
+    List<List<String>> layouts = new ArrayList<>();
+    for (String photo : List.of("photo/coffee.jpg", "photo/astronaut-gps.jpg")) {
+      BufferedImage pixels = Pixels.toRgb8(TestData.decode(photo));
+      byte[] jpeg = JpegWriter.encode(pixels, 60, 1, JpegWriter.Subsampling.S420);
+      List<String> layout = new ArrayList<>();
+      for (int[] scan : scanHeaders(jpeg)) {
+        layout.add(scan[3] + ":" + scan[1] + "-" + scan[2]);
+      }
+      layouts.add(layout);
+      checkAllDecoders(pixels, jpeg, photo + " at 60", 8);
+    }
+    // of the candidate scripts, the smallest for coffee splits luma after 2 and 7, for the
+    // astronaut after 5 (measured by encoding each)
+    assertFalse(layouts.get(0).equals(layouts.get(1)), "one script for both: " + layouts);
+  }
+
+  @Test
+  void findsTheStepsOfTheJpegThePixelsWereDecodedFrom() throws Exception {
+    DecodedJpeg jpeg = decodedJdkJpeg(400);
+    BufferedImage decoded = jpeg.pixels;
+    int[] steps = jpeg.steps;
+    int[] table = lumaTable(jpeg.source);
+    int found = 0;
+    for (int k = 0; k < JpegWriter.SOURCE_POSITIONS; k++) {
+      assertTrue(steps[k] == 0 || steps[k] == table[k], "position " + k + ": " + steps[k]);
+      found += steps[k] == 0 ? 0 : 1;
+    }
+    assertTrue(found >= 12, found + " of 15 steps found");
+    // pixels never quantised on this grid: a scaled photo, and the decoded JPEG 3 pixels off
+    assertTrue(countFound(JpegWriter.sourceSteps(jpeg.photo, 0)) <= 1, "scaled photo");
+    BufferedImage shifted = crop(decoded, 3);
+    assertTrue(countFound(JpegWriter.sourceSteps(shifted, 0)) <= 1, "off the grid");
+  }
+
+  @Test
+  void reencodesADecodedJpegOnItsOwnStepsInFewerBytesAndNoWorse() throws Exception {
+    DecodedJpeg jpeg = decodedJdkJpeg(404);
+    BufferedImage decoded = jpeg.pixels;
+    int[] steps = jpeg.steps;
+    byte[] aligned = JpegWriter.encode(decoded, 90, 1, JpegWriter.Subsampling.S420);
+    int[] table = lumaTable(aligned);
+    for (int k = 0; k < JpegWriter.SOURCE_POSITIONS; k++) {
+      if (steps[k] != 0) {
+        // quality 90's own steps are all finer than quality 50's
+        assertEquals(steps[k], table[k], "luma step at position " + k);
+      }
+    }
+    checkAllDecoders(decoded, aligned, "re-encoded JPEG", 4);
+    // the same pixels 4 columns off the grid: no steps found, the encoder's own table
+    BufferedImage off = crop(decoded, 4);
+    byte[] plain = JpegWriter.encode(off, 90, 1, JpegWriter.Subsampling.S420);
+    double alignedScore = Ssimulacra2.score(decoded, TestData.decode(aligned));
+    double plainScore = Ssimulacra2.score(off, TestData.decode(plain));
+    assertTrue(
+        aligned.length < 0.8 * plain.length, aligned.length + " bytes against " + plain.length);
+    assertTrue(alignedScore > plainScore - 1, alignedScore + " against " + plainScore);
+  }
+
+  @Test
   void flattensAlphaOverWhite() throws Exception {
     ImageEncoder.Encoded encoded = encode("png/rgba.png");
     assertFalse(TestData.decode(encoded.bytes()).getColorModel().hasAlpha());
@@ -434,6 +496,50 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   /** The JDK's writer as imgbeam used it before: progressive, optimised Huffman tables, 4:2:0. */
+  /** A photo, its JPEG from the JDK writer, the JPEG decoded and the luma steps found in that. */
+  private record DecodedJpeg(
+      BufferedImage photo, byte[] source, BufferedImage pixels, int[] steps) {}
+
+  /** coffee.jpg scaled to {@code width} x 300 (off its own grid), through the JDK writer at q50. */
+  private static DecodedJpeg decodedJdkJpeg(int width) throws IOException {
+    BufferedImage photo = scaled(TestData.decode("photo/coffee.jpg"), width, 300, TYPE_RGB);
+    byte[] source = jdkJpeg(photo, 50);
+    BufferedImage pixels = Pixels.toRgb8(TestData.decode(source));
+    return new DecodedJpeg(photo, source, pixels, JpegWriter.sourceSteps(pixels, 0));
+  }
+
+  /** The luma quantisation table (the first DQT's table 0) in zigzag order. */
+  private static int[] lumaTable(byte[] jpeg) {
+    for (int[] s : allSegments(jpeg)) {
+      if (s[0] == 0xDB && (jpeg[s[1] + 2] & 0x0F) == 0) {
+        int[] table = new int[64];
+        for (int k = 0; k < 64; k++) {
+          table[k] = jpeg[s[1] + 3 + k] & 0xFF;
+        }
+        return table;
+      }
+    }
+    throw new AssertionError("no DQT for table 0");
+  }
+
+  private static int countFound(int[] steps) {
+    int n = 0;
+    for (int step : steps) {
+      n += step == 0 ? 0 : 1;
+    }
+    return n;
+  }
+
+  /** The image without its first {@code n} rows and columns. */
+  private static BufferedImage crop(BufferedImage image, int n) {
+    BufferedImage out =
+        new BufferedImage(image.getWidth() - n, image.getHeight() - n, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(image, -n, -n, null);
+    g.dispose();
+    return out;
+  }
+
   static byte[] jdkJpeg(BufferedImage pixels, int quality) throws IOException {
     var writer = ImageWriting.jdkWriter("jpeg");
     var param = (javax.imageio.plugins.jpeg.JPEGImageWriteParam) writer.getDefaultWriteParam();
