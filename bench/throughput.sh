@@ -68,6 +68,8 @@ fi
 
 mvn -B -q package -pl pipeline -am -DskipTests >/dev/null
 jar="pipeline/target/imgbeam-bundled.jar"
+# The JVM flags the ./imgbeam launcher runs the job with (jvm.options); (a) and (b) both get them.
+java_opts="$(grep -v -e '^#' -e '^$' jvm.options | tr '\n' ' ')"
 classpath="$jar:pipeline/target/test-classes"
 bench=io.imgbeam.pipeline.ThroughputBench
 
@@ -80,7 +82,7 @@ if [ "${1:-}" = "--memory" ]; then
     ln "$photos/Storm-24mp.jpg" "$big/storm-$i.jpg"
   done
   gclog="$cache/memory-gc.log"
-  java -Xmx2g -Xlog:gc:file="$gclog" ${PIXEL_BUDGET:+-Dimgbeam.pixelBudget=$PIXEL_BUDGET} -cp "$classpath" "$bench" memory 2 "$big" "$cache/memory-out"
+  java $java_opts -Xmx2g -Xlog:gc:file="$gclog" ${PIXEL_BUDGET:+-Dimgbeam.pixelBudget=$PIXEL_BUDGET} -cp "$classpath" "$bench" memory 2 "$big" "$cache/memory-out"
   echo "GC log: $gclog ($(grep -c 'Pause' "$gclog") pauses)"
   exit 0
 fi
@@ -101,10 +103,10 @@ done
 mapfile -t inputs < <(find "$cache/inputs" -maxdepth 1 -name '*.jpg' | sort)
 results="$(mktemp)"
 trap 'rm -f "$results"; rm -rf "$cache/out-pipeline" "$cache/out-sharp"' EXIT
-echo "inputs: ${#inputs[@]} JPEGs ($(find "$photos" -name '*.jpg' | wc -l) photos x $repeat); threads: $threads; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -cp "$classpath" "$bench" codec "$threads" "${inputs[@]}" | tee -a "$results"
+echo "inputs: ${#inputs[@]} JPEGs ($(find "$photos" -name '*.jpg' | wc -l) photos x $repeat); threads: $threads; JVM flags: $java_opts; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+java $java_opts -cp "$classpath" "$bench" codec "$threads" "${inputs[@]}" | tee -a "$results"
 rm -rf "$cache/out-pipeline"
-java -cp "$classpath" "$bench" pipeline "$threads" "$cache/inputs" "$cache/out-pipeline" |
+java $java_opts -cp "$classpath" "$bench" pipeline "$threads" "$cache/inputs" "$cache/out-pipeline" |
   tee -a "$results"
 rm -rf "$cache/out-sharp"
 mkdir -p "$cache/out-sharp"

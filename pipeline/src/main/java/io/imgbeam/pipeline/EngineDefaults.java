@@ -1,6 +1,7 @@
 package io.imgbeam.pipeline;
 
 import io.imgbeam.transforms.CompressImages;
+import io.imgbeam.transforms.MatchImages;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -74,6 +75,18 @@ final class EngineDefaults {
     return DirectRunner.class.equals(options.getRunner())
         ? 2 * Runtime.getRuntime().availableProcessors()
         : CompressImages.DEFAULT_MOVE_SHARDS;
+  }
+
+  /**
+   * Into how many groups {@link MatchImages} redistributes the inputs: on the DirectRunner, which
+   * runs every group as a bundle of its own with a fixed cost for each later step (an evaluator,
+   * the DoFn deserialised, the transform translated), eight per core, so that a core that finishes
+   * its groups early still finds others; elsewhere 0, a random key per input.
+   */
+  static int redistributeBuckets(PipelineOptions options) {
+    return DirectRunner.class.equals(options.getRunner())
+        ? 8 * Runtime.getRuntime().availableProcessors()
+        : 0;
   }
 
   /**

@@ -204,6 +204,7 @@ public final class Imgbeam {
     private final boolean followSymlinks;
     private final boolean incremental;
     private final int moveShards;
+    private final int redistributeBuckets;
 
     private Job(
         List<String> inputs,
@@ -212,7 +213,8 @@ public final class Imgbeam {
         CompressionSettings settings,
         boolean followSymlinks,
         boolean incremental,
-        int moveShards) {
+        int moveShards,
+        int redistributeBuckets) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
@@ -220,6 +222,7 @@ public final class Imgbeam {
       this.followSymlinks = followSymlinks;
       this.incremental = incremental;
       this.moveShards = moveShards;
+      this.redistributeBuckets = redistributeBuckets;
     }
 
     static Job of(ImgbeamOptions options) {
@@ -296,7 +299,8 @@ public final class Imgbeam {
           settings,
           options.getFollowSymlinks(),
           options.getIncremental(),
-          EngineDefaults.moveShards(options));
+          EngineDefaults.moveShards(options),
+          EngineDefaults.redistributeBuckets(options));
     }
 
     private static String readLink(Path link) {
@@ -333,7 +337,10 @@ public final class Imgbeam {
     }
 
     void build(Pipeline pipeline) {
-      MatchImages match = MatchImages.create().excluding(outputRoot.toString());
+      MatchImages match =
+          MatchImages.create()
+              .excluding(outputRoot.toString())
+              .withRedistributeBuckets(redistributeBuckets);
       if (!inputs.isEmpty()) {
         match = match.withPatterns(inputs);
       }

@@ -32,6 +32,8 @@ class BundledJarIT {
     assertFalse(output.contains("Exception"), output);
     // JavaCPP warns when shading lost the Maven descriptors it checks native versions against.
     assertFalse(output.contains("Warning:"), output);
+    // jvm.options' compiler commands are quiet: nothing of them on the job's console.
+    assertFalse(output.contains("CompileCommand"), output);
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("_imgbeam/summary.json").toFile());
     assertEquals(TestData.allImages().size(), summary.get("inputs").asInt(), output);
@@ -63,14 +65,21 @@ class BundledJarIT {
     }
   }
 
-  /** Runs the bundled jar with {@code args} in its own JVM; returns its output after exit 0. */
+  /**
+   * Runs the bundled jar with {@code args} in its own JVM, with the flags of {@code jvm.options} as
+   * the launcher passes them; returns its output after exit 0.
+   */
   private String runJob(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("imgbeam.bundledJar")));
+    Path jar = Path.of(System.getProperty("imgbeam.bundledJar")).toAbsolutePath();
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String line :
+        Files.readAllLines(jar.getParent().getParent().resolveSibling("jvm.options"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        command.add(line.strip());
+      }
+    }
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "job", ".txt");
     Process process =

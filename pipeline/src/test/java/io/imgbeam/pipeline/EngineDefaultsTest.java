@@ -36,6 +36,13 @@ class EngineDefaultsTest {
   }
 
   @Test
+  void inputsInAFewGroupsPerCoreOnTheDirectRunnerOneKeyEachElsewhere() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(8 * cores, EngineDefaults.redistributeBuckets(applied()));
+    assertEquals(0, EngineDefaults.redistributeBuckets(applied("--runner=FlinkRunner")));
+  }
+
+  @Test
   void embeddedUnlessAnotherRunnerIsNamed() {
     assertTrue(EngineDefaults.embedded(List.of("--input=a/*.jpg", "--output=out")));
     assertTrue(EngineDefaults.embedded(List.of("--runner=DirectRunner")));

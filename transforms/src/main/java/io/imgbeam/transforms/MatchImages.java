@@ -56,16 +56,31 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
   private final List<String> patterns;
   private final String inputList;
   private final String excludedRoot;
+  private final int buckets;
 
-  private MatchImages(List<String> patterns, String inputList, String excludedRoot) {
+  private MatchImages(List<String> patterns, String inputList, String excludedRoot, int buckets) {
     this.patterns = patterns;
     this.inputList = inputList;
     this.excludedRoot = excludedRoot;
+    this.buckets = buckets;
   }
 
   /** Matches nothing until patterns or a list are given. */
   public static MatchImages create() {
-    return new MatchImages(List.of(), null, null);
+    return new MatchImages(List.of(), null, null, 0);
+  }
+
+  /**
+   * Into how many groups the matched files are redistributed: 0 (the default) gives every file a
+   * random key of its own, which spreads them over any number of workers; N puts them in N random
+   * groups. The DirectRunner runs each group as one bundle and pays a fixed cost per bundle at
+   * every later step, so there a few groups per core cost less than one per file.
+   */
+  public MatchImages withRedistributeBuckets(int value) {
+    if (value < 0 || value > 65536) {
+      throw new IllegalArgumentException("expected 0-65536 for redistributeBuckets, got " + value);
+    }
+    return new MatchImages(patterns, inputList, excludedRoot, value);
   }
 
   /**
@@ -80,13 +95,13 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
       }
       resolved.add(absolutePattern(value.strip()));
     }
-    return new MatchImages(List.copyOf(resolved), inputList, excludedRoot);
+    return new MatchImages(List.copyOf(resolved), inputList, excludedRoot, buckets);
   }
 
   /** A text file with one path or glob per line; blank lines and lines starting with # skipped. */
   public MatchImages withInputList(String path) {
     Objects.requireNonNull(path, "inputList");
-    return new MatchImages(patterns, absolutePattern(path), excludedRoot);
+    return new MatchImages(patterns, absolutePattern(path), excludedRoot, buckets);
   }
 
   /** A folder whose files are never inputs: the output root. */
@@ -95,7 +110,8 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
         SCHEME.matcher(root).matches()
             ? root
             : Paths.get(root).toAbsolutePath().normalize().toString();
-    return new MatchImages(patterns, inputList, absolute.endsWith("/") ? absolute : absolute + "/");
+    return new MatchImages(
+        patterns, inputList, absolute.endsWith("/") ? absolute : absolute + "/", buckets);
   }
 
   @Override
@@ -128,7 +144,11 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
         // A file matched by two patterns is compressed once; the shuffle also spreads the work.
         .apply("DropDuplicatePaths", Combine.perKey(new FirstRelativePath()))
         .apply("Values", Values.create())
-        .apply("Redistribute", Reshuffle.viaRandomKey());
+        .apply(
+            "Redistribute",
+            buckets == 0
+                ? Reshuffle.viaRandomKey()
+                : Reshuffle.<ImageInput>viaRandomKey().withNumBuckets(buckets));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.imgbeam.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(TestPipelineExtension.class)
 class MatchImagesTest {
@@ -29,11 +32,17 @@ class MatchImagesTest {
     write(in.resolve("out/old.jpg"), 11);
   }
 
-  @Test
-  void matchesRecursivelyWithPathsRelativeToTheGlobBase(TestPipeline p) {
+  /**
+   * 0: a random key per file (the default); 2: fewer groups than files, as on the DirectRunner.
+   * Either way every file comes out once.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void matchesRecursivelyWithPathsRelativeToTheGlobBase(int buckets, TestPipeline p) {
     PCollection<ImageInput> inputs =
         p.apply(
             MatchImages.create()
+                .withRedistributeBuckets(buckets)
                 .withPatterns(List.of(in + "/**"))
                 .excluding(in.resolve("out").toString()));
     PAssert.that(inputs)
@@ -42,6 +51,14 @@ class MatchImagesTest {
             ImageInput.of(in + "/sub/b.png", "sub/b.png", 5),
             ImageInput.of(in + "/sub/deeper/c.gif", "sub/deeper/c.gif", 7));
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void refusesANegativeBucketCount() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> MatchImages.create().withRedistributeBuckets(-1));
+    assertEquals("expected 0-65536 for redistributeBuckets, got -1", e.getMessage());
   }
 
   @Test
