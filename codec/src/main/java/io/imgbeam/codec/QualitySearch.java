@@ -23,7 +23,9 @@ import java.util.TreeMap;
  *       fallback (cap not met when even that is too big).
  *   <li>both: the target's answer when it fits; otherwise the cap wins, since it is a hard limit:
  *       the highest quality below the target's answer that fits, and the record says the target was
- *       not met.
+ *       not met. The target's search stops early when a quality that misses the target is already
+ *       too big (every quality that meets it lies above, outputs growing with quality), so that the
+ *       encodes left go to the cap.
  * </ul>
  *
  * <p>Which quality is encoded next depends only on which side of the boundary each earlier encode
@@ -101,6 +103,12 @@ final class QualitySearch {
   /** Trials by quality step (quality x steps). */
   private final TreeMap<Integer, Trial> tried = new TreeMap<>();
 
+  /**
+   * With a cap and a target: a step that missed the target with an output already over the cap,
+   * which ended the target's search; null while none has.
+   */
+  private Integer tooBigMiss;
+
   private final Map<Integer, Double> scores = new HashMap<>();
 
   /**
@@ -141,13 +149,20 @@ final class QualitySearch {
       return b.below() != null ? result(b.below(), b.closed()) : smallest(b.closed());
     }
     Bracket b = boundary(new Side(true), lowest, highest, first);
-    // The lowest quality of the final bracket that meets the target; none met: the highest tried.
-    int answer = b.above() != null ? b.above() : tried.lastKey();
-    if (maxBytes <= 0 || fits(answer)) {
-      return result(answer, b.closed());
+    int top;
+    if (tooBigMiss != null) {
+      // A quality that misses the target is already too big: every quality that meets it lies
+      // above, with a larger output, so the encodes left go to the cap.
+      top = tooBigMiss - 1;
+    } else {
+      // The lowest quality of the final bracket that meets the target; none met: the highest tried.
+      int answer = b.above() != null ? b.above() : tried.lastKey();
+      if (maxBytes <= 0 || fits(answer)) {
+        return result(answer, b.closed());
+      }
+      // The cap is a hard limit: the highest quality below the target's answer that fits.
+      top = answer - 1;
     }
-    // The cap is a hard limit: the highest quality below the target's answer that fits.
-    int top = answer - 1;
     if (top < lowest) {
       return smallest(b.closed());
     }
@@ -231,10 +246,12 @@ final class QualitySearch {
       if (!canTry(next)) {
         return b;
       }
-      b =
-          side.above(next)
-              ? Bracket.of(b.below(), next, lo, hi)
-              : Bracket.of(next, b.above(), lo, hi);
+      boolean above = side.above(next);
+      if (side.score && maxBytes > 0 && !above && !fits(next)) {
+        tooBigMiss = next;
+        return b;
+      }
+      b = above ? Bracket.of(b.below(), next, lo, hi) : Bracket.of(next, b.above(), lo, hi);
     }
     return b;
   }
