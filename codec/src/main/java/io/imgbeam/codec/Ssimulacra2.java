@@ -296,20 +296,13 @@ public final class Ssimulacra2 {
   private static float[][][][] pyramid(BufferedImage image, float background) {
     int radius = BLUR.radius;
     int pad = 2 * radius;
-    int w = image.getWidth();
-    int h = image.getHeight();
-    List<float[][][]> scales = new ArrayList<>();
+    int[][] sizes = scaleSizes(image.getWidth(), image.getHeight());
+    float[][][][] scales = new float[sizes.length][][][];
     Source source = new ImageSource(image, background);
-    for (int s = 0; s < SCALES; s++) {
-      if (s > 0) {
-        if (w < MIN_SIDE || h < MIN_SIDE) {
-          break;
-        }
-        w = (w + 1) / 2;
-        h = (h + 1) / 2;
-      }
-      boolean last = s == SCALES - 1 || (w < MIN_SIDE || h < MIN_SIDE);
-      Planes next = last ? null : new Planes((w + 1) / 2, (h + 1) / 2);
+    for (int s = 0; s < sizes.length; s++) {
+      int w = sizes[s][0];
+      int h = sizes[s][1];
+      Planes next = s == sizes.length - 1 ? null : new Planes((w + 1) / 2, (h + 1) / 2);
       float[][][] rows = new float[h][3][w + 2 * pad];
       float[] lr = new float[w];
       float[] lg = new float[w];
@@ -322,10 +315,25 @@ public final class Ssimulacra2 {
         }
         toXyb(lr, lg, lb, rows[y], pad);
       }
-      scales.add(rows);
+      scales[s] = rows;
       source = next;
     }
-    return scales.toArray(new float[0][][][]);
+    return scales;
+  }
+
+  /**
+   * The width and height of every scale that counts: the image, then each half (rounded up) of the
+   * one before while that one is at least {@link #MIN_SIDE} on both sides, at most {@link #SCALES}.
+   */
+  private static int[][] scaleSizes(int w, int h) {
+    List<int[]> sizes = new ArrayList<>();
+    sizes.add(new int[] {w, h});
+    while (sizes.size() < SCALES && w >= MIN_SIDE && h >= MIN_SIDE) {
+      w = (w + 1) / 2;
+      h = (h + 1) / 2;
+      sizes.add(new int[] {w, h});
+    }
+    return sizes.toArray(new int[0][]);
   }
 
   /** The score from the 108 pooled values, as the reference maps them. */
@@ -361,28 +369,21 @@ public final class Ssimulacra2 {
     }
 
     double run() {
-      int w = reference.getWidth();
-      int h = reference.getHeight();
+      int[][] sizes = scaleSizes(reference.getWidth(), reference.getHeight());
+      int scales = sizes.length;
       // Per channel c and scale s the reference stores six values; they are laid out here as the
       // weights expect them, channel-major.
-      double[][][] perScale = new double[SCALES][][];
+      double[][][] perScale = new double[scales][][];
       float[][][][] rows = cache == null ? null : cache.rows(background);
       Source a = rows != null ? null : new ImageSource(reference, background);
       Source b = new ImageSource(distorted, background);
-      int scales = 0;
-      for (int s = 0; s < SCALES; s++) {
-        if (s > 0) {
-          if (w < MIN_SIDE || h < MIN_SIDE) {
-            break;
-          }
-          w = (w + 1) / 2;
-          h = (h + 1) / 2;
-        }
-        boolean last = s == SCALES - 1 || (w < MIN_SIDE || h < MIN_SIDE);
+      for (int s = 0; s < scales; s++) {
+        int w = sizes[s][0];
+        int h = sizes[s][1];
+        boolean last = s == scales - 1;
         Planes nextA = last || rows != null ? null : new Planes((w + 1) / 2, (h + 1) / 2);
         Planes nextB = last ? null : new Planes((w + 1) / 2, (h + 1) / 2);
         perScale[s] = new ScalePass(w, h, a, b, nextA, nextB, rows != null ? rows[s] : null).run();
-        scales++;
         a = nextA;
         b = nextB;
       }
