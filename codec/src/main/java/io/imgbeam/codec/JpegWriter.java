@@ -2,7 +2,13 @@ package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Our own progressive JPEG encoder (ITU-T T.81), for the bytes the JDK's libjpeg 6b writer cannot
@@ -903,11 +909,11 @@ final class JpegWriter {
    * and Cr band by band), luma's other bands ({@link #LUMA_SPLITS} x {@link #CHROMA_SPLITS}).
    */
   private Scan[][] scripts() {
-    java.util.List<Scan[]> out = new java.util.ArrayList<>();
+    List<Scan[]> out = new ArrayList<>();
     int[][] chromaSplits = components == 1 ? new int[][] {{}} : CHROMA_SPLITS;
     for (int[] luma : LUMA_SPLITS) {
       for (int[] chroma : chromaSplits) {
-        java.util.List<Scan> script = new java.util.ArrayList<>();
+        List<Scan> script = new ArrayList<>();
         script.add(dcScan());
         script.add(new Scan(new int[] {0}, 1, luma[0]));
         for (int b = 0; b <= chroma.length && components == 3; b++) {
@@ -958,7 +964,7 @@ final class JpegWriter {
       out.byteOut(c == 0 ? 0 : 1);
     }
     Scan[][] candidates = scripts();
-    java.util.Map<Integer, Band> bands = countBands(candidates);
+    Map<Integer, Band> bands = countBands(candidates);
     Scan[] scans = null;
     long bits = Long.MAX_VALUE;
     for (Scan[] candidate : candidates) {
@@ -1022,10 +1028,7 @@ final class JpegWriter {
     JpegHuffman[] tables = new JpegHuffman[2];
     int count = Math.min(2, components);
     if (count == 2) {
-      long[] merged = freq[0].clone();
-      for (int v = 0; v < 256; v++) {
-        merged[v] += freq[1][v];
-      }
+      long[] merged = plus(freq[0], freq[1]);
       if (tableBits(merged) < tableBits(freq[0]) + tableBits(freq[1])) {
         freq[0] = merged;
         count = 1;
@@ -1102,13 +1105,13 @@ final class JpegWriter {
    * component's blocks, which lists a block's nonzero coefficients once and runs every band over
    * them (counts as {@link #acScan} would code them).
    */
-  private java.util.Map<Integer, Band> countBands(Scan[][] scripts) {
-    java.util.Map<Integer, Band> out = new java.util.HashMap<>();
+  private Map<Integer, Band> countBands(Scan[][] scripts) {
+    Map<Integer, Band> out = new HashMap<>();
     int[] pos = new int[64];
     int[] size = new int[64];
     for (int c = 0; c < components; c++) {
-      java.util.List<Scan> bands = new java.util.ArrayList<>();
-      java.util.Set<Integer> seen = new java.util.HashSet<>();
+      List<Scan> bands = new ArrayList<>();
+      Set<Integer> seen = new HashSet<>();
       for (Scan[] script : scripts) {
         for (Scan scan : script) {
           if (scan.ss > 0 && scan.comps[0] == c && seen.add(bandKey(scan))) {
@@ -1178,8 +1181,7 @@ final class JpegWriter {
    * the bits of every AC scan's codes, value and run bits and table definitions; fills {@code
    * tables} (one per scan, null for DC) when given.
    */
-  private static long acTables(
-      Scan[] scans, java.util.Map<Integer, Band> bands, JpegHuffman[] tables) {
+  private static long acTables(Scan[] scans, Map<Integer, Band> bands, JpegHuffman[] tables) {
     long bits = 0;
     long[] group = null;
     long groupBits = 0;
@@ -1187,10 +1189,7 @@ final class JpegWriter {
     for (int i = 0; i <= scans.length; i++) {
       Band band = i < scans.length && scans[i].ss > 0 ? bands.get(bandKey(scans[i])) : null;
       if (band != null && group != null) {
-        long[] merged = group.clone();
-        for (int v = 0; v < 256; v++) {
-          merged[v] += band.freq[v];
-        }
+        long[] merged = plus(group, band.freq);
         long mergedBits = tableBits(merged);
         if (mergedBits < groupBits + band.bits) {
           group = merged;
@@ -1210,6 +1209,15 @@ final class JpegWriter {
       first = i;
     }
     return bits;
+  }
+
+  /** The symbol counts of two tables' codes under one table. */
+  private static long[] plus(long[] a, long[] b) {
+    long[] sum = a.clone();
+    for (int v = 0; v < sum.length; v++) {
+      sum[v] += b[v];
+    }
+    return sum;
   }
 
   /** Bits of the Huffman codes for {@code freq} with its own optimal table, plus the table. */
