@@ -180,9 +180,9 @@ public interface ImgbeamOptions extends PipelineOptions {
   @Description(
       "A score every JPEG, lossy WebP and AVIF output must reach, as METRIC:VALUE "
           + "(ssimulacra2:80, ssim:0.985): each image gets the lowest quality that reaches it "
-          + "(JPEG in quarter steps), searched from the format's quality by interpolating the "
-          + "score between encodes; when even quality 100 cannot, quality "
-          + "100 is written and the record says target_met=false. PNG and lossless WebP are "
+          + "(JPEG in quarter steps), searched from the format's quality by stepping away from "
+          + "it and then bisecting, at most --maxEncodes encodes; when even quality 100 cannot, "
+          + "quality 100 is written and the record says target_met=false. PNG and lossless WebP are "
           + "encoded once and only scored. Unset: no search.")
   String getTargetScore();
 
