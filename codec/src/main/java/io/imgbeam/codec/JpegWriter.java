@@ -101,6 +101,8 @@ final class JpegWriter {
   private final int[] runStart = new int[64];
   private final int[] chosen = new int[64];
   private final int[] states = new int[64];
+  private final int[] sizeValue = new int[11];
+  private final float[] sizeError = new float[11];
 
   /** Trellis distortion weight of each luma block, row-major over the luma blocks; null: all 1. */
   private float[] texture;
@@ -109,6 +111,12 @@ final class JpegWriter {
   private float[][] dcU;
 
   private float[][] dcWeight;
+
+  /**
+   * Whether the planes hold each block's coefficients in quantiser units, zigzag order (after the
+   * first {@link #quantiseAll}), rather than its DCT ({@link #transformAll}) or pixels.
+   */
+  private boolean scaled;
 
   private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, double quality) {
     this.width = width;
@@ -199,17 +207,20 @@ final class JpegWriter {
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, subsampling, quality);
     writer.loadPlanes(pixels, grey);
-    writer.alignToSource();
     if (effort > 0) {
       writer.texture = writer.textureWeights();
     }
-    writer.quantiseAll(null);
+    // From here on the planes hold each block's DCT (in its 8x8 place), computed once for the
+    // source-step search and every quantisation pass; the texture weights above need the pixels.
+    writer.transformAll();
+    writer.alignToSource();
+    writer.quantiseAll(null, effort > 0);
     for (int pass = 0; pass < effort; pass++) {
       float[][] costs = new float[2][];
       for (int t = 0; t < Math.min(2, writer.components); t++) {
         costs[t] = JpegHuffman.of(writer.countSequentialAc(t)).costs(UNSEEN_SYMBOL_BITS);
       }
-      writer.quantiseAll(costs);
+      writer.quantiseAll(costs, false);
       writer.dcTrellis();
     }
     return writer.write();
@@ -430,7 +441,7 @@ final class JpegWriter {
    * steps' multiples up to the rounding of its pixels (a few tenths); other images pass only by
    * chance (40 % of values fall in the window). DC counts only blocks with some AC (a flat block's
    * DC is a multiple of 8 in any image). A resized or cropped JPEG is off the grid and shows
-   * nothing.
+   * nothing. Reads the blocks' DCT ({@link #transformAll}).
    */
   private int[] sourceSteps(int c, int[] from) {
     int planeW = blocksW[c] * 8;
@@ -448,11 +459,7 @@ final class JpegWriter {
     for (int by = 0; by < wholeH; by += stride) {
       Progress.checkInterrupted();
       for (int bx = 0; bx < wholeW; bx += stride) {
-        int src = by * 8 * planeW + bx * 8;
-        for (int r = 0; r < 8; r++) {
-          System.arraycopy(planes[c], src + r * planeW, ws, r * 8, 8);
-        }
-        forwardDct(ws);
+        readBlock(planes[c], by * 8 * planeW + bx * 8, planeW, ws);
         float ac = 0;
         for (int n = 1; n < 64; n++) {
           ac += Math.abs(ws[n]) * scale[n];
@@ -531,6 +538,7 @@ final class JpegWriter {
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, Subsampling.S444, 75);
     writer.loadPlanes(pixels, grey);
+    writer.transformAll();
     int[] from = new int[SOURCE_POSITIONS];
     Arrays.fill(from, 2);
     return writer.sourceSteps(c, from);
@@ -546,26 +554,66 @@ final class JpegWriter {
   }
 
   /**
-   * The texture weight of block ({@code bx}, {@code by}) of component {@code c}: its own for luma,
-   * the mean of the luma blocks it covers for chroma.
+   * The texture weight of every block of component {@code c}, row-major: its own for luma, the mean
+   * of the luma blocks it covers for chroma; null when the trellis is not texture-weighted.
    */
-  private float textureWeight(int c, int bx, int by) {
+  private float[] blockTextures(int c) {
     if (texture == null) {
-      return 1;
+      return null;
     }
-    int f = c == 0 ? 1 : hMax;
+    if (c == 0) {
+      return texture;
+    }
+    int f = hMax;
     int bw = blocksW[0];
-    float sum = 0;
-    for (int yy = 0; yy < f; yy++) {
-      for (int xx = 0; xx < f; xx++) {
-        sum += texture[(by * f + yy) * bw + bx * f + xx];
+    float[] out = new float[blocksW[c] * blocksH[c]];
+    for (int by = 0; by < blocksH[c]; by++) {
+      for (int bx = 0; bx < blocksW[c]; bx++) {
+        float sum = 0;
+        for (int yy = 0; yy < f; yy++) {
+          for (int xx = 0; xx < f; xx++) {
+            sum += texture[(by * f + yy) * bw + bx * f + xx];
+          }
+        }
+        out[by * blocksW[c] + bx] = sum / (f * f);
       }
     }
-    return sum / (f * f);
+    return out;
   }
 
-  /** Quantises every block: by rounding, or by trellis against {@code costs} (per table). */
-  private void quantiseAll(float[][] costs) {
+  /** The forward DCT of every block of every plane, each left in its own 8x8 place. */
+  private void transformAll() {
+    float[] ws = new float[64];
+    for (int c = 0; c < components; c++) {
+      int planeW = blocksW[c] * 8;
+      float[] plane = planes[c];
+      for (int by = 0; by < blocksH[c]; by++) {
+        Progress.checkInterrupted();
+        for (int bx = 0; bx < blocksW[c]; bx++) {
+          int src = by * 8 * planeW + bx * 8;
+          readBlock(plane, src, planeW, ws);
+          forwardDct(ws);
+          for (int r = 0; r < 8; r++) {
+            System.arraycopy(ws, r * 8, plane, src + r * planeW, 8);
+          }
+        }
+      }
+    }
+  }
+
+  /** The 64 values of the block at {@code src} of a plane {@code planeW} wide, row by row. */
+  private static void readBlock(float[] plane, int src, int planeW, float[] out) {
+    for (int r = 0; r < 8; r++) {
+      System.arraycopy(plane, src + r * planeW, out, r * 8, 8);
+    }
+  }
+
+  /**
+   * Quantises every block: by rounding, or by trellis against {@code costs} (per table). Reads the
+   * blocks' DCT; {@code keepScaled} leaves each block in zigzag order in quantiser units in its
+   * place instead, which later passes read as they are (the step table is fixed by then).
+   */
+  private void quantiseAll(float[][] costs, boolean keepScaled) {
     float[] ws = new float[64];
     float[] u = new float[64];
     if (costs != null) {
@@ -582,31 +630,41 @@ final class JpegWriter {
       int planeW = blocksW[c] * 8;
       float[] plane = planes[c];
       short[] out = coef[c];
+      float[] weights = costs == null ? null : blockTextures(c);
       for (int by = 0; by < blocksH[c]; by++) {
         Progress.checkInterrupted();
         for (int bx = 0; bx < blocksW[c]; bx++) {
           int src = by * 8 * planeW + bx * 8;
-          for (int r = 0; r < 8; r++) {
-            System.arraycopy(plane, src + r * planeW, ws, r * 8, 8);
+          if (scaled) {
+            readBlock(plane, src, planeW, u);
+          } else {
+            readBlock(plane, src, planeW, ws);
+            for (int k = 0; k < 64; k++) {
+              u[k] = ws[ZIGZAG[k]] * div[k];
+            }
+            if (keepScaled) {
+              for (int r = 0; r < 8; r++) {
+                System.arraycopy(u, r * 8, plane, src + r * planeW, 8);
+              }
+            }
           }
-          forwardDct(ws);
-          for (int k = 0; k < 64; k++) {
-            u[k] = ws[ZIGZAG[k]] * div[k];
-          }
-          int off = (by * blocksW[c] + bx) * 64;
+          int block = by * blocksW[c] + bx;
+          int off = block * 64;
           out[off] = (short) clamp(Math.round(u[0]), 2047);
           if (costs == null) {
             for (int k = 1; k < 64; k++) {
               out[off + k] = (short) roundAc(u[k]);
             }
           } else {
-            float w = trellis(u, quant[t], costs[t], textureWeight(c, bx, by), out, off);
-            dcU[c][off >> 6] = u[0];
-            dcWeight[c][off >> 6] = w;
+            float textureWeight = weights == null ? 1 : weights[block];
+            float w = trellis(u, quant[t], costs[t], textureWeight, out, off);
+            dcU[c][block] = u[0];
+            dcWeight[c][block] = w;
           }
         }
       }
     }
+    scaled |= keepScaled;
   }
 
   private static int clamp(int v, int limit) {
@@ -646,23 +704,41 @@ final class JpegWriter {
         continue;
       }
       int sizes = 32 - Integer.numberOfLeadingZeros(rounded);
+      // Each size's value and error are the same from every start.
+      for (int size = 1; size <= sizes; size++) {
+        int value = size == sizes ? rounded : (1 << size) - 1;
+        float d = value - x;
+        sizeValue[size] = value;
+        sizeError[size] = weight * d * d;
+      }
+      // The latest starts first: they are usually the cheapest, and every cost added to a start's
+      // base is at least 1 (a symbol's length and its size bits), so an earlier start whose base
+      // plus 1 is already over the best cannot win. On a tie the earlier start wins, as it did
+      // when starts were tried from the first.
       float best = Float.MAX_VALUE;
       int bestStart = 0;
       int bestValue = 0;
-      for (int s = 0; s < stateCount; s++) {
+      for (int s = stateCount - 1; s >= 0; s--) {
         int j = states[s];
         int run = i - 1 - j;
         float base = accCost[j] + accZero[i - 1] - accZero[j] + (run >> 4) * zrl;
+        if (base + 1f > best) {
+          continue;
+        }
         int runNibble = (run & 15) << 4;
+        float startBest = Float.MAX_VALUE;
+        int startValue = 0;
         for (int size = 1; size <= sizes; size++) {
-          int value = size == sizes ? rounded : (1 << size) - 1;
-          float d = value - x;
-          float total = base + cost[runNibble | size] + size + weight * d * d;
-          if (total < best) {
-            best = total;
-            bestStart = j;
-            bestValue = value;
+          float total = base + cost[runNibble | size] + size + sizeError[size];
+          if (total < startBest) {
+            startBest = total;
+            startValue = sizeValue[size];
           }
+        }
+        if (startBest <= best) {
+          best = startBest;
+          bestStart = j;
+          bestValue = startValue;
         }
       }
       accCost[i] = best;
