@@ -118,6 +118,12 @@ final class JpegWriter {
    */
   private boolean scaled;
 
+  /**
+   * Per component and block, bit k set where AC coefficient k (zigzag) is nonzero: set by {@link
+   * #countBands}, read by {@link #acScan}, so that each scan visits only its nonzero coefficients.
+   */
+  private final long[][] nonzero;
+
   private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, double quality) {
     this.width = width;
     this.height = height;
@@ -139,6 +145,7 @@ final class JpegWriter {
     blocksH = new int[components];
     planes = new float[components][];
     coef = new short[components][];
+    nonzero = new long[components][];
     for (int c = 0; c < components; c++) {
       blocksW[c] = mcusX * hSamp[c];
       blocksH[c] = mcusY * vSamp[c];
@@ -1178,12 +1185,11 @@ final class JpegWriter {
 
   /**
    * The {@link Band} of every AC scan of the scripts, keyed by {@link #bandKey}: one pass over each
-   * component's blocks, which lists a block's nonzero coefficients once and runs every band over
-   * them (counts as {@link #acScan} would code them).
+   * component's blocks, which marks a block's nonzero coefficients once ({@link #nonzero}) and runs
+   * every band over them (counts as {@link #acScan} would code them).
    */
   private Map<Integer, Band> countBands(Scan[][] scripts) {
     Map<Integer, Band> out = new HashMap<>();
-    int[] pos = new int[64];
     int[] size = new int[64];
     for (int c = 0; c < components; c++) {
       List<Scan> bands = new ArrayList<>();
@@ -1199,37 +1205,40 @@ final class JpegWriter {
       long[][] freq = new long[n][256];
       long[] extra = new long[n];
       int[] eobRun = new int[n];
+      long[] bandBits = new long[n];
+      for (int b = 0; b < n; b++) {
+        bandBits[b] = bandMask(bands.get(b));
+      }
       short[] blocks = coef[c];
+      long[] masks = nonzero[c] = new long[blocksW[c] * blocksH[c]];
       for (int by = 0; by < coveredBlocksH(c); by++) {
         Progress.checkInterrupted();
         for (int bx = 0; bx < coveredBlocksW(c); bx++) {
-          int off = (by * blocksW[c] + bx) * 64;
-          int nonzero = 0;
+          int block = by * blocksW[c] + bx;
+          int off = block * 64;
+          long mask = 0;
           for (int k = 1; k < 64; k++) {
             int v = blocks[off + k];
-            if (v != 0) {
-              pos[nonzero] = k;
-              size[nonzero++] = bitSize(v);
-            }
+            size[k] = bitSize(v);
+            mask |= (long) ((v | -v) >>> 31) << k;
           }
+          masks[block] = mask;
           for (int b = 0; b < n; b++) {
             int ss = bands.get(b).ss;
             int se = bands.get(b).se;
             long[] f = freq[b];
             int prev = ss - 1;
-            for (int i = 0; i < nonzero && pos[i] <= se; i++) {
-              if (pos[i] < ss) {
-                continue;
-              }
+            for (long m = mask & bandBits[b]; m != 0; m &= m - 1) {
+              int k = Long.numberOfTrailingZeros(m);
               if (eobRun[b] > 0) {
                 extra[b] += eobRun(eobRun[b], f, null, null);
                 eobRun[b] = 0;
               }
-              int run = pos[i] - prev - 1;
+              int run = k - prev - 1;
               f[0xF0] += run >> 4;
-              f[((run & 15) << 4) | size[i]]++;
-              extra[b] += size[i];
-              prev = pos[i];
+              f[((run & 15) << 4) | size[k]]++;
+              extra[b] += size[k];
+              prev = k;
             }
             if (prev < se && ++eobRun[b] == 0x7FFF) {
               extra[b] += eobRun(eobRun[b], f, null, null);
@@ -1319,22 +1328,21 @@ final class JpegWriter {
   private void acScan(Scan scan, JpegHuffman table, JpegBitWriter out) {
     int c = scan.comps[0];
     short[] blocks = coef[c];
+    long band = bandMask(scan);
     int eobRun = 0;
     for (int by = 0; by < coveredBlocksH(c); by++) {
       Progress.checkInterrupted();
       for (int bx = 0; bx < coveredBlocksW(c); bx++) {
-        int off = (by * blocksW[c] + bx) * 64;
-        int run = 0;
-        for (int k = scan.ss; k <= scan.se; k++) {
-          int v = blocks[off + k];
-          if (v == 0) {
-            run++;
-            continue;
-          }
+        int block = by * blocksW[c] + bx;
+        int prev = scan.ss - 1;
+        for (long m = nonzero[c][block] & band; m != 0; m &= m - 1) {
+          int k = Long.numberOfTrailingZeros(m);
+          int v = blocks[block * 64 + k];
           if (eobRun > 0) {
             eobRun(eobRun, null, table, out);
             eobRun = 0;
           }
+          int run = k - prev - 1;
           while (run > 15) {
             symbol(0xF0, null, table, out);
             run -= 16;
@@ -1342,9 +1350,9 @@ final class JpegWriter {
           int size = bitSize(v);
           symbol((run << 4) | size, null, table, out);
           out.bits(v < 0 ? v - 1 : v, size);
-          run = 0;
+          prev = k;
         }
-        if (run > 0 && ++eobRun == 0x7FFF) {
+        if (prev < scan.se && ++eobRun == 0x7FFF) {
           eobRun(eobRun, null, table, out);
           eobRun = 0;
         }
@@ -1353,6 +1361,12 @@ final class JpegWriter {
     if (eobRun > 0) {
       eobRun(eobRun, null, table, out);
     }
+  }
+
+  /** Bits {@code ss} to {@code se} of an AC scan's band, as in {@link #nonzero}'s masks. */
+  private static long bandMask(Scan scan) {
+    long upTo = scan.se == 63 ? -1L : (1L << (scan.se + 1)) - 1;
+    return upTo & -(1L << scan.ss);
   }
 
   private static void symbol(int s, long[] freq, JpegHuffman table, JpegBitWriter out) {
