@@ -90,7 +90,7 @@ final class JpegEncoder implements ImageEncoder {
     checkSize(image);
     BufferedImage pixels = eightBit(image);
     return new Encoded(
-        JpegWriter.encode(pixels, encoderQuality, effort, subsampling(pixels)),
+        JpegWriter.encode(pixels, encoderQuality, effort, CHROMA_DETAIL_FOR_444),
         pixels,
         (int) Math.round(quality));
   }
@@ -112,7 +112,9 @@ final class JpegEncoder implements ImageEncoder {
   /**
    * 4:2:0 for photos, where halving the chroma costs little that eyes or metrics notice; 4:4:4 at
    * high quality and where the chroma has fine detail (coloured text, graphics, sharp colour
-   * edges), where 4:2:0 would smear colour across edges at any quality.
+   * edges), where 4:2:0 would smear colour across edges at any quality. {@link #encode} makes the
+   * same choice while it loads the pixels ({@link JpegWriter#encode(BufferedImage, double, int,
+   * double)}).
    */
   JpegWriter.Subsampling subsampling(BufferedImage pixels) {
     if (pixels.getType() == BufferedImage.TYPE_BYTE_GRAY) {

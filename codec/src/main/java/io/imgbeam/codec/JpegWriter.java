@@ -214,119 +214,173 @@ final class JpegWriter {
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, subsampling, quality);
     writer.loadPlanes(pixels, grey);
+    return writer.encodeLoaded(effort);
+  }
+
+  /**
+   * Encodes as {@link #encode(BufferedImage, double, int, Subsampling)} does, a colour image in
+   * 4:2:0 unless its {@link #chromaDetail} is over {@code detailFor444}, then in 4:4:4. The detail
+   * is measured while the 4:2:0 planes are loaded (the same Cb and Cr values), so a 4:2:0 encode
+   * reads the pixels once.
+   */
+  static byte[] encode(BufferedImage pixels, double quality, int effort, double detailFor444) {
+    boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
+    int w = pixels.getWidth();
+    int h = pixels.getHeight();
+    JpegWriter writer = new JpegWriter(w, h, grey, Subsampling.S420, quality);
+    double detail = writer.loadPlanes(pixels, grey);
+    if (!grey && detail > detailFor444) {
+      writer = null; // its planes are garbage before the 4:4:4 ones are allocated
+      writer = new JpegWriter(w, h, false, Subsampling.S444, quality);
+      writer.loadPlanes(pixels, false);
+    }
+    return writer.encodeLoaded(effort);
+  }
+
+  /** Quantises and writes the loaded planes (see {@link #encode}). */
+  private byte[] encodeLoaded(int effort) {
     if (effort > 0) {
-      writer.texture = writer.textureWeights();
+      texture = textureWeights();
     }
     // From here on the planes hold each block's DCT (in its 8x8 place), computed once for the
     // source-step search and every quantisation pass; the texture weights above need the pixels.
-    writer.transformAll();
-    writer.alignToSource();
-    writer.quantiseAll(null, effort > 0);
+    transformAll();
+    alignToSource();
+    quantiseAll(null, effort > 0);
     for (int pass = 0; pass < effort; pass++) {
       float[][] costs = new float[2][];
-      for (int t = 0; t < Math.min(2, writer.components); t++) {
-        costs[t] = JpegHuffman.of(writer.countSequentialAc(t)).costs(UNSEEN_SYMBOL_BITS);
+      for (int t = 0; t < Math.min(2, components); t++) {
+        costs[t] = JpegHuffman.of(countSequentialAc(t)).costs(UNSEEN_SYMBOL_BITS);
       }
-      writer.quantiseAll(costs, false);
-      writer.dcTrellis();
+      quantiseAll(costs, false);
+      dcTrellis();
     }
-    return writer.write();
+    return write();
   }
 
   /**
    * How much 4:2:0 would lose of an sRGB image's chroma: the mean squared difference between each
-   * pixel's Cb and Cr and their 2x2 group's means, in 8-bit units (0 for grey or flat colour).
+   * pixel's Cb and Cr and their 2x2 group's means, in 8-bit units (0 for grey or flat colour); over
+   * the whole 2x2 groups inside the image.
    */
   static double chromaDetail(BufferedImage rgb) {
-    int w = rgb.getWidth();
-    int h = rgb.getHeight();
-    if (w < 2 || h < 2) {
-      return 0;
-    }
-    int[] row0 = new int[w];
-    int[] row1 = new int[w];
-    int[] samples = new int[w * rgb.getRaster().getNumBands()];
-    double sum = 0;
-    long groups = 0;
-    float[] cb = new float[4];
-    float[] cr = new float[4];
-    for (int y = 0; y + 1 < h; y += 2) {
-      Progress.checkInterrupted();
-      Pixels.argbRow(rgb, y, row0, samples);
-      Pixels.argbRow(rgb, y + 1, row1, samples);
-      for (int x = 0; x + 1 < w; x += 2) {
-        chroma(row0[x], cb, cr, 0);
-        chroma(row0[x + 1], cb, cr, 1);
-        chroma(row1[x], cb, cr, 2);
-        chroma(row1[x + 1], cb, cr, 3);
-        float mb = (cb[0] + cb[1] + cb[2] + cb[3]) * 0.25f;
-        float mr = (cr[0] + cr[1] + cr[2] + cr[3]) * 0.25f;
-        for (int i = 0; i < 4; i++) {
-          sum += (cb[i] - mb) * (cb[i] - mb) + (cr[i] - mr) * (cr[i] - mr);
-        }
-        groups++;
-      }
-    }
-    return sum / (4.0 * groups);
-  }
-
-  private static void chroma(int rgb, float[] cb, float[] cr, int i) {
-    int r = (rgb >> 16) & 0xFF;
-    int g = (rgb >> 8) & 0xFF;
-    int b = rgb & 0xFF;
-    cb[i] = -0.168736f * r - 0.331264f * g + 0.5f * b;
-    cr[i] = 0.5f * r - 0.418688f * g - 0.081312f * b;
+    return new JpegWriter(rgb.getWidth(), rgb.getHeight(), false, Subsampling.S420, 75)
+        .loadPlanes(rgb, false);
   }
 
   /**
    * JFIF YCbCr planes, level-shifted, padded to whole MCUs by repeating the last row and column.
+   * Returns the {@link #chromaDetail} of a colour image loaded in 4:2:0, else 0.
    */
-  private void loadPlanes(BufferedImage pixels, boolean grey) {
+  private double loadPlanes(BufferedImage pixels, boolean grey) {
     Raster raster = pixels.getRaster();
     int[] samples = new int[width * raster.getNumBands()];
     int lumaW = blocksW[0] * 8;
     int lumaH = blocksH[0] * 8;
-    int[] rgbRow = new int[width];
-    byte[] greyRow = new byte[width];
-    boolean half = !grey && hMax == 2;
-    int chromaW = grey ? 0 : blocksW[1] * 8;
-    for (int y = 0; y < lumaH; y++) {
-      if (y % 8 == 0) {
-        Progress.checkInterrupted();
-      }
-      int sy = Math.min(y, height - 1);
-      float[] luma = planes[0];
-      int base = y * lumaW;
-      if (grey) {
-        raster.getDataElements(0, sy, width, 1, greyRow);
+    float[] luma = planes[0];
+    if (grey) {
+      byte[] greyRow = new byte[width];
+      for (int y = 0; y < lumaH; y++) {
+        if (y % 8 == 0) {
+          Progress.checkInterrupted();
+        }
+        raster.getDataElements(0, Math.min(y, height - 1), width, 1, greyRow);
+        int base = y * lumaW;
         for (int x = 0; x < lumaW; x++) {
           luma[base + x] = (greyRow[Math.min(x, width - 1)] & 0xFF) - 128f;
         }
-        continue;
       }
-      // Straight from the raster's array for both RGB layouts (Pixels' fast path): the low 24 bits
-      // are the sRGB samples either way.
-      Pixels.argbRow(pixels, sy, rgbRow, samples);
-      float[] cbPlane = planes[1];
-      float[] crPlane = planes[2];
-      int chromaBase = (half ? y >> 1 : y) * chromaW;
-      for (int x = 0; x < lumaW; x++) {
-        int p = rgbRow[Math.min(x, width - 1)];
-        float r = (p >> 16) & 0xFF;
-        float g = (p >> 8) & 0xFF;
-        float b = p & 0xFF;
-        luma[base + x] = 0.299f * r + 0.587f * g + 0.114f * b - 128f;
-        float cb = -0.168736f * r - 0.331264f * g + 0.5f * b;
-        float cr = 0.5f * r - 0.418688f * g - 0.081312f * b;
-        if (half) {
-          int i = chromaBase + (x >> 1);
-          cbPlane[i] += 0.25f * cb;
-          crPlane[i] += 0.25f * cr;
-        } else {
-          cbPlane[chromaBase + x] = cb;
-          crPlane[chromaBase + x] = cr;
+      return 0;
+    }
+    int[] rgbRow = new int[lumaW];
+    float[] cbPlane = planes[1];
+    float[] crPlane = planes[2];
+    if (hMax == 1) {
+      for (int y = 0; y < lumaH; y++) {
+        if (y % 8 == 0) {
+          Progress.checkInterrupted();
+        }
+        paddedRow(pixels, Math.min(y, height - 1), rgbRow, samples);
+        int base = y * lumaW;
+        toYcc(rgbRow, lumaW, luma, base, cbPlane, crPlane, base);
+      }
+      return 0;
+    }
+    // 4:2:0, two rows at a time: each chroma sample sums its four pixels' quarters in the order
+    // rows and columns come (row y: x, x + 1; row y + 1: x, x + 1), and the detail compares each
+    // pixel with its group's mean in that order too.
+    int chromaW = blocksW[1] * 8;
+    float[][] cb = new float[2][lumaW];
+    float[][] cr = new float[2][lumaW];
+    double sum = 0;
+    long groups = 0;
+    for (int y = 0; y < lumaH; y += 2) {
+      if (y % 8 == 0) {
+        Progress.checkInterrupted();
+      }
+      for (int r = 0; r < 2; r++) {
+        paddedRow(pixels, Math.min(y + r, height - 1), rgbRow, samples);
+        toYcc(rgbRow, lumaW, luma, (y + r) * lumaW, cb[r], cr[r], 0);
+      }
+      int chromaBase = (y >> 1) * chromaW;
+      float[] cb0 = cb[0];
+      float[] cb1 = cb[1];
+      float[] cr0 = cr[0];
+      float[] cr1 = cr[1];
+      for (int i = 0; i < chromaW; i++) {
+        float b = 0;
+        b += 0.25f * cb0[2 * i];
+        b += 0.25f * cb0[2 * i + 1];
+        b += 0.25f * cb1[2 * i];
+        b += 0.25f * cb1[2 * i + 1];
+        cbPlane[chromaBase + i] = b;
+        float c = 0;
+        c += 0.25f * cr0[2 * i];
+        c += 0.25f * cr0[2 * i + 1];
+        c += 0.25f * cr1[2 * i];
+        c += 0.25f * cr1[2 * i + 1];
+        crPlane[chromaBase + i] = c;
+      }
+      if (y + 1 < height) {
+        for (int x = 0; x + 1 < width; x += 2) {
+          float mb = (cb0[x] + cb0[x + 1] + cb1[x] + cb1[x + 1]) * 0.25f;
+          float mr = (cr0[x] + cr0[x + 1] + cr1[x] + cr1[x + 1]) * 0.25f;
+          sum += (cb0[x] - mb) * (cb0[x] - mb) + (cr0[x] - mr) * (cr0[x] - mr);
+          sum += (cb0[x + 1] - mb) * (cb0[x + 1] - mb) + (cr0[x + 1] - mr) * (cr0[x + 1] - mr);
+          sum += (cb1[x] - mb) * (cb1[x] - mb) + (cr1[x] - mr) * (cr1[x] - mr);
+          sum += (cb1[x + 1] - mb) * (cb1[x + 1] - mb) + (cr1[x + 1] - mr) * (cr1[x + 1] - mr);
+          groups++;
         }
       }
+    }
+    return groups == 0 ? 0 : sum / (4.0 * groups);
+  }
+
+  /**
+   * Row {@code y} of 8-bit RGB pixels as {@code getRGB} gives it, the last pixel repeated to the
+   * end of {@code out}.
+   */
+  private void paddedRow(BufferedImage pixels, int y, int[] out, int[] samples) {
+    // Straight from the raster's array for both RGB layouts (Pixels' fast path): the low 24 bits
+    // are the sRGB samples either way.
+    Pixels.argbRow(pixels, y, out, samples);
+    Arrays.fill(out, width, out.length, out[width - 1]);
+  }
+
+  /**
+   * JFIF YCbCr of the first {@code n} RGB pixels of {@code rgb}: luma level-shifted into {@code
+   * luma} from {@code base}, Cb and Cr into {@code cb} and {@code cr} from {@code chromaBase}.
+   */
+  private static void toYcc(
+      int[] rgb, int n, float[] luma, int base, float[] cb, float[] cr, int chromaBase) {
+    for (int x = 0; x < n; x++) {
+      int p = rgb[x];
+      float r = (p >> 16) & 0xFF;
+      float g = (p >> 8) & 0xFF;
+      float b = p & 0xFF;
+      luma[base + x] = 0.299f * r + 0.587f * g + 0.114f * b - 128f;
+      cb[chromaBase + x] = -0.168736f * r - 0.331264f * g + 0.5f * b;
+      cr[chromaBase + x] = 0.5f * r - 0.418688f * g - 0.081312f * b;
     }
   }
 
