@@ -120,7 +120,7 @@ final class JpegWriter {
 
   /**
    * Per component and block, bit k set where AC coefficient k (zigzag) is nonzero: set by {@link
-   * #countBands}, read by {@link #acScan}, so that each scan visits only its nonzero coefficients.
+   * #quantiseAll}, so that the counts and the scans visit only the nonzero coefficients.
    */
   private final long[][] nonzero;
 
@@ -151,6 +151,7 @@ final class JpegWriter {
       blocksH[c] = mcusY * vSamp[c];
       planes[c] = new float[blocksW[c] * 8 * blocksH[c] * 8];
       coef[c] = new short[blocksW[c] * blocksH[c] * 64];
+      nonzero[c] = new long[blocksW[c] * blocksH[c]];
     }
     int[] table = quantTable(quality);
     for (int t = 0; t < 2; t++) {
@@ -242,7 +243,7 @@ final class JpegWriter {
     if (effort > 0) {
       texture = textureWeights();
     }
-    // From here on the planes hold each block's DCT (in its 8x8 place), computed once for the
+    // From here on the planes hold each block's DCT (block by block), computed once for the
     // source-step search and every quantisation pass; the texture weights above need the pixels.
     transformAll();
     alignToSource();
@@ -328,18 +329,8 @@ final class JpegWriter {
       float[] cr0 = cr[0];
       float[] cr1 = cr[1];
       for (int i = 0; i < chromaW; i++) {
-        float b = 0;
-        b += 0.25f * cb0[2 * i];
-        b += 0.25f * cb0[2 * i + 1];
-        b += 0.25f * cb1[2 * i];
-        b += 0.25f * cb1[2 * i + 1];
-        cbPlane[chromaBase + i] = b;
-        float c = 0;
-        c += 0.25f * cr0[2 * i];
-        c += 0.25f * cr0[2 * i + 1];
-        c += 0.25f * cr1[2 * i];
-        c += 0.25f * cr1[2 * i + 1];
-        crPlane[chromaBase + i] = c;
+        cbPlane[chromaBase + i] = quarters(cb0, cb1, 2 * i);
+        crPlane[chromaBase + i] = quarters(cr0, cr1, 2 * i);
       }
       if (y + 1 < height) {
         for (int x = 0; x + 1 < width; x += 2) {
@@ -354,6 +345,16 @@ final class JpegWriter {
       }
     }
     return groups == 0 ? 0 : sum / (4.0 * groups);
+  }
+
+  /** The sum of the quarters of a 2x2 group at column {@code x} of two rows, row by row. */
+  private static float quarters(float[] row0, float[] row1, int x) {
+    float sum = 0;
+    sum += 0.25f * row0[x];
+    sum += 0.25f * row0[x + 1];
+    sum += 0.25f * row1[x];
+    sum += 0.25f * row1[x + 1];
+    return sum;
   }
 
   /**
@@ -520,7 +521,7 @@ final class JpegWriter {
     for (int by = 0; by < wholeH; by += stride) {
       Progress.checkInterrupted();
       for (int bx = 0; bx < wholeW; bx += stride) {
-        readBlock(planes[c], by * 8 * planeW + bx * 8, planeW, ws);
+        System.arraycopy(planes[c], (by * blocksW[c] + bx) * 64, ws, 0, 64);
         float ac = 0;
         for (int n = 1; n < 64; n++) {
           ac += Math.abs(ws[n]) * scale[n];
@@ -642,40 +643,39 @@ final class JpegWriter {
     return out;
   }
 
-  /** The forward DCT of every block of every plane, each left in its own 8x8 place. */
+  /**
+   * The forward DCT of every block of every plane, stored block by block: block (bx, by) of a plane
+   * at {@code (by * blocksW + bx) * 64}, as in {@link #coef} (each row of blocks takes the place of
+   * its eight rows of pixels).
+   */
   private void transformAll() {
     float[] ws = new float[64];
     for (int c = 0; c < components; c++) {
       int planeW = blocksW[c] * 8;
       float[] plane = planes[c];
+      float[] rows = new float[8 * planeW];
       for (int by = 0; by < blocksH[c]; by++) {
         Progress.checkInterrupted();
+        int start = by * rows.length;
+        System.arraycopy(plane, start, rows, 0, rows.length);
         for (int bx = 0; bx < blocksW[c]; bx++) {
-          int src = by * 8 * planeW + bx * 8;
-          readBlock(plane, src, planeW, ws);
-          forwardDct(ws);
           for (int r = 0; r < 8; r++) {
-            System.arraycopy(ws, r * 8, plane, src + r * planeW, 8);
+            System.arraycopy(rows, r * planeW + bx * 8, ws, r * 8, 8);
           }
+          forwardDct(ws);
+          System.arraycopy(ws, 0, plane, start + bx * 64, 64);
         }
       }
     }
   }
 
-  /** The 64 values of the block at {@code src} of a plane {@code planeW} wide, row by row. */
-  private static void readBlock(float[] plane, int src, int planeW, float[] out) {
-    for (int r = 0; r < 8; r++) {
-      System.arraycopy(plane, src + r * planeW, out, r * 8, 8);
-    }
-  }
-
   /**
-   * Quantises every block: by rounding, or by trellis against {@code costs} (per table). Reads the
-   * blocks' DCT; {@code keepScaled} leaves each block in zigzag order in quantiser units in its
-   * place instead, which later passes read as they are (the step table is fixed by then).
+   * Quantises every block: by rounding, or by trellis against {@code costs} (per table), and marks
+   * its nonzero AC coefficients ({@link #nonzero}). Reads the blocks' DCT; {@code keepScaled}
+   * leaves each block in zigzag order in quantiser units in its place instead, which later passes
+   * read as they are (the step table is fixed by then).
    */
   private void quantiseAll(float[][] costs, boolean keepScaled) {
-    float[] ws = new float[64];
     float[] u = new float[64];
     if (costs != null) {
       dcU = new float[components][];
@@ -688,40 +688,39 @@ final class JpegWriter {
     for (int c = 0; c < components; c++) {
       int t = c == 0 ? 0 : 1;
       float[] div = divisor[t];
-      int planeW = blocksW[c] * 8;
       float[] plane = planes[c];
       short[] out = coef[c];
+      long[] masks = nonzero[c];
       float[] weights = costs == null ? null : blockTextures(c);
-      for (int by = 0; by < blocksH[c]; by++) {
-        Progress.checkInterrupted();
-        for (int bx = 0; bx < blocksW[c]; bx++) {
-          int src = by * 8 * planeW + bx * 8;
-          if (scaled) {
-            readBlock(plane, src, planeW, u);
-          } else {
-            readBlock(plane, src, planeW, ws);
-            for (int k = 0; k < 64; k++) {
-              u[k] = ws[ZIGZAG[k]] * div[k];
-            }
-            if (keepScaled) {
-              for (int r = 0; r < 8; r++) {
-                System.arraycopy(u, r * 8, plane, src + r * planeW, 8);
-              }
-            }
+      for (int block = 0; block < masks.length; block++) {
+        if (block % blocksW[c] == 0) {
+          Progress.checkInterrupted();
+        }
+        int off = block * 64;
+        if (scaled) {
+          System.arraycopy(plane, off, u, 0, 64);
+        } else {
+          for (int k = 0; k < 64; k++) {
+            u[k] = plane[off + ZIGZAG[k]] * div[k];
           }
-          int block = by * blocksW[c] + bx;
-          int off = block * 64;
-          out[off] = (short) clamp(Math.round(u[0]), 2047);
-          if (costs == null) {
-            for (int k = 1; k < 64; k++) {
-              out[off + k] = (short) roundAc(u[k]);
-            }
-          } else {
-            float textureWeight = weights == null ? 1 : weights[block];
-            float w = trellis(u, quant[t], costs[t], textureWeight, out, off);
-            dcU[c][block] = u[0];
-            dcWeight[c][block] = w;
+          if (keepScaled) {
+            System.arraycopy(u, 0, plane, off, 64);
           }
+        }
+        out[off] = (short) clamp(Math.round(u[0]), 2047);
+        if (costs == null) {
+          long mask = 0;
+          for (int k = 1; k < 64; k++) {
+            int v = roundAc(u[k]);
+            out[off + k] = (short) v;
+            mask |= (long) ((v | -v) >>> 31) << k;
+          }
+          masks[block] = mask;
+        } else {
+          float textureWeight = weights == null ? 1 : weights[block];
+          float w = trellis(u, quant[t], costs[t], textureWeight, out, off, masks);
+          dcU[c][block] = u[0];
+          dcWeight[c][block] = w;
         }
       }
     }
@@ -741,9 +740,11 @@ final class JpegWriter {
    * Chooses the AC values of one block (zigzag {@code u} in quantiser units) minimising bits +
    * lambda x squared error, where bits are the Huffman lengths in {@code cost} of each (run, size)
    * symbol plus the size bits, and the block ends with an EOB wherever that is cheapest; {@code
-   * texture} scales lambda. Returns the block's weight (lambda) for {@link #dcTrellis}.
+   * texture} scales lambda; marks the chosen nonzero values in {@code masks}. Returns the block's
+   * weight (lambda) for {@link #dcTrellis}.
    */
-  private float trellis(float[] u, int[] q, float[] cost, float texture, short[] out, int off) {
+  private float trellis(
+      float[] u, int[] q, float[] cost, float texture, short[] out, int off, long[] masks) {
     double energy = 0;
     for (int k = 1; k < 64; k++) {
       double c = u[k] * q[k];
@@ -820,9 +821,12 @@ final class JpegWriter {
     for (int k = 1; k < 64; k++) {
       out[off + k] = 0;
     }
+    long mask = 0;
     for (int i = last; i > 0; i = runStart[i]) {
       out[off + i] = (short) (u[i] < 0 ? -chosen[i] : chosen[i]);
+      mask |= 1L << i;
     }
+    masks[off >> 6] = mask;
     return weight;
   }
 
@@ -947,23 +951,20 @@ final class JpegWriter {
         continue;
       }
       short[] blocks = coef[c];
-      for (int off = 0; off < blocks.length; off += 64) {
-        if ((off & 0x3FFFF) == 0) {
+      long[] masks = nonzero[c];
+      for (int block = 0; block < masks.length; block++) {
+        if ((block & 0xFFF) == 0) {
           Progress.checkInterrupted(); // every 4096 blocks
         }
-        int run = 0;
-        for (int k = 1; k < 64; k++) {
-          int v = blocks[off + k];
-          if (v == 0) {
-            run++;
-            continue;
-          }
+        int prev = 0;
+        for (long m = masks[block]; m != 0; m &= m - 1) {
+          int k = Long.numberOfTrailingZeros(m);
+          int run = k - prev - 1;
           freq[0xF0] += run >> 4;
-          run &= 15;
-          freq[(run << 4) | bitSize(v)]++;
-          run = 0;
+          freq[((run & 15) << 4) | bitSize(blocks[block * 64 + k])]++;
+          prev = k;
         }
-        if (run > 0) {
+        if (prev < 63) {
           freq[0]++;
         }
       }
@@ -1239,8 +1240,8 @@ final class JpegWriter {
 
   /**
    * The {@link Band} of every AC scan of the scripts, keyed by {@link #bandKey}: one pass over each
-   * component's blocks, which marks a block's nonzero coefficients once ({@link #nonzero}) and runs
-   * every band over them (counts as {@link #acScan} would code them).
+   * component's blocks, which runs every band over a block's nonzero coefficients ({@link
+   * #nonzero}), counted as {@link #acScan} would code them.
    */
   private Map<Integer, Band> countBands(Scan[][] scripts) {
     Map<Integer, Band> out = new HashMap<>();
@@ -1264,19 +1265,17 @@ final class JpegWriter {
         bandBits[b] = bandMask(bands.get(b));
       }
       short[] blocks = coef[c];
-      long[] masks = nonzero[c] = new long[blocksW[c] * blocksH[c]];
+      long[] masks = nonzero[c];
       for (int by = 0; by < coveredBlocksH(c); by++) {
         Progress.checkInterrupted();
         for (int bx = 0; bx < coveredBlocksW(c); bx++) {
           int block = by * blocksW[c] + bx;
           int off = block * 64;
-          long mask = 0;
-          for (int k = 1; k < 64; k++) {
-            int v = blocks[off + k];
-            size[k] = bitSize(v);
-            mask |= (long) ((v | -v) >>> 31) << k;
+          long mask = masks[block];
+          for (long m = mask; m != 0; m &= m - 1) {
+            int k = Long.numberOfTrailingZeros(m);
+            size[k] = bitSize(blocks[off + k]);
           }
-          masks[block] = mask;
           for (int b = 0; b < n; b++) {
             int ss = bands.get(b).ss;
             int se = bands.get(b).se;
