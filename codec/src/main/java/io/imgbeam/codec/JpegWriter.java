@@ -87,7 +87,15 @@ final class JpegWriter {
   private final int[] blocksW;
   private final int[] blocksH;
   private final float[][] planes;
+
+  /** Quantised AC coefficients of every block, 64 per block in zigzag order (the DC's unused). */
   private final short[][] coef;
+
+  /**
+   * The quantised DC of every block, row-major over the blocks: apart from the AC, so that the DC
+   * passes read one short per block instead of a cache line.
+   */
+  private final short[][] dc;
 
   /** Quantiser of each table in zigzag order. */
   private final int[][] quant = new int[2][64];
@@ -146,11 +154,13 @@ final class JpegWriter {
     planes = new float[components][];
     coef = new short[components][];
     nonzero = new long[components][];
+    dc = new short[components][];
     for (int c = 0; c < components; c++) {
       blocksW[c] = mcusX * hSamp[c];
       blocksH[c] = mcusY * vSamp[c];
       planes[c] = new float[blocksW[c] * 8 * blocksH[c] * 8];
       coef[c] = new short[blocksW[c] * blocksH[c] * 64];
+      dc[c] = new short[blocksW[c] * blocksH[c]];
       nonzero[c] = new long[blocksW[c] * blocksH[c]];
     }
     int[] table = quantTable(quality);
@@ -690,6 +700,7 @@ final class JpegWriter {
       float[] div = divisor[t];
       float[] plane = planes[c];
       short[] out = coef[c];
+      short[] dcs = dc[c];
       long[] masks = nonzero[c];
       float[] weights = costs == null ? null : blockTextures(c);
       for (int block = 0; block < masks.length; block++) {
@@ -707,7 +718,7 @@ final class JpegWriter {
             System.arraycopy(u, 0, plane, off, 64);
           }
         }
-        out[off] = (short) clamp(Math.round(u[0]), 2047);
+        dcs[block] = (short) clamp(Math.round(u[0]), 2047);
         if (costs == null) {
           long mask = 0;
           for (int k = 1; k < 64; k++) {
@@ -733,7 +744,8 @@ final class JpegWriter {
 
   private static int roundAc(float u) {
     int m = Math.min(1023, (int) (Math.abs(u) + 0.5f));
-    return u < 0 ? -m : m;
+    int sign = Float.floatToRawIntBits(u) >> 31; // -1 for negative (and -0, which rounds to 0)
+    return (m ^ sign) - sign;
   }
 
   /**
@@ -883,7 +895,7 @@ final class JpegWriter {
       }
       short[] chosen = chooseDc(u, weight, bits[c == 0 ? 0 : 1]);
       for (int i = 0; i < order.length; i++) {
-        coef[c][order[i] * 64] = chosen[i];
+        dc[c][order[i]] = chosen[i];
       }
     }
   }
@@ -1213,9 +1225,9 @@ final class JpegWriter {
 
   private void dcBlock(
       int c, int block, int[] pred, long[][] freq, JpegHuffman[] tables, JpegBitWriter out) {
-    int dc = coef[c][block * 64];
-    int diff = dc - pred[c];
-    pred[c] = dc;
+    int value = dc[c][block];
+    int diff = value - pred[c];
+    pred[c] = value;
     int size = bitSize(diff);
     int t = c == 0 ? 0 : 1;
     if (freq != null) {
@@ -1261,8 +1273,12 @@ final class JpegWriter {
       long[] extra = new long[n];
       int[] eobRun = new int[n];
       long[] bandBits = new long[n];
+      int[] ss = new int[n];
+      int[] se = new int[n];
       for (int b = 0; b < n; b++) {
         bandBits[b] = bandMask(bands.get(b));
+        ss[b] = bands.get(b).ss;
+        se[b] = bands.get(b).se;
       }
       short[] blocks = coef[c];
       long[] masks = nonzero[c];
@@ -1277,24 +1293,28 @@ final class JpegWriter {
             size[k] = bitSize(blocks[off + k]);
           }
           for (int b = 0; b < n; b++) {
-            int ss = bands.get(b).ss;
-            int se = bands.get(b).se;
-            long[] f = freq[b];
-            int prev = ss - 1;
-            for (long m = mask & bandBits[b]; m != 0; m &= m - 1) {
-              int k = Long.numberOfTrailingZeros(m);
+            long m = mask & bandBits[b];
+            int prev = ss[b] - 1;
+            if (m != 0) {
+              long[] f = freq[b];
               if (eobRun[b] > 0) {
                 extra[b] += eobRun(eobRun[b], f, null, null);
                 eobRun[b] = 0;
               }
-              int run = k - prev - 1;
-              f[0xF0] += run >> 4;
-              f[((run & 15) << 4) | size[k]]++;
-              extra[b] += size[k];
-              prev = k;
+              long valueBits = 0;
+              do {
+                int k = Long.numberOfTrailingZeros(m);
+                int run = k - prev - 1;
+                f[0xF0] += run >> 4;
+                f[((run & 15) << 4) | size[k]]++;
+                valueBits += size[k];
+                prev = k;
+                m &= m - 1;
+              } while (m != 0);
+              extra[b] += valueBits;
             }
-            if (prev < se && ++eobRun[b] == 0x7FFF) {
-              extra[b] += eobRun(eobRun[b], f, null, null);
+            if (prev < se[b] && ++eobRun[b] == 0x7FFF) {
+              extra[b] += eobRun(eobRun[b], freq[b], null, null);
               eobRun[b] = 0;
             }
           }
