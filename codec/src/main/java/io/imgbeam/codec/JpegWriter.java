@@ -704,8 +704,8 @@ final class JpegWriter {
       long[] masks = nonzero[c];
       float[] weights = costs == null ? null : blockTextures(c);
       for (int block = 0; block < masks.length; block++) {
-        if (block % blocksW[c] == 0) {
-          Progress.checkInterrupted();
+        if ((block & 0xFFF) == 0) {
+          Progress.checkInterrupted(); // every 4096 blocks
         }
         int off = block * 64;
         if (scaled) {
