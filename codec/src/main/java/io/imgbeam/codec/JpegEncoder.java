@@ -97,13 +97,13 @@ final class JpegEncoder implements ImageEncoder {
 
   /**
    * The image as opaque 8-bit RGB or grey: itself when it already is (no copy; decoded JPEGs are
-   * {@code TYPE_3BYTE_BGR}), else converted.
+   * interleaved RGB bytes, {@link Pixels#rgbByteOffsets}), else converted.
    */
   private static BufferedImage eightBit(BufferedImage image) {
     int type = image.getType();
     if (type == BufferedImage.TYPE_INT_RGB
-        || type == BufferedImage.TYPE_3BYTE_BGR
-        || type == BufferedImage.TYPE_BYTE_GRAY) {
+        || type == BufferedImage.TYPE_BYTE_GRAY
+        || Pixels.rgbByteOffsets(image) != null) {
       return image;
     }
     return Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
