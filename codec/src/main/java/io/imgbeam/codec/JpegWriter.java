@@ -1,6 +1,8 @@
 package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -304,6 +306,7 @@ final class JpegWriter {
       return 0;
     }
     int[] rgbRow = new int[lumaW];
+    int[] rgbBytes = Pixels.rgbByteOffsets(pixels);
     float[] cbPlane = planes[1];
     float[] crPlane = planes[2];
     if (hMax == 1) {
@@ -311,9 +314,9 @@ final class JpegWriter {
         if (y % 8 == 0) {
           Progress.checkInterrupted();
         }
-        paddedRow(pixels, Math.min(y, height - 1), rgbRow, samples);
         int base = y * lumaW;
-        toYcc(rgbRow, lumaW, luma, base, cbPlane, crPlane, base);
+        int sy = Math.min(y, height - 1);
+        yccRow(pixels, sy, rgbBytes, rgbRow, samples, luma, base, cbPlane, crPlane, base);
       }
       return 0;
     }
@@ -330,8 +333,8 @@ final class JpegWriter {
         Progress.checkInterrupted();
       }
       for (int r = 0; r < 2; r++) {
-        paddedRow(pixels, Math.min(y + r, height - 1), rgbRow, samples);
-        toYcc(rgbRow, lumaW, luma, (y + r) * lumaW, cb[r], cr[r], 0);
+        int sy = Math.min(y + r, height - 1);
+        yccRow(pixels, sy, rgbBytes, rgbRow, samples, luma, (y + r) * lumaW, cb[r], cr[r], 0);
       }
       int chromaBase = (y >> 1) * chromaW;
       float[] cb0 = cb[0];
@@ -368,31 +371,67 @@ final class JpegWriter {
   }
 
   /**
-   * Row {@code y} of 8-bit RGB pixels as {@code getRGB} gives it, the last pixel repeated to the
-   * end of {@code out}.
+   * Row {@code y} of 8-bit RGB pixels as JFIF YCbCr, {@code rgbRow.length} pixels, the last one
+   * repeated to the end: luma level-shifted into {@code luma} from {@code base}, Cb and Cr into
+   * {@code cb} and {@code cr} from {@code chromaBase}. Interleaved RGB bytes ({@code rgbBytes}:
+   * their band offsets, from {@link Pixels#rgbByteOffsets}) are read straight from their array,
+   * other layouts as {@code getRGB} gives them (Pixels' fast path for packed ints).
    */
-  private void paddedRow(BufferedImage pixels, int y, int[] out, int[] samples) {
-    // Straight from the raster's array for both RGB layouts (Pixels' fast path): the low 24 bits
-    // are the sRGB samples either way.
-    Pixels.argbRow(pixels, y, out, samples);
-    Arrays.fill(out, width, out.length, out[width - 1]);
+  private void yccRow(
+      BufferedImage pixels,
+      int y,
+      int[] rgbBytes,
+      int[] rgbRow,
+      int[] samples,
+      float[] luma,
+      int base,
+      float[] cb,
+      float[] cr,
+      int chromaBase) {
+    int n = rgbRow.length;
+    if (rgbBytes == null) {
+      Pixels.argbRow(pixels, y, rgbRow, samples);
+      Arrays.fill(rgbRow, width, n, rgbRow[width - 1]);
+      for (int x = 0; x < n; x++) {
+        int p = rgbRow[x];
+        ycc((p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF, luma, base + x, cb, cr, chromaBase + x);
+      }
+      return;
+    }
+    Raster raster = pixels.getRaster();
+    DataBufferByte buffer = (DataBufferByte) raster.getDataBuffer();
+    int stride = ((PixelInterleavedSampleModel) raster.getSampleModel()).getScanlineStride();
+    int start =
+        buffer.getOffset()
+            + (y - raster.getSampleModelTranslateY()) * stride
+            - raster.getSampleModelTranslateX() * 3;
+    byte[] data = buffer.getData();
+    int r = start + rgbBytes[0];
+    int g = start + rgbBytes[1];
+    int b = start + rgbBytes[2];
+    for (int x = 0, p = 0; x < width; x++, p += 3) {
+      ycc(
+          data[r + p] & 0xFF,
+          data[g + p] & 0xFF,
+          data[b + p] & 0xFF,
+          luma,
+          base + x,
+          cb,
+          cr,
+          chromaBase + x);
+    }
+    int last = width - 1;
+    Arrays.fill(luma, base + width, base + n, luma[base + last]);
+    Arrays.fill(cb, chromaBase + width, chromaBase + n, cb[chromaBase + last]);
+    Arrays.fill(cr, chromaBase + width, chromaBase + n, cr[chromaBase + last]);
   }
 
-  /**
-   * JFIF YCbCr of the first {@code n} RGB pixels of {@code rgb}: luma level-shifted into {@code
-   * luma} from {@code base}, Cb and Cr into {@code cb} and {@code cr} from {@code chromaBase}.
-   */
-  private static void toYcc(
-      int[] rgb, int n, float[] luma, int base, float[] cb, float[] cr, int chromaBase) {
-    for (int x = 0; x < n; x++) {
-      int p = rgb[x];
-      float r = (p >> 16) & 0xFF;
-      float g = (p >> 8) & 0xFF;
-      float b = p & 0xFF;
-      luma[base + x] = 0.299f * r + 0.587f * g + 0.114f * b - 128f;
-      cb[chromaBase + x] = -0.168736f * r - 0.331264f * g + 0.5f * b;
-      cr[chromaBase + x] = 0.5f * r - 0.418688f * g - 0.081312f * b;
-    }
+  /** JFIF YCbCr of one 8-bit RGB pixel, luma level-shifted, into the three arrays. */
+  private static void ycc(
+      float r, float g, float b, float[] luma, int li, float[] cb, float[] cr, int ci) {
+    luma[li] = 0.299f * r + 0.587f * g + 0.114f * b - 128f;
+    cb[ci] = -0.168736f * r - 0.331264f * g + 0.5f * b;
+    cr[ci] = 0.5f * r - 0.418688f * g - 0.081312f * b;
   }
 
   /**
