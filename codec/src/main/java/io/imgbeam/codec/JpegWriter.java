@@ -216,8 +216,8 @@ final class JpegWriter {
   }
 
   /**
-   * Encodes opaque 8-bit sRGB ({@code TYPE_INT_RGB} or {@code TYPE_3BYTE_BGR}, as decoders return
-   * it) or grey ({@code TYPE_BYTE_GRAY}) pixels.
+   * Encodes opaque 8-bit sRGB ({@code TYPE_INT_RGB}, or interleaved bytes as decoders return it:
+   * {@link Pixels#rgbByteOffsets}) or grey ({@code TYPE_BYTE_GRAY}) pixels.
    *
    * @param effort 0: rounding only; 1: trellis quantisation on the code lengths of the rounded
    *     coefficients (a second pass on its own code lengths measured no gain, so none is offered)
