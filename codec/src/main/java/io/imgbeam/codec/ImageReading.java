@@ -124,6 +124,8 @@ final class ImageReading {
       }
       if (stepX > 1 || stepY > 1) {
         param.setSourceSubsampling(stepX, stepY, stepX / 2, stepY / 2);
+      } else if (!embeddedProfile && format == ImageFormat.JPEG) {
+        param.setDestination(rgbDestination(reader));
       }
       BufferedImage image = reader.read(0, param);
       Progress.checkInterrupted();
@@ -135,6 +137,20 @@ final class ImageReading {
       progress.onCancel(null);
       reader.dispose();
     }
+  }
+
+  /**
+   * For a JPEG the reader would return as {@code TYPE_3BYTE_BGR}: an image of its size with the
+   * bytes in R, G, B order ({@link Pixels#rgbBytes}), the same pixels, which the JDK's reader fills
+   * a row at a time with one array copy instead of sample by sample (the bench photos decoded in
+   * 12.5 ms per megapixel instead of 17); null (the reader's own choice) for anything else.
+   */
+  private static BufferedImage rgbDestination(ImageReader reader) throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    if (!types.hasNext() || types.next().getBufferedImageType() != BufferedImage.TYPE_3BYTE_BGR) {
+      return null;
+    }
+    return Pixels.rgbBytes(reader.getWidth(0), reader.getHeight(0));
   }
 
   /** The reader's image type in the embedded RGB profile's colour space, or null for none. */

@@ -90,20 +90,20 @@ final class JpegEncoder implements ImageEncoder {
     checkSize(image);
     BufferedImage pixels = eightBit(image);
     return new Encoded(
-        JpegWriter.encode(pixels, encoderQuality, effort, subsampling(pixels)),
+        JpegWriter.encode(pixels, encoderQuality, effort, CHROMA_DETAIL_FOR_444),
         pixels,
         (int) Math.round(quality));
   }
 
   /**
    * The image as opaque 8-bit RGB or grey: itself when it already is (no copy; decoded JPEGs are
-   * {@code TYPE_3BYTE_BGR}), else converted.
+   * interleaved RGB bytes, {@link Pixels#rgbByteOffsets}), else converted.
    */
   private static BufferedImage eightBit(BufferedImage image) {
     int type = image.getType();
     if (type == BufferedImage.TYPE_INT_RGB
-        || type == BufferedImage.TYPE_3BYTE_BGR
-        || type == BufferedImage.TYPE_BYTE_GRAY) {
+        || type == BufferedImage.TYPE_BYTE_GRAY
+        || Pixels.rgbByteOffsets(image) != null) {
       return image;
     }
     return Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
@@ -112,7 +112,9 @@ final class JpegEncoder implements ImageEncoder {
   /**
    * 4:2:0 for photos, where halving the chroma costs little that eyes or metrics notice; 4:4:4 at
    * high quality and where the chroma has fine detail (coloured text, graphics, sharp colour
-   * edges), where 4:2:0 would smear colour across edges at any quality.
+   * edges), where 4:2:0 would smear colour across edges at any quality. {@link #encode} makes the
+   * same choice while it loads the pixels ({@link JpegWriter#encode(BufferedImage, double, int,
+   * double)}).
    */
   JpegWriter.Subsampling subsampling(BufferedImage pixels) {
     if (pixels.getType() == BufferedImage.TYPE_BYTE_GRAY) {

@@ -1,6 +1,8 @@
 package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +89,15 @@ final class JpegWriter {
   private final int[] blocksW;
   private final int[] blocksH;
   private final float[][] planes;
+
+  /** Quantised AC coefficients of every block, 64 per block in zigzag order (the DC's unused). */
   private final short[][] coef;
+
+  /**
+   * The quantised DC of every block, row-major over the blocks: apart from the AC, so that the DC
+   * passes read one short per block instead of a cache line.
+   */
+  private final short[][] dc;
 
   /** Quantiser of each table in zigzag order. */
   private final int[][] quant = new int[2][64];
@@ -101,6 +111,8 @@ final class JpegWriter {
   private final int[] runStart = new int[64];
   private final int[] chosen = new int[64];
   private final int[] states = new int[64];
+  private final int[] sizeValue = new int[11];
+  private final float[] sizeError = new float[11];
 
   /** Trellis distortion weight of each luma block, row-major over the luma blocks; null: all 1. */
   private float[] texture;
@@ -109,6 +121,18 @@ final class JpegWriter {
   private float[][] dcU;
 
   private float[][] dcWeight;
+
+  /**
+   * Whether the planes hold each block's coefficients in quantiser units, zigzag order (after the
+   * first {@link #quantiseAll}), rather than its DCT ({@link #transformAll}) or pixels.
+   */
+  private boolean scaled;
+
+  /**
+   * Per component and block, bit k set where AC coefficient k (zigzag) is nonzero: set by {@link
+   * #quantiseAll}, so that the counts and the scans visit only the nonzero coefficients.
+   */
+  private final long[][] nonzero;
 
   private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, double quality) {
     this.width = width;
@@ -131,11 +155,15 @@ final class JpegWriter {
     blocksH = new int[components];
     planes = new float[components][];
     coef = new short[components][];
+    nonzero = new long[components][];
+    dc = new short[components][];
     for (int c = 0; c < components; c++) {
       blocksW[c] = mcusX * hSamp[c];
       blocksH[c] = mcusY * vSamp[c];
       planes[c] = new float[blocksW[c] * 8 * blocksH[c] * 8];
       coef[c] = new short[blocksW[c] * blocksH[c] * 64];
+      dc[c] = new short[blocksW[c] * blocksH[c]];
+      nonzero[c] = new long[blocksW[c] * blocksH[c]];
     }
     int[] table = quantTable(quality);
     for (int t = 0; t < 2; t++) {
@@ -188,8 +216,8 @@ final class JpegWriter {
   }
 
   /**
-   * Encodes opaque 8-bit sRGB ({@code TYPE_INT_RGB} or {@code TYPE_3BYTE_BGR}, as decoders return
-   * it) or grey ({@code TYPE_BYTE_GRAY}) pixels.
+   * Encodes opaque 8-bit sRGB ({@code TYPE_INT_RGB}, or interleaved bytes as decoders return it:
+   * {@link Pixels#rgbByteOffsets}) or grey ({@code TYPE_BYTE_GRAY}) pixels.
    *
    * @param effort 0: rounding only; 1: trellis quantisation on the code lengths of the rounded
    *     coefficients (a second pass on its own code lengths measured no gain, so none is offered)
@@ -199,117 +227,211 @@ final class JpegWriter {
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, subsampling, quality);
     writer.loadPlanes(pixels, grey);
-    writer.alignToSource();
-    if (effort > 0) {
-      writer.texture = writer.textureWeights();
+    return writer.encodeLoaded(effort);
+  }
+
+  /**
+   * Encodes as {@link #encode(BufferedImage, double, int, Subsampling)} does, a colour image in
+   * 4:2:0 unless its {@link #chromaDetail} is over {@code detailFor444}, then in 4:4:4. The detail
+   * is measured while the 4:2:0 planes are loaded (the same Cb and Cr values), so a 4:2:0 encode
+   * reads the pixels once.
+   */
+  static byte[] encode(BufferedImage pixels, double quality, int effort, double detailFor444) {
+    boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
+    int w = pixels.getWidth();
+    int h = pixels.getHeight();
+    JpegWriter writer = new JpegWriter(w, h, grey, Subsampling.S420, quality);
+    double detail = writer.loadPlanes(pixels, grey);
+    if (!grey && detail > detailFor444) {
+      writer = null; // its planes are garbage before the 4:4:4 ones are allocated
+      writer = new JpegWriter(w, h, false, Subsampling.S444, quality);
+      writer.loadPlanes(pixels, false);
     }
-    writer.quantiseAll(null);
+    return writer.encodeLoaded(effort);
+  }
+
+  /** Quantises and writes the loaded planes (see {@link #encode}). */
+  private byte[] encodeLoaded(int effort) {
+    if (effort > 0) {
+      texture = textureWeights();
+    }
+    // From here on the planes hold each block's DCT (block by block), computed once for the
+    // source-step search and every quantisation pass; the texture weights above need the pixels.
+    transformAll();
+    alignToSource();
+    quantiseAll(null, effort > 0);
     for (int pass = 0; pass < effort; pass++) {
       float[][] costs = new float[2][];
-      for (int t = 0; t < Math.min(2, writer.components); t++) {
-        costs[t] = JpegHuffman.of(writer.countSequentialAc(t)).costs(UNSEEN_SYMBOL_BITS);
+      for (int t = 0; t < Math.min(2, components); t++) {
+        costs[t] = JpegHuffman.of(countSequentialAc(t)).costs(UNSEEN_SYMBOL_BITS);
       }
-      writer.quantiseAll(costs);
-      writer.dcTrellis();
+      quantiseAll(costs, false);
+      dcTrellis();
     }
-    return writer.write();
+    return write();
   }
 
   /**
    * How much 4:2:0 would lose of an sRGB image's chroma: the mean squared difference between each
-   * pixel's Cb and Cr and their 2x2 group's means, in 8-bit units (0 for grey or flat colour).
+   * pixel's Cb and Cr and their 2x2 group's means, in 8-bit units (0 for grey or flat colour); over
+   * the whole 2x2 groups inside the image.
    */
   static double chromaDetail(BufferedImage rgb) {
-    int w = rgb.getWidth();
-    int h = rgb.getHeight();
-    if (w < 2 || h < 2) {
-      return 0;
-    }
-    int[] row0 = new int[w];
-    int[] row1 = new int[w];
-    int[] samples = new int[w * rgb.getRaster().getNumBands()];
-    double sum = 0;
-    long groups = 0;
-    float[] cb = new float[4];
-    float[] cr = new float[4];
-    for (int y = 0; y + 1 < h; y += 2) {
-      Progress.checkInterrupted();
-      Pixels.argbRow(rgb, y, row0, samples);
-      Pixels.argbRow(rgb, y + 1, row1, samples);
-      for (int x = 0; x + 1 < w; x += 2) {
-        chroma(row0[x], cb, cr, 0);
-        chroma(row0[x + 1], cb, cr, 1);
-        chroma(row1[x], cb, cr, 2);
-        chroma(row1[x + 1], cb, cr, 3);
-        float mb = (cb[0] + cb[1] + cb[2] + cb[3]) * 0.25f;
-        float mr = (cr[0] + cr[1] + cr[2] + cr[3]) * 0.25f;
-        for (int i = 0; i < 4; i++) {
-          sum += (cb[i] - mb) * (cb[i] - mb) + (cr[i] - mr) * (cr[i] - mr);
-        }
-        groups++;
-      }
-    }
-    return sum / (4.0 * groups);
-  }
-
-  private static void chroma(int rgb, float[] cb, float[] cr, int i) {
-    int r = (rgb >> 16) & 0xFF;
-    int g = (rgb >> 8) & 0xFF;
-    int b = rgb & 0xFF;
-    cb[i] = -0.168736f * r - 0.331264f * g + 0.5f * b;
-    cr[i] = 0.5f * r - 0.418688f * g - 0.081312f * b;
+    return new JpegWriter(rgb.getWidth(), rgb.getHeight(), false, Subsampling.S420, 75)
+        .loadPlanes(rgb, false);
   }
 
   /**
    * JFIF YCbCr planes, level-shifted, padded to whole MCUs by repeating the last row and column.
+   * Returns the {@link #chromaDetail} of a colour image loaded in 4:2:0, else 0.
    */
-  private void loadPlanes(BufferedImage pixels, boolean grey) {
+  private double loadPlanes(BufferedImage pixels, boolean grey) {
     Raster raster = pixels.getRaster();
     int[] samples = new int[width * raster.getNumBands()];
     int lumaW = blocksW[0] * 8;
     int lumaH = blocksH[0] * 8;
-    int[] rgbRow = new int[width];
-    byte[] greyRow = new byte[width];
-    boolean half = !grey && hMax == 2;
-    int chromaW = grey ? 0 : blocksW[1] * 8;
-    for (int y = 0; y < lumaH; y++) {
-      if (y % 8 == 0) {
-        Progress.checkInterrupted();
-      }
-      int sy = Math.min(y, height - 1);
-      float[] luma = planes[0];
-      int base = y * lumaW;
-      if (grey) {
-        raster.getDataElements(0, sy, width, 1, greyRow);
+    float[] luma = planes[0];
+    if (grey) {
+      byte[] greyRow = new byte[width];
+      for (int y = 0; y < lumaH; y++) {
+        if (y % 8 == 0) {
+          Progress.checkInterrupted();
+        }
+        raster.getDataElements(0, Math.min(y, height - 1), width, 1, greyRow);
+        int base = y * lumaW;
         for (int x = 0; x < lumaW; x++) {
           luma[base + x] = (greyRow[Math.min(x, width - 1)] & 0xFF) - 128f;
         }
-        continue;
       }
-      // Straight from the raster's array for both RGB layouts (Pixels' fast path): the low 24 bits
-      // are the sRGB samples either way.
-      Pixels.argbRow(pixels, sy, rgbRow, samples);
-      float[] cbPlane = planes[1];
-      float[] crPlane = planes[2];
-      int chromaBase = (half ? y >> 1 : y) * chromaW;
-      for (int x = 0; x < lumaW; x++) {
-        int p = rgbRow[Math.min(x, width - 1)];
-        float r = (p >> 16) & 0xFF;
-        float g = (p >> 8) & 0xFF;
-        float b = p & 0xFF;
-        luma[base + x] = 0.299f * r + 0.587f * g + 0.114f * b - 128f;
-        float cb = -0.168736f * r - 0.331264f * g + 0.5f * b;
-        float cr = 0.5f * r - 0.418688f * g - 0.081312f * b;
-        if (half) {
-          int i = chromaBase + (x >> 1);
-          cbPlane[i] += 0.25f * cb;
-          crPlane[i] += 0.25f * cr;
-        } else {
-          cbPlane[chromaBase + x] = cb;
-          crPlane[chromaBase + x] = cr;
+      return 0;
+    }
+    int[] rgbRow = new int[lumaW];
+    int[] rgbBytes = Pixels.rgbByteOffsets(pixels);
+    float[] cbPlane = planes[1];
+    float[] crPlane = planes[2];
+    if (hMax == 1) {
+      for (int y = 0; y < lumaH; y++) {
+        if (y % 8 == 0) {
+          Progress.checkInterrupted();
+        }
+        int base = y * lumaW;
+        int sy = Math.min(y, height - 1);
+        yccRow(pixels, sy, rgbBytes, rgbRow, samples, luma, base, cbPlane, crPlane, base);
+      }
+      return 0;
+    }
+    // 4:2:0, two rows at a time: each chroma sample sums its four pixels' quarters in the order
+    // rows and columns come (row y: x, x + 1; row y + 1: x, x + 1), and the detail compares each
+    // pixel with its group's mean in that order too.
+    int chromaW = blocksW[1] * 8;
+    float[][] cb = new float[2][lumaW];
+    float[][] cr = new float[2][lumaW];
+    double sum = 0;
+    long groups = 0;
+    for (int y = 0; y < lumaH; y += 2) {
+      if (y % 8 == 0) {
+        Progress.checkInterrupted();
+      }
+      for (int r = 0; r < 2; r++) {
+        int sy = Math.min(y + r, height - 1);
+        yccRow(pixels, sy, rgbBytes, rgbRow, samples, luma, (y + r) * lumaW, cb[r], cr[r], 0);
+      }
+      int chromaBase = (y >> 1) * chromaW;
+      float[] cb0 = cb[0];
+      float[] cb1 = cb[1];
+      float[] cr0 = cr[0];
+      float[] cr1 = cr[1];
+      for (int i = 0; i < chromaW; i++) {
+        cbPlane[chromaBase + i] = quarters(cb0, cb1, 2 * i);
+        crPlane[chromaBase + i] = quarters(cr0, cr1, 2 * i);
+      }
+      if (y + 1 < height) {
+        for (int x = 0; x + 1 < width; x += 2) {
+          float mb = (cb0[x] + cb0[x + 1] + cb1[x] + cb1[x + 1]) * 0.25f;
+          float mr = (cr0[x] + cr0[x + 1] + cr1[x] + cr1[x + 1]) * 0.25f;
+          sum += (cb0[x] - mb) * (cb0[x] - mb) + (cr0[x] - mr) * (cr0[x] - mr);
+          sum += (cb0[x + 1] - mb) * (cb0[x + 1] - mb) + (cr0[x + 1] - mr) * (cr0[x + 1] - mr);
+          sum += (cb1[x] - mb) * (cb1[x] - mb) + (cr1[x] - mr) * (cr1[x] - mr);
+          sum += (cb1[x + 1] - mb) * (cb1[x + 1] - mb) + (cr1[x + 1] - mr) * (cr1[x + 1] - mr);
+          groups++;
         }
       }
     }
+    return groups == 0 ? 0 : sum / (4.0 * groups);
+  }
+
+  /** The sum of the quarters of a 2x2 group at column {@code x} of two rows, row by row. */
+  private static float quarters(float[] row0, float[] row1, int x) {
+    float sum = 0;
+    sum += 0.25f * row0[x];
+    sum += 0.25f * row0[x + 1];
+    sum += 0.25f * row1[x];
+    sum += 0.25f * row1[x + 1];
+    return sum;
+  }
+
+  /**
+   * Row {@code y} of 8-bit RGB pixels as JFIF YCbCr, {@code rgbRow.length} pixels, the last one
+   * repeated to the end: luma level-shifted into {@code luma} from {@code base}, Cb and Cr into
+   * {@code cb} and {@code cr} from {@code chromaBase}. Interleaved RGB bytes ({@code rgbBytes}:
+   * their band offsets, from {@link Pixels#rgbByteOffsets}) are read straight from their array,
+   * other layouts as {@code getRGB} gives them (Pixels' fast path for packed ints).
+   */
+  private void yccRow(
+      BufferedImage pixels,
+      int y,
+      int[] rgbBytes,
+      int[] rgbRow,
+      int[] samples,
+      float[] luma,
+      int base,
+      float[] cb,
+      float[] cr,
+      int chromaBase) {
+    int n = rgbRow.length;
+    if (rgbBytes == null) {
+      Pixels.argbRow(pixels, y, rgbRow, samples);
+      Arrays.fill(rgbRow, width, n, rgbRow[width - 1]);
+      for (int x = 0; x < n; x++) {
+        int p = rgbRow[x];
+        ycc((p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF, luma, base + x, cb, cr, chromaBase + x);
+      }
+      return;
+    }
+    Raster raster = pixels.getRaster();
+    DataBufferByte buffer = (DataBufferByte) raster.getDataBuffer();
+    int stride = ((PixelInterleavedSampleModel) raster.getSampleModel()).getScanlineStride();
+    int start =
+        buffer.getOffset()
+            + (y - raster.getSampleModelTranslateY()) * stride
+            - raster.getSampleModelTranslateX() * 3;
+    byte[] data = buffer.getData();
+    int r = start + rgbBytes[0];
+    int g = start + rgbBytes[1];
+    int b = start + rgbBytes[2];
+    for (int x = 0, p = 0; x < width; x++, p += 3) {
+      ycc(
+          data[r + p] & 0xFF,
+          data[g + p] & 0xFF,
+          data[b + p] & 0xFF,
+          luma,
+          base + x,
+          cb,
+          cr,
+          chromaBase + x);
+    }
+    int last = width - 1;
+    Arrays.fill(luma, base + width, base + n, luma[base + last]);
+    Arrays.fill(cb, chromaBase + width, chromaBase + n, cb[chromaBase + last]);
+    Arrays.fill(cr, chromaBase + width, chromaBase + n, cr[chromaBase + last]);
+  }
+
+  /** JFIF YCbCr of one 8-bit RGB pixel, luma level-shifted, into the three arrays. */
+  private static void ycc(
+      float r, float g, float b, float[] luma, int li, float[] cb, float[] cr, int ci) {
+    luma[li] = 0.299f * r + 0.587f * g + 0.114f * b - 128f;
+    cb[ci] = -0.168736f * r - 0.331264f * g + 0.5f * b;
+    cr[ci] = 0.5f * r - 0.418688f * g - 0.081312f * b;
   }
 
   /**
@@ -430,7 +552,7 @@ final class JpegWriter {
    * steps' multiples up to the rounding of its pixels (a few tenths); other images pass only by
    * chance (40 % of values fall in the window). DC counts only blocks with some AC (a flat block's
    * DC is a multiple of 8 in any image). A resized or cropped JPEG is off the grid and shows
-   * nothing.
+   * nothing. Reads the blocks' DCT ({@link #transformAll}).
    */
   private int[] sourceSteps(int c, int[] from) {
     int planeW = blocksW[c] * 8;
@@ -448,11 +570,7 @@ final class JpegWriter {
     for (int by = 0; by < wholeH; by += stride) {
       Progress.checkInterrupted();
       for (int bx = 0; bx < wholeW; bx += stride) {
-        int src = by * 8 * planeW + bx * 8;
-        for (int r = 0; r < 8; r++) {
-          System.arraycopy(planes[c], src + r * planeW, ws, r * 8, 8);
-        }
-        forwardDct(ws);
+        System.arraycopy(planes[c], (by * blocksW[c] + bx) * 64, ws, 0, 64);
         float ac = 0;
         for (int n = 1; n < 64; n++) {
           ac += Math.abs(ws[n]) * scale[n];
@@ -531,6 +649,7 @@ final class JpegWriter {
     JpegWriter writer =
         new JpegWriter(pixels.getWidth(), pixels.getHeight(), grey, Subsampling.S444, 75);
     writer.loadPlanes(pixels, grey);
+    writer.transformAll();
     int[] from = new int[SOURCE_POSITIONS];
     Arrays.fill(from, 2);
     return writer.sourceSteps(c, from);
@@ -546,27 +665,66 @@ final class JpegWriter {
   }
 
   /**
-   * The texture weight of block ({@code bx}, {@code by}) of component {@code c}: its own for luma,
-   * the mean of the luma blocks it covers for chroma.
+   * The texture weight of every block of component {@code c}, row-major: its own for luma, the mean
+   * of the luma blocks it covers for chroma; null when the trellis is not texture-weighted.
    */
-  private float textureWeight(int c, int bx, int by) {
+  private float[] blockTextures(int c) {
     if (texture == null) {
-      return 1;
+      return null;
     }
-    int f = c == 0 ? 1 : hMax;
+    if (c == 0) {
+      return texture;
+    }
+    int f = hMax;
     int bw = blocksW[0];
-    float sum = 0;
-    for (int yy = 0; yy < f; yy++) {
-      for (int xx = 0; xx < f; xx++) {
-        sum += texture[(by * f + yy) * bw + bx * f + xx];
+    float[] out = new float[blocksW[c] * blocksH[c]];
+    for (int by = 0; by < blocksH[c]; by++) {
+      for (int bx = 0; bx < blocksW[c]; bx++) {
+        float sum = 0;
+        for (int yy = 0; yy < f; yy++) {
+          for (int xx = 0; xx < f; xx++) {
+            sum += texture[(by * f + yy) * bw + bx * f + xx];
+          }
+        }
+        out[by * blocksW[c] + bx] = sum / (f * f);
       }
     }
-    return sum / (f * f);
+    return out;
   }
 
-  /** Quantises every block: by rounding, or by trellis against {@code costs} (per table). */
-  private void quantiseAll(float[][] costs) {
+  /**
+   * The forward DCT of every block of every plane, stored block by block: block (bx, by) of a plane
+   * at {@code (by * blocksW + bx) * 64}, as in {@link #coef} (each row of blocks takes the place of
+   * its eight rows of pixels).
+   */
+  private void transformAll() {
     float[] ws = new float[64];
+    for (int c = 0; c < components; c++) {
+      int planeW = blocksW[c] * 8;
+      float[] plane = planes[c];
+      float[] rows = new float[8 * planeW];
+      for (int by = 0; by < blocksH[c]; by++) {
+        Progress.checkInterrupted();
+        int start = by * rows.length;
+        System.arraycopy(plane, start, rows, 0, rows.length);
+        for (int bx = 0; bx < blocksW[c]; bx++) {
+          for (int r = 0; r < 8; r++) {
+            System.arraycopy(rows, r * planeW + bx * 8, ws, r * 8, 8);
+          }
+          forwardDct(ws);
+          System.arraycopy(ws, 0, plane, start + bx * 64, 64);
+        }
+      }
+    }
+  }
+
+  /**
+   * Quantises every block: by rounding, or by trellis against {@code costs} (per table), and marks
+   * its nonzero AC coefficients ({@link #nonzero}). Reads the blocks' DCT; {@code keepScaled}
+   * leaves each block in zigzag order in quantiser units in its place instead, which later passes
+   * read as they are (the step table is fixed by then).
+   */
+  private void quantiseAll(float[][] costs, boolean keepScaled) {
     float[] u = new float[64];
     if (costs != null) {
       dcU = new float[components][];
@@ -579,34 +737,44 @@ final class JpegWriter {
     for (int c = 0; c < components; c++) {
       int t = c == 0 ? 0 : 1;
       float[] div = divisor[t];
-      int planeW = blocksW[c] * 8;
       float[] plane = planes[c];
       short[] out = coef[c];
-      for (int by = 0; by < blocksH[c]; by++) {
-        Progress.checkInterrupted();
-        for (int bx = 0; bx < blocksW[c]; bx++) {
-          int src = by * 8 * planeW + bx * 8;
-          for (int r = 0; r < 8; r++) {
-            System.arraycopy(plane, src + r * planeW, ws, r * 8, 8);
-          }
-          forwardDct(ws);
+      short[] dcs = dc[c];
+      long[] masks = nonzero[c];
+      float[] weights = costs == null ? null : blockTextures(c);
+      for (int block = 0; block < masks.length; block++) {
+        if ((block & 0xFFF) == 0) {
+          Progress.checkInterrupted(); // every 4096 blocks
+        }
+        int off = block * 64;
+        if (scaled) {
+          System.arraycopy(plane, off, u, 0, 64);
+        } else {
           for (int k = 0; k < 64; k++) {
-            u[k] = ws[ZIGZAG[k]] * div[k];
+            u[k] = plane[off + ZIGZAG[k]] * div[k];
           }
-          int off = (by * blocksW[c] + bx) * 64;
-          out[off] = (short) clamp(Math.round(u[0]), 2047);
-          if (costs == null) {
-            for (int k = 1; k < 64; k++) {
-              out[off + k] = (short) roundAc(u[k]);
-            }
-          } else {
-            float w = trellis(u, quant[t], costs[t], textureWeight(c, bx, by), out, off);
-            dcU[c][off >> 6] = u[0];
-            dcWeight[c][off >> 6] = w;
+          if (keepScaled) {
+            System.arraycopy(u, 0, plane, off, 64);
           }
+        }
+        dcs[block] = (short) clamp(Math.round(u[0]), 2047);
+        if (costs == null) {
+          long mask = 0;
+          for (int k = 1; k < 64; k++) {
+            int v = roundAc(u[k]);
+            out[off + k] = (short) v;
+            mask |= (long) ((v | -v) >>> 31) << k;
+          }
+          masks[block] = mask;
+        } else {
+          float textureWeight = weights == null ? 1 : weights[block];
+          float w = trellis(u, quant[t], costs[t], textureWeight, out, off, masks);
+          dcU[c][block] = u[0];
+          dcWeight[c][block] = w;
         }
       }
     }
+    scaled |= keepScaled;
   }
 
   private static int clamp(int v, int limit) {
@@ -615,16 +783,19 @@ final class JpegWriter {
 
   private static int roundAc(float u) {
     int m = Math.min(1023, (int) (Math.abs(u) + 0.5f));
-    return u < 0 ? -m : m;
+    int sign = Float.floatToRawIntBits(u) >> 31; // -1 for negative (and -0, which rounds to 0)
+    return (m ^ sign) - sign;
   }
 
   /**
    * Chooses the AC values of one block (zigzag {@code u} in quantiser units) minimising bits +
    * lambda x squared error, where bits are the Huffman lengths in {@code cost} of each (run, size)
    * symbol plus the size bits, and the block ends with an EOB wherever that is cheapest; {@code
-   * texture} scales lambda. Returns the block's weight (lambda) for {@link #dcTrellis}.
+   * texture} scales lambda; marks the chosen nonzero values in {@code masks}. Returns the block's
+   * weight (lambda) for {@link #dcTrellis}.
    */
-  private float trellis(float[] u, int[] q, float[] cost, float texture, short[] out, int off) {
+  private float trellis(
+      float[] u, int[] q, float[] cost, float texture, short[] out, int off, long[] masks) {
     double energy = 0;
     for (int k = 1; k < 64; k++) {
       double c = u[k] * q[k];
@@ -646,23 +817,41 @@ final class JpegWriter {
         continue;
       }
       int sizes = 32 - Integer.numberOfLeadingZeros(rounded);
+      // Each size's value and error are the same from every start.
+      for (int size = 1; size <= sizes; size++) {
+        int value = size == sizes ? rounded : (1 << size) - 1;
+        float d = value - x;
+        sizeValue[size] = value;
+        sizeError[size] = weight * d * d;
+      }
+      // The latest starts first: they are usually the cheapest, and every cost added to a start's
+      // base is at least 1 (a symbol's length and its size bits), so an earlier start whose base
+      // plus 1 is already over the best cannot win. On a tie the earlier start wins, as it did
+      // when starts were tried from the first.
       float best = Float.MAX_VALUE;
       int bestStart = 0;
       int bestValue = 0;
-      for (int s = 0; s < stateCount; s++) {
+      for (int s = stateCount - 1; s >= 0; s--) {
         int j = states[s];
         int run = i - 1 - j;
         float base = accCost[j] + accZero[i - 1] - accZero[j] + (run >> 4) * zrl;
+        if (base + 1f > best) {
+          continue;
+        }
         int runNibble = (run & 15) << 4;
+        float startBest = Float.MAX_VALUE;
+        int startValue = 0;
         for (int size = 1; size <= sizes; size++) {
-          int value = size == sizes ? rounded : (1 << size) - 1;
-          float d = value - x;
-          float total = base + cost[runNibble | size] + size + weight * d * d;
-          if (total < best) {
-            best = total;
-            bestStart = j;
-            bestValue = value;
+          float total = base + cost[runNibble | size] + size + sizeError[size];
+          if (total < startBest) {
+            startBest = total;
+            startValue = sizeValue[size];
           }
+        }
+        if (startBest <= best) {
+          best = startBest;
+          bestStart = j;
+          bestValue = startValue;
         }
       }
       accCost[i] = best;
@@ -683,9 +872,12 @@ final class JpegWriter {
     for (int k = 1; k < 64; k++) {
       out[off + k] = 0;
     }
+    long mask = 0;
     for (int i = last; i > 0; i = runStart[i]) {
       out[off + i] = (short) (u[i] < 0 ? -chosen[i] : chosen[i]);
+      mask |= 1L << i;
     }
+    masks[off >> 6] = mask;
     return weight;
   }
 
@@ -742,7 +934,7 @@ final class JpegWriter {
       }
       short[] chosen = chooseDc(u, weight, bits[c == 0 ? 0 : 1]);
       for (int i = 0; i < order.length; i++) {
-        coef[c][order[i] * 64] = chosen[i];
+        dc[c][order[i]] = chosen[i];
       }
     }
   }
@@ -810,23 +1002,20 @@ final class JpegWriter {
         continue;
       }
       short[] blocks = coef[c];
-      for (int off = 0; off < blocks.length; off += 64) {
-        if ((off & 0x3FFFF) == 0) {
+      long[] masks = nonzero[c];
+      for (int block = 0; block < masks.length; block++) {
+        if ((block & 0xFFF) == 0) {
           Progress.checkInterrupted(); // every 4096 blocks
         }
-        int run = 0;
-        for (int k = 1; k < 64; k++) {
-          int v = blocks[off + k];
-          if (v == 0) {
-            run++;
-            continue;
-          }
+        int prev = 0;
+        for (long m = masks[block]; m != 0; m &= m - 1) {
+          int k = Long.numberOfTrailingZeros(m);
+          int run = k - prev - 1;
           freq[0xF0] += run >> 4;
-          run &= 15;
-          freq[(run << 4) | bitSize(v)]++;
-          run = 0;
+          freq[((run & 15) << 4) | bitSize(blocks[block * 64 + k])]++;
+          prev = k;
         }
-        if (run > 0) {
+        if (prev < 63) {
           freq[0]++;
         }
       }
@@ -1075,9 +1264,9 @@ final class JpegWriter {
 
   private void dcBlock(
       int c, int block, int[] pred, long[][] freq, JpegHuffman[] tables, JpegBitWriter out) {
-    int dc = coef[c][block * 64];
-    int diff = dc - pred[c];
-    pred[c] = dc;
+    int value = dc[c][block];
+    int diff = value - pred[c];
+    pred[c] = value;
     int size = bitSize(diff);
     int t = c == 0 ? 0 : 1;
     if (freq != null) {
@@ -1102,12 +1291,11 @@ final class JpegWriter {
 
   /**
    * The {@link Band} of every AC scan of the scripts, keyed by {@link #bandKey}: one pass over each
-   * component's blocks, which lists a block's nonzero coefficients once and runs every band over
-   * them (counts as {@link #acScan} would code them).
+   * component's blocks, which runs every band over a block's nonzero coefficients ({@link
+   * #nonzero}), counted as {@link #acScan} would code them.
    */
   private Map<Integer, Band> countBands(Scan[][] scripts) {
     Map<Integer, Band> out = new HashMap<>();
-    int[] pos = new int[64];
     int[] size = new int[64];
     for (int c = 0; c < components; c++) {
       List<Scan> bands = new ArrayList<>();
@@ -1123,40 +1311,49 @@ final class JpegWriter {
       long[][] freq = new long[n][256];
       long[] extra = new long[n];
       int[] eobRun = new int[n];
+      long[] bandBits = new long[n];
+      int[] ss = new int[n];
+      int[] se = new int[n];
+      for (int b = 0; b < n; b++) {
+        bandBits[b] = bandMask(bands.get(b));
+        ss[b] = bands.get(b).ss;
+        se[b] = bands.get(b).se;
+      }
       short[] blocks = coef[c];
+      long[] masks = nonzero[c];
       for (int by = 0; by < coveredBlocksH(c); by++) {
         Progress.checkInterrupted();
         for (int bx = 0; bx < coveredBlocksW(c); bx++) {
-          int off = (by * blocksW[c] + bx) * 64;
-          int nonzero = 0;
-          for (int k = 1; k < 64; k++) {
-            int v = blocks[off + k];
-            if (v != 0) {
-              pos[nonzero] = k;
-              size[nonzero++] = bitSize(v);
-            }
+          int block = by * blocksW[c] + bx;
+          int off = block * 64;
+          long mask = masks[block];
+          for (long m = mask; m != 0; m &= m - 1) {
+            int k = Long.numberOfTrailingZeros(m);
+            size[k] = bitSize(blocks[off + k]);
           }
           for (int b = 0; b < n; b++) {
-            int ss = bands.get(b).ss;
-            int se = bands.get(b).se;
-            long[] f = freq[b];
-            int prev = ss - 1;
-            for (int i = 0; i < nonzero && pos[i] <= se; i++) {
-              if (pos[i] < ss) {
-                continue;
-              }
+            long m = mask & bandBits[b];
+            int prev = ss[b] - 1;
+            if (m != 0) {
+              long[] f = freq[b];
               if (eobRun[b] > 0) {
                 extra[b] += eobRun(eobRun[b], f, null, null);
                 eobRun[b] = 0;
               }
-              int run = pos[i] - prev - 1;
-              f[0xF0] += run >> 4;
-              f[((run & 15) << 4) | size[i]]++;
-              extra[b] += size[i];
-              prev = pos[i];
+              long valueBits = 0;
+              do {
+                int k = Long.numberOfTrailingZeros(m);
+                int run = k - prev - 1;
+                f[0xF0] += run >> 4;
+                f[((run & 15) << 4) | size[k]]++;
+                valueBits += size[k];
+                prev = k;
+                m &= m - 1;
+              } while (m != 0);
+              extra[b] += valueBits;
             }
-            if (prev < se && ++eobRun[b] == 0x7FFF) {
-              extra[b] += eobRun(eobRun[b], f, null, null);
+            if (prev < se[b] && ++eobRun[b] == 0x7FFF) {
+              extra[b] += eobRun(eobRun[b], freq[b], null, null);
               eobRun[b] = 0;
             }
           }
@@ -1243,22 +1440,21 @@ final class JpegWriter {
   private void acScan(Scan scan, JpegHuffman table, JpegBitWriter out) {
     int c = scan.comps[0];
     short[] blocks = coef[c];
+    long band = bandMask(scan);
     int eobRun = 0;
     for (int by = 0; by < coveredBlocksH(c); by++) {
       Progress.checkInterrupted();
       for (int bx = 0; bx < coveredBlocksW(c); bx++) {
-        int off = (by * blocksW[c] + bx) * 64;
-        int run = 0;
-        for (int k = scan.ss; k <= scan.se; k++) {
-          int v = blocks[off + k];
-          if (v == 0) {
-            run++;
-            continue;
-          }
+        int block = by * blocksW[c] + bx;
+        int prev = scan.ss - 1;
+        for (long m = nonzero[c][block] & band; m != 0; m &= m - 1) {
+          int k = Long.numberOfTrailingZeros(m);
+          int v = blocks[block * 64 + k];
           if (eobRun > 0) {
             eobRun(eobRun, null, table, out);
             eobRun = 0;
           }
+          int run = k - prev - 1;
           while (run > 15) {
             symbol(0xF0, null, table, out);
             run -= 16;
@@ -1266,9 +1462,9 @@ final class JpegWriter {
           int size = bitSize(v);
           symbol((run << 4) | size, null, table, out);
           out.bits(v < 0 ? v - 1 : v, size);
-          run = 0;
+          prev = k;
         }
-        if (run > 0 && ++eobRun == 0x7FFF) {
+        if (prev < scan.se && ++eobRun == 0x7FFF) {
           eobRun(eobRun, null, table, out);
           eobRun = 0;
         }
@@ -1277,6 +1473,12 @@ final class JpegWriter {
     if (eobRun > 0) {
       eobRun(eobRun, null, table, out);
     }
+  }
+
+  /** Bits {@code ss} to {@code se} of an AC scan's band, as in {@link #nonzero}'s masks. */
+  private static long bandMask(Scan scan) {
+    long upTo = scan.se == 63 ? -1L : (1L << (scan.se + 1)) - 1;
+    return upTo & -(1L << scan.ss);
   }
 
   private static void symbol(int s, long[] freq, JpegHuffman table, JpegBitWriter out) {

@@ -1,5 +1,6 @@
 package io.imgbeam.codec;
 
+import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -42,6 +43,48 @@ final class Pixels {
   static boolean isGrey(BufferedImage image) {
     ColorModel cm = image.getColorModel();
     return !(cm instanceof IndexColorModel) && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+  }
+
+  /**
+   * A new opaque 8-bit sRGB image whose bytes are interleaved in R, G, B order: the order the JDK's
+   * JPEG reader decodes rows in, so that it copies each row into this image whole ({@code
+   * TYPE_3BYTE_BGR}, its default, takes a copy sample by sample).
+   */
+  static BufferedImage rgbBytes(int w, int h) {
+    ColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_BYTE);
+    return new BufferedImage(
+        cm,
+        Raster.createInterleavedRaster(
+            DataBuffer.TYPE_BYTE, w, h, 3 * w, 3, new int[] {0, 1, 2}, null),
+        false,
+        null);
+  }
+
+  /**
+   * The band offsets of R, G and B in the pixels of an opaque 8-bit sRGB image of interleaved bytes
+   * ({@code TYPE_3BYTE_BGR}, {@link #rgbBytes}), three bytes a pixel; null for any other layout.
+   */
+  static int[] rgbByteOffsets(BufferedImage image) {
+    ColorModel cm = image.getColorModel();
+    Raster raster = image.getRaster();
+    if (cm instanceof ComponentColorModel
+        && !cm.hasAlpha()
+        && cm.getColorSpace().isCS_sRGB()
+        && cm.getComponentSize(0) == 8
+        && raster.getDataBuffer() instanceof DataBufferByte bytes
+        && bytes.getNumBanks() == 1
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        && sm.getNumBands() == 3
+        && sm.getPixelStride() == 3) {
+      return sm.getBandOffsets();
+    }
+    return null;
   }
 
   static boolean hasAlpha(BufferedImage image) {

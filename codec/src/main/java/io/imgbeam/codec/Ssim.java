@@ -181,9 +181,9 @@ public final class Ssim {
 
   /** Row {@code row} of {@code image} as Rec.601 luma over white, minus {@link #OFFSET}. */
   private static void luma(BufferedImage image, int row, int[] argb, int[] samples, float[] out) {
-    // The two layouts verification compares (the encoder's TYPE_INT_RGB reference and the fast
-    // decoder's TYPE_3BYTE_BGR output) are opaque sRGB: read straight from their arrays, the same
-    // sums as below without packing each pixel into an int first.
+    // The layouts verification compares (TYPE_INT_RGB, the fast decoder's TYPE_3BYTE_BGR output,
+    // decoded inputs' RGB bytes) are opaque sRGB: read straight from their arrays, the same sums
+    // as below without packing each pixel into an int first.
     Raster raster = image.getRaster();
     if (!image.getColorModel().getColorSpace().isCS_sRGB()) {
       genericLuma(image, row, argb, samples, out);
@@ -202,13 +202,17 @@ public final class Ssim {
       }
       return;
     }
-    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
-        && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm) {
+    int[] offsets = Pixels.rgbByteOffsets(image);
+    if (offsets != null) {
+      PixelInterleavedSampleModel sm = (PixelInterleavedSampleModel) raster.getSampleModel();
       DataBufferByte buffer = (DataBufferByte) raster.getDataBuffer();
       byte[] data = buffer.getData();
       int base = buffer.getOffset() + ry * sm.getScanlineStride() + rx * 3;
-      for (int i = 0, p = base; i < out.length; i++, p += 3) {
-        out[i] = luma(data[p + 2] & 0xFF, data[p + 1] & 0xFF, data[p] & 0xFF);
+      int r = base + offsets[0];
+      int g = base + offsets[1];
+      int b = base + offsets[2];
+      for (int i = 0, p = 0; i < out.length; i++, p += 3) {
+        out[i] = luma(data[r + p] & 0xFF, data[g + p] & 0xFF, data[b + p] & 0xFF);
       }
       return;
     }

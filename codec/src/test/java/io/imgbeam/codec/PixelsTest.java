@@ -2,12 +2,19 @@ package io.imgbeam.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The raster fast paths of {@link Pixels} read exactly what {@code getRGB} reads. */
+/**
+ * The raster fast paths of {@link Pixels} read exactly what {@code getRGB} reads; decoded JPEG
+ * inputs come in the layout they are read fastest into.
+ */
 class PixelsTest {
   private static final int[] TYPES = {
     BufferedImage.TYPE_3BYTE_BGR,
@@ -28,6 +35,49 @@ class PixelsTest {
       // A child image starts inside its parent's array: offsets and strides must be honoured.
       assertRowsMatch(image.getSubimage(5, 7, 20, 11), "subimage of type " + type);
     }
+  }
+
+  @Test
+  void rgbBytesRowsMatchGetRgb() {
+    BufferedImage image = Pixels.rgbBytes(37, 23);
+    Random random = new Random(3);
+    for (int y = 0; y < 23; y++) {
+      for (int x = 0; x < 37; x++) {
+        image.setRGB(x, y, random.nextInt());
+      }
+    }
+    assertArrayEquals(new int[] {0, 1, 2}, Pixels.rgbByteOffsets(image));
+    assertArrayEquals(
+        new int[] {2, 1, 0},
+        Pixels.rgbByteOffsets(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR)));
+    assertNull(Pixels.rgbByteOffsets(new BufferedImage(4, 4, BufferedImage.TYPE_4BYTE_ABGR)));
+    assertRowsMatch(image, "RGB bytes");
+    assertRowsMatch(image.getSubimage(5, 7, 20, 11), "subimage of RGB bytes");
+  }
+
+  @Test
+  void jpegInputsDecodeToTheReadersOwnPixels() throws Exception {
+    // Inputs the reader would return as TYPE_3BYTE_BGR come back as RGB bytes (a faster copy);
+    // the others (ICC profiles, CMYK, YCCK, grey) as the reader chooses; the pixels are the same.
+    for (String name :
+        List.of(
+            "photo/coffee.jpg",
+            "photo/astronaut-gps.jpg",
+            "colour/adobergb.jpg",
+            "colour/p3.jpg",
+            "colour/cmyk.jpg",
+            "colour/ycck.jpg",
+            "colour/grey-icc.jpg")) {
+      byte[] jpeg = TestData.bytes(name);
+      BufferedImage decoded = ImageReading.decode(jpeg, ImageFormat.JPEG);
+      BufferedImage readers = TestData.decode(jpeg);
+      assertTrue(PixelEquality.equal(readers, decoded), name);
+      if (readers.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+        assertArrayEquals(new int[] {0, 1, 2}, Pixels.rgbByteOffsets(decoded), name);
+      }
+    }
+    assertEquals(
+        BufferedImage.TYPE_3BYTE_BGR, TestData.decode("photo/coffee.jpg").getType(), "coffee");
   }
 
   @Test

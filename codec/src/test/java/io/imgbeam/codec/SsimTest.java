@@ -54,8 +54,8 @@ class SsimTest {
   }
 
   /**
-   * The layouts read straight from their arrays (packed RGB ints, BGR bytes, and views into a
-   * larger image) give the very score of the general path (ARGB through the colour model).
+   * The layouts read straight from their arrays (packed RGB ints, BGR and RGB bytes, and views into
+   * a larger image) give the very score of the general path (ARGB through the colour model).
    */
   @Test
   void fastLayoutsScoreAsTheGeneralPath() {
@@ -74,6 +74,10 @@ class SsimTest {
         Ssim.score(
             copy(image, BufferedImage.TYPE_3BYTE_BGR), copy(other, BufferedImage.TYPE_INT_RGB)),
         0.0);
+    BufferedImage rgbBytes = Pixels.rgbBytes(image.getWidth(), image.getHeight());
+    rgbBytes.createGraphics().drawImage(other, 0, 0, null);
+    assertEquals(
+        general, Ssim.score(copy(image, BufferedImage.TYPE_3BYTE_BGR), rgbBytes), 0.0, "RGB bytes");
     int w = image.getWidth();
     int h = image.getHeight();
     BufferedImage partA = copy(image, BufferedImage.TYPE_INT_RGB).getSubimage(3, 2, w - 7, h - 5);
