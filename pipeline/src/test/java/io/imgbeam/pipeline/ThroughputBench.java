@@ -337,8 +337,8 @@ public final class ThroughputBench {
   /**
    * One THREADS line: this process's CPU seconds so far by thread group, from {@code
    * /proc/self/task/N/stat} (user + system ticks of each live thread, its name cut to 15 characters
-   * by the kernel); "exited" is what threads that have ended used (the process's total less the
-   * live threads').
+   * by the kernel), largest first, those under 0.05 s left out; "exited" is what threads that have
+   * ended used (the process's total less the live threads').
    */
   private static void threadCpu(String part) throws IOException {
     Map<String, Double> groups = new TreeMap<>();
@@ -362,9 +362,14 @@ public final class ThroughputBench {
     }
     groups.put("exited", Math.max(0, cpuNanos() / 1e9 - live));
     StringBuilder line = new StringBuilder("THREADS\t").append(part);
-    groups.forEach(
-        (group, seconds) ->
-            line.append('\t').append(String.format(Locale.ROOT, "%s=%.1f", group, seconds)));
+    groups.entrySet().stream()
+        .filter(group -> group.getValue() >= 0.05)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(
+            group ->
+                line.append('\t')
+                    .append(
+                        String.format(Locale.ROOT, "%s=%.1f", group.getKey(), group.getValue())));
     System.out.println(line);
   }
 
