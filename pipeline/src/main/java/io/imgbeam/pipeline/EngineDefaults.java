@@ -90,6 +90,18 @@ final class EngineDefaults {
   }
 
   /**
+   * Whether the outcome records are gathered into one bundle before they are written: on the
+   * DirectRunner, which runs each step after the compression (the Avro writes of outcomes, failures
+   * and manifest, the summary, the report's totals) once for every bundle that reaches it, each
+   * time with a new evaluator that translates its ParDo and deserialises its DoFn again; a bundle
+   * per compression group and move shard made that hundreds of times per run. Elsewhere the runner
+   * keeps spreading them over its workers.
+   */
+  static boolean gatherOutcomes(PipelineOptions options) {
+    return DirectRunner.class.equals(options.getRunner());
+  }
+
+  /**
    * Whether the job runs inside this JVM, on the DirectRunner (the default runner, or {@code
    * --runner=DirectRunner}), judged from the arguments alone, before they are parsed.
    */

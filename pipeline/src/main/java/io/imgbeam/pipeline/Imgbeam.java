@@ -46,6 +46,7 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -205,6 +206,7 @@ public final class Imgbeam {
     private final boolean incremental;
     private final int moveShards;
     private final int redistributeBuckets;
+    private final boolean gatherOutcomes;
 
     private Job(
         List<String> inputs,
@@ -214,7 +216,8 @@ public final class Imgbeam {
         boolean followSymlinks,
         boolean incremental,
         int moveShards,
-        int redistributeBuckets) {
+        int redistributeBuckets,
+        boolean gatherOutcomes) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
@@ -223,6 +226,7 @@ public final class Imgbeam {
       this.incremental = incremental;
       this.moveShards = moveShards;
       this.redistributeBuckets = redistributeBuckets;
+      this.gatherOutcomes = gatherOutcomes;
     }
 
     static Job of(ImgbeamOptions options) {
@@ -300,7 +304,8 @@ public final class Imgbeam {
           options.getFollowSymlinks(),
           options.getIncremental(),
           EngineDefaults.moveShards(options),
-          EngineDefaults.redistributeBuckets(options));
+          EngineDefaults.redistributeBuckets(options),
+          EngineDefaults.gatherOutcomes(options));
     }
 
     private static String readLink(Path link) {
@@ -358,6 +363,11 @@ public final class Imgbeam {
       }
       PCollection<ImageOutcome> outcomes =
           pipeline.apply("MatchImages", match).apply("CompressImages", compress);
+      if (gatherOutcomes) {
+        outcomes =
+            outcomes.apply(
+                "GatherOutcomes", Reshuffle.<ImageOutcome>viaRandomKey().withNumBuckets(1));
+      }
       outcomes.apply("WriteOutcomes", WriteOutcomes.to(outputRoot.toString()));
       outcomes.apply(
           "WriteManifest", WriteManifest.to(outputRoot.toString(), settings.fingerprint()));

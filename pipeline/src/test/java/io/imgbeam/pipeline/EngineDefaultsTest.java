@@ -43,6 +43,12 @@ class EngineDefaultsTest {
   }
 
   @Test
+  void outcomesGatheredOnTheDirectRunnerOnly() {
+    assertTrue(EngineDefaults.gatherOutcomes(applied()));
+    assertFalse(EngineDefaults.gatherOutcomes(applied("--runner=FlinkRunner")));
+  }
+
+  @Test
   void embeddedUnlessAnotherRunnerIsNamed() {
     assertTrue(EngineDefaults.embedded(List.of("--input=a/*.jpg", "--output=out")));
     assertTrue(EngineDefaults.embedded(List.of("--runner=DirectRunner")));

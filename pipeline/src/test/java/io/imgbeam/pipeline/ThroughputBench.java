@@ -16,6 +16,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -86,6 +88,7 @@ public final class ThroughputBench {
       f.get();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    threadCpu("a");
     pool.shutdown();
     result(
         "a",
@@ -120,6 +123,7 @@ public final class ThroughputBench {
                 lastStaged.set(System.nanoTime());
                 watcherCpu.set(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 cpuAtLastStaged.set(cpuNanos() - watcherCpu.get());
+                threadCpu("b*");
               } catch (IOException e) {
                 throw new IllegalStateException("cannot count the outputs in " + output, e);
               } catch (InterruptedException e) {
@@ -157,6 +161,7 @@ public final class ThroughputBench {
         (lastStaged.get() - start) / 1e9,
         bytes,
         cpuAtLastStaged.get());
+    threadCpu("b");
   }
 
   private static String[] pipelineArgs(int threads, Path inputs, Path output, int progress) {
@@ -329,6 +334,59 @@ public final class ThroughputBench {
         cpuNanos / 1e9);
   }
 
+  /**
+   * One THREADS line: this process's CPU seconds so far by thread group, from {@code
+   * /proc/self/task/N/stat} (user + system ticks of each live thread, its name cut to 15 characters
+   * by the kernel), largest first, those under 0.05 s left out; "exited" is what threads that have
+   * ended used (the process's total less the live threads').
+   */
+  private static void threadCpu(String part) throws IOException {
+    Map<String, Double> groups = new TreeMap<>();
+    double live = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException e) {
+          continue; // the thread ended since the listing
+        }
+        // pid (comm) state ... utime stime: fields 14 and 15, counted after the name's ')'.
+        int close = stat.lastIndexOf(')');
+        String name = stat.substring(stat.indexOf('(') + 1, close);
+        String[] fields = stat.substring(close + 2).split(" ");
+        double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        live += seconds;
+        groups.merge(threadGroup(name), seconds, Double::sum);
+      }
+    }
+    groups.put("exited", Math.max(0, cpuNanos() / 1e9 - live));
+    StringBuilder line = new StringBuilder("THREADS\t").append(part);
+    groups.entrySet().stream()
+        .filter(group -> group.getValue() >= 0.05)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(
+            group ->
+                line.append('\t')
+                    .append(
+                        String.format(Locale.ROOT, "%s=%.1f", group.getKey(), group.getValue())));
+    System.out.println(line);
+  }
+
+  /** The group a thread's name belongs to: its name without numbers, JVM threads by job. */
+  static String threadGroup(String name) {
+    if (name.startsWith("C2 Compiler")) {
+      return "C2";
+    } else if (name.startsWith("C1 Compiler")) {
+      return "C1";
+    } else if (name.startsWith("direct-runner")) {
+      return "direct-runner-worker";
+    } else if (name.startsWith("pool-")) {
+      return "pool";
+    }
+    return name.replaceAll("[0-9#-]+$", "").replaceAll("\\s+", "_");
+  }
+
   /** CPU time of this process so far, in nanoseconds. */
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -348,9 +406,13 @@ public final class ThroughputBench {
   /** The table of the RESULT lines in {@code file}, with b/a and b/c. */
   private static void table(Path file) throws IOException {
     List<String[]> rows = new ArrayList<>();
+    List<String> threads = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       if (line.startsWith("RESULT\t")) {
         rows.add(line.split("\t"));
+      } else if (line.startsWith("THREADS\t")) {
+        String[] fields = line.split("\t");
+        threads.add(fields[1] + ": " + String.join(" ", List.of(fields).subList(2, fields.length)));
       }
     }
     PrintStream out = System.out;
@@ -396,6 +458,8 @@ public final class ThroughputBench {
         "by CPU time (images per CPU-second of the whole process): b/a = %.2f, b/c = %.2f;"
             + " b*/a = %.2f, b*/c = %.2f%n",
         ratios(perCpuSecond));
+    out.println("CPU seconds by thread (exited: threads that had ended by then)");
+    threads.forEach(out::println);
   }
 
   /** b/a, b/c, b{@literal *}/a and b{@literal *}/c of a rate per part. */
