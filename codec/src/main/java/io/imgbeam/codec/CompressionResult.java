@@ -19,6 +19,7 @@ public final class CompressionResult {
   private final int outputHeight;
   private final Integer qualitySetting;
   private final Double qualityExact;
+  private final Double jpegDcQuality;
   private final String scoreName;
   private final Double score;
   private final Integer encodesTried;
@@ -50,6 +51,7 @@ public final class CompressionResult {
     this.outputHeight = b.outputHeight;
     this.qualitySetting = b.qualitySetting;
     this.qualityExact = b.qualityExact;
+    this.jpegDcQuality = b.jpegDcQuality;
     this.scoreName = b.scoreName;
     this.score = b.score;
     this.encodesTried = b.encodesTried;
@@ -124,6 +126,17 @@ public final class CompressionResult {
    */
   public Optional<Double> qualityExact() {
     return Optional.ofNullable(qualityExact);
+  }
+
+  /**
+   * The quality whose DC steps (luma and chroma) a JPEG output has when it is not its own
+   * quality's: a target search's second phase keeps the DC steps of one quality while the other
+   * steps take a lower one ({@link #qualityExact()}, else {@link #qualitySetting()}), so this
+   * quality and that one together reproduce the output; empty when the output has its own quality's
+   * DC steps.
+   */
+  public Optional<Double> jpegDcQuality() {
+    return Optional.ofNullable(jpegDcQuality);
   }
 
   /** The metric {@link #score()} is measured in ({@code "ssim"}). */
@@ -251,6 +264,7 @@ public final class CompressionResult {
     private int outputHeight;
     private Integer qualitySetting;
     private Double qualityExact;
+    private Double jpegDcQuality;
     private String scoreName;
     private Double score;
     private Integer encodesTried;
@@ -311,6 +325,12 @@ public final class CompressionResult {
     /** The searched quality, kept only when it is not a whole number. */
     Builder qualityExact(Double value) {
       qualityExact = value == null || value == Math.rint(value) ? null : value;
+      return this;
+    }
+
+    /** The quality of a JPEG output's DC steps, or null when it is the output's own. */
+    Builder jpegDcQuality(Double value) {
+      jpegDcQuality = value;
       return this;
     }
 

@@ -51,10 +51,10 @@ public final class JpegBench {
   private static final int STEPS = Integer.getInteger("imgbeam.steps", 4);
 
   /**
-   * (b)'s search budgets: the default, and the default before the search became monotone (8), to
-   * show what the extra encodes buy.
+   * (b)'s search budgets: the default, and the default before the search's second phase (12), which
+   * leaves that phase only the encodes the first did not need.
    */
-  private static final int[] BUDGETS = {CompressionSettings.DEFAULT_MAX_ENCODES, 8};
+  private static final int[] BUDGETS = {CompressionSettings.DEFAULT_MAX_ENCODES, 12};
 
   private static final Path SHARP = Path.of(System.getProperty("imgbeam.sharp", "bench/.cache"));
   private static final Path SHARP_SCRIPT =
@@ -317,6 +317,8 @@ public final class JpegBench {
       int encodes = 0;
       int met = 0;
       int boundary = 0;
+      int refined = 0;
+      long firstPhase = 0;
       long searchMillis = 0;
       StringBuilder qualities = new StringBuilder();
       for (Photo photo : photos) {
@@ -328,16 +330,29 @@ public final class JpegBench {
         searchMillis += r.totalMillis();
         double q = r.qualityExact().orElse((double) r.qualitySetting().orElseThrow());
         qualities.append(qualities.length() == 0 ? "" : ",").append(quality(q));
-        // At the boundary: a quarter quality lower misses the floor (what a closed bracket gives).
-        boundary += q == 1 || score(imgbeam, photo, q - 1.0 / STEPS) < FLOOR ? 1 : 0;
+        if (r.jpegDcQuality().isPresent()) {
+          // The second phase kept the DC step of the first phase's answer: at its boundary when a
+          // whole quality lower (with that DC step) misses the floor.
+          double dc = r.jpegDcQuality().get();
+          qualities.append("/dc").append(quality(dc));
+          refined++;
+          firstPhase += output(imgbeam, photo, dc).length;
+          boundary += q < 2 || pinnedScore(photo, q - 1, dc) < FLOOR ? 1 : 0;
+        } else {
+          firstPhase += r.output().orElseThrow().length;
+          // At the boundary: a quarter quality lower misses the floor (what a closed bracket
+          // gives).
+          boundary += q == 1 || score(imgbeam, photo, q - 1.0 / STEPS) < FLOOR ? 1 : 0;
+        }
       }
       System.out.printf(
           Locale.ROOT,
           "(b) every image at SSIMULACRA2 >= %.0f: %s at one quality (q%s) %d bytes;"
               + " imgbeam --targetScore=ssimulacra2:%.0f (ImageCompressor, default settings%s:"
               + " --maxEncodes=%d, start q%d; q %s; %d of %d met; %.2f encodes per image, %d of %d"
-              + " at the boundary; mean score above the floor %.2f; %.0f ms per image) %d bytes;"
-              + " ratio %.3fx%n",
+              + " at the boundary; %d with the DC step of a higher quality (/dc), %d bytes with"
+              + " the first phase's answers, %.3fx; mean score above the floor %.2f; %.0f ms per"
+              + " image) %d bytes; ratio %.3fx%n",
           FLOOR,
           reference.name(),
           quality(corpusQuality),
@@ -352,6 +367,9 @@ public final class JpegBench {
           encodes / (double) photos.size(),
           boundary,
           photos.size(),
+          refined,
+          firstPhase,
+          (double) firstPhase / refFloor,
           overshoot / photos.size(),
           searchMillis / (double) photos.size(),
           ourFloor,
@@ -388,6 +406,18 @@ public final class JpegBench {
       photo.searched.put(budget, cached);
     }
     return cached;
+  }
+
+  /** SSIMULACRA 2 of imgbeam's default effort at {@code quality} with the DC step of {@code dc}. */
+  private static double pinnedScore(Photo photo, double quality, double dc) throws IOException {
+    String key = "pinned@" + quality + "/" + dc;
+    Double score = photo.scores.get(key);
+    if (score == null) {
+      JpegEncoder encoder = new JpegEncoder(quality, dc, CompressionSettings.DEFAULT_JPEG_EFFORT);
+      score = ssimulacra2(photo, encoder.encode(photo.pixels).bytes());
+      photo.scores.put(key, score);
+    }
+    return score;
   }
 
   /** Encode ms per megapixel over the corpus: imgbeam at each effort and the JDK writer, q75. */
