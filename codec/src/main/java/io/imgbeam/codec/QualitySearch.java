@@ -145,9 +145,9 @@ final class QualitySearch {
    * @param score its score
    * @param encodes how many encodes the search made
    * @param met whether the output meets the target and fits the cap
-   * @param closed whether the search closed its bracket (and finished its second phase, if one
-   *     ran) before the encodes ran out: the answer is then next to a setting on the other side of
-   *     the boundary (or at the end of the range)
+   * @param closed whether the search closed its bracket (and finished its second phase, if one ran)
+   *     before the encodes ran out: the answer is then next to a setting on the other side of the
+   *     boundary (or at the end of the range)
    */
   record Result(Trial trial, double score, int encodes, boolean met, boolean closed) {}
 

@@ -29,14 +29,16 @@ import javax.imageio.ImageIO;
  * (b) one floor for the whole corpus: the lowest single reference quality at which every image
  * reaches it, against what a user gets from {@code --format=jpeg --targetScore=ssimulacra2:FLOOR}
  * with default settings: {@link ImageCompressor} itself, so {@link QualitySearch} with its default
- * budget, on a lossless PNG of each image, and again with the budget of 8 the search had before it
- * became monotone in the target; each with the encodes it made, how many answers sit at the
- * boundary (a quarter quality lower misses the floor), the mean score above the floor and the
- * compressor's whole time per image (decode, search, verify). Qualities are on imgbeam's user scale
- * ({@link JpegQualityScale}). Encode times: sharp's in-process encode (raw pixels in, one thread,
- * best of 3), cjpeg's process wall time (PPM read included, best of 3), imgbeam's in-process encode
- * at its matched quality (best of 3); and encode ms per megapixel of imgbeam at each effort against
- * the JDK writer at quality 75.
+ * budget, on a lossless PNG of each image, and again with the budget of 12 it had before its second
+ * phase (which then gets only the encodes the first phase left); each with the encodes it made, how
+ * many answers sit at the boundary (a quarter quality lower misses the floor; for an answer of the
+ * second phase, a whole quality lower with the same DC steps), how many the second phase gave and
+ * the bytes of the first phase's answers, the mean score above the floor and the compressor's whole
+ * time per image (decode, search, verify). Qualities are on imgbeam's user scale ({@link
+ * JpegQualityScale}). Encode times: sharp's in-process encode (raw pixels in, one thread, best of
+ * 3), cjpeg's process wall time (PPM read included, best of 3), imgbeam's in-process encode at its
+ * matched quality (best of 3); and encode ms per megapixel of imgbeam at each effort against the
+ * JDK writer at quality 75.
  *
  * <p>Not a test: run by the bench script with the test class path, with the sharp install folder in
  * the system property {@code imgbeam.sharp} and the floor in {@code imgbeam.floor}. With {@code
