@@ -19,7 +19,7 @@ public final class CompressionResult {
   private final int outputHeight;
   private final Integer qualitySetting;
   private final Double qualityExact;
-  private final Double jpegDcQuality;
+  private final Double jpegLowFrequencyQuality;
   private final String scoreName;
   private final Double score;
   private final Integer encodesTried;
@@ -51,7 +51,7 @@ public final class CompressionResult {
     this.outputHeight = b.outputHeight;
     this.qualitySetting = b.qualitySetting;
     this.qualityExact = b.qualityExact;
-    this.jpegDcQuality = b.jpegDcQuality;
+    this.jpegLowFrequencyQuality = b.jpegLowFrequencyQuality;
     this.scoreName = b.scoreName;
     this.score = b.score;
     this.encodesTried = b.encodesTried;
@@ -129,14 +129,14 @@ public final class CompressionResult {
   }
 
   /**
-   * The quality whose DC steps (luma and chroma) a JPEG output has when it is not its own
-   * quality's: a target search's second phase keeps the DC steps of one quality while the other
-   * steps take a lower one ({@link #qualityExact()}, else {@link #qualitySetting()}), so this
-   * quality and that one together reproduce the output; empty when the output has its own quality's
-   * DC steps.
+   * The quality whose lowest-frequency quantisation steps (the DC and the first AC pair, luma and
+   * chroma) a JPEG output has when they are not its own quality's: where those steps change at a
+   * target search's answer, its second phase keeps the answer's while the other steps take a lower
+   * quality ({@link #qualityExact()}, else {@link #qualitySetting()}), so this quality and that one
+   * together reproduce the output; empty when the output has its own quality's steps.
    */
-  public Optional<Double> jpegDcQuality() {
-    return Optional.ofNullable(jpegDcQuality);
+  public Optional<Double> jpegLowFrequencyQuality() {
+    return Optional.ofNullable(jpegLowFrequencyQuality);
   }
 
   /** The metric {@link #score()} is measured in ({@code "ssim"}). */
@@ -264,7 +264,7 @@ public final class CompressionResult {
     private int outputHeight;
     private Integer qualitySetting;
     private Double qualityExact;
-    private Double jpegDcQuality;
+    private Double jpegLowFrequencyQuality;
     private String scoreName;
     private Double score;
     private Integer encodesTried;
@@ -328,9 +328,9 @@ public final class CompressionResult {
       return this;
     }
 
-    /** The quality of a JPEG output's DC steps, or null when it is the output's own. */
-    Builder jpegDcQuality(Double value) {
-      jpegDcQuality = value;
+    /** The quality of a JPEG output's lowest-frequency steps, or null when it is its own. */
+    Builder jpegLowFrequencyQuality(Double value) {
+      jpegLowFrequencyQuality = value;
       return this;
     }
 

@@ -312,7 +312,7 @@ public final class ImageCompressor {
         .output(target, best.output(), reference.getWidth(), reference.getHeight())
         .quality(best.encoded().quality())
         .qualityExact(best.searched())
-        .jpegDcQuality(best.dcQuality())
+        .jpegLowFrequencyQuality(best.lowQuality())
         .score(settings.scoreMetric().optionName(), best.score())
         .encodesTried(encodes)
         .target(settings.goals(), best.met())
@@ -360,8 +360,9 @@ public final class ImageCompressor {
    *
    * @param searched the quality a search chose, exactly (a JPEG search steps in quarters), or null
    *     without a search
-   * @param dcQuality the quality whose DC steps a JPEG search's second phase kept with the lower
-   *     {@code searched} quality's other steps, or null when the output has its own quality's
+   * @param lowQuality the quality whose lowest-frequency steps (DC, first AC pair) a JPEG search's
+   *     second phase kept with the lower {@code searched} quality's other steps, or null when the
+   *     output has its own quality's
    * @param encodes how many encodes it took
    * @param met whether it meets the settings' goals (false when there are none)
    */
@@ -369,7 +370,7 @@ public final class ImageCompressor {
       ImageFormat format,
       ImageEncoder.Encoded encoded,
       Double searched,
-      Double dcQuality,
+      Double lowQuality,
       double score,
       byte[] output,
       int encodes,
@@ -398,20 +399,20 @@ public final class ImageCompressor {
                 kept,
                 encodeNanos,
                 progress);
-    // JPEG's second phase keeps the DC steps of the first phase's answer (QualitySearch).
+    // JPEG's second phase keeps the lowest-frequency steps of the first phase's answer.
     QualitySearch.Refinement refinement =
         tuner != null && encoder instanceof JpegEncoder
             ? new QualitySearch.Refinement() {
               @Override
               public int part(double quality) {
-                return JpegEncoder.dcStep(quality);
+                return JpegEncoder.lowSteps(quality);
               }
 
               @Override
-              public QualitySearch.Trial at(double quality, double dcQuality)
+              public QualitySearch.Trial at(double quality, double lowQuality)
                   throws CodecException {
                 return trial(
-                    new JpegEncoder(quality, dcQuality, settings.jpegEffort()),
+                    new JpegEncoder(quality, lowQuality, settings.jpegEffort()),
                     quality,
                     image,
                     kept,

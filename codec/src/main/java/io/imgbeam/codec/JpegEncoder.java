@@ -23,7 +23,7 @@ final class JpegEncoder implements ImageEncoder {
 
   private final double quality;
   private final double encoderQuality;
-  private final double encoderDcQuality;
+  private final double encoderLowQuality;
   private final int effort;
 
   JpegEncoder(double quality) {
@@ -40,23 +40,23 @@ final class JpegEncoder implements ImageEncoder {
   }
 
   /**
-   * An encoder whose DC steps (luma and chroma) are those of another quality ({@code dcQuality},
-   * same scale), every other step {@code quality}'s: what a quality search's second phase tries
-   * ({@link #dcStep}).
+   * An encoder whose lowest steps (the DC and the first AC pair, {@link JpegWriter#LOW_STEPS}) are
+   * those of another quality ({@code lowQuality}, same scale), every other step {@code quality}'s:
+   * what a quality search's second phase tries ({@link #lowSteps}).
    */
-  JpegEncoder(double quality, double dcQuality, int effort) {
+  JpegEncoder(double quality, double lowQuality, int effort) {
     this(
         checkQuality(quality),
         JpegQualityScale.encoderQuality(quality),
-        JpegQualityScale.encoderQuality(checkQuality(dcQuality)),
+        JpegQualityScale.encoderQuality(checkQuality(lowQuality)),
         effort);
   }
 
-  private JpegEncoder(double quality, double encoderQuality, double encoderDcQuality, int effort) {
+  private JpegEncoder(double quality, double encoderQuality, double encoderLowQuality, int effort) {
     CompressionSettings.checkRange("jpegEffort", effort, 0, 1);
     this.quality = quality;
     this.encoderQuality = encoderQuality;
-    this.encoderDcQuality = encoderDcQuality;
+    this.encoderLowQuality = encoderLowQuality;
     this.effort = effort;
   }
 
@@ -69,13 +69,14 @@ final class JpegEncoder implements ImageEncoder {
   }
 
   /**
-   * The luma DC step of a quality on the user's scale, before any step of a source JPEG replaces it
-   * ({@link JpegWriter#dcStep}); never finer at a lower quality. Where it changes between two
-   * adjacent quarter qualities the score jumps by up to 5 points of SSIMULACRA 2 on photos, while a
-   * quarter step of the other steps moves it by at most about 1.
+   * The lowest steps (DC and first AC pair) of a quality on the user's scale as one number, before
+   * any step of a source JPEG replaces them ({@link JpegWriter#lowSteps}); the qualities sharing
+   * them form one range. Where the DC step changes between two adjacent quarter qualities the score
+   * jumps by up to 5 points of SSIMULACRA 2 on photos, while a quarter step of the other steps
+   * moves it by at most about 1.
    */
-  static int dcStep(double quality) {
-    return JpegWriter.dcStep(JpegQualityScale.encoderQuality(quality));
+  static int lowSteps(double quality) {
+    return JpegWriter.lowSteps(JpegQualityScale.encoderQuality(quality));
   }
 
   private static double checkQuality(double quality) {
@@ -115,7 +116,7 @@ final class JpegEncoder implements ImageEncoder {
     checkSize(image);
     BufferedImage pixels = eightBit(image);
     return new Encoded(
-        JpegWriter.encode(pixels, encoderQuality, encoderDcQuality, effort, subsampling(pixels)),
+        JpegWriter.encode(pixels, encoderQuality, encoderLowQuality, effort, subsampling(pixels)),
         pixels,
         (int) Math.round(quality));
   }

@@ -32,13 +32,13 @@ import javax.imageio.ImageIO;
  * budget, on a lossless PNG of each image, and again with the budget of 12 it had before its second
  * phase (which then gets only the encodes the first phase left); each with the encodes it made, how
  * many answers sit at the boundary (a quarter quality lower misses the floor; for an answer of the
- * second phase, a whole quality lower with the same DC steps), how many the second phase gave and
- * the bytes of the first phase's answers, the mean score above the floor and the compressor's whole
- * time per image (decode, search, verify). Qualities are on imgbeam's user scale ({@link
- * JpegQualityScale}). Encode times: sharp's in-process encode (raw pixels in, one thread, best of
- * 3), cjpeg's process wall time (PPM read included, best of 3), imgbeam's in-process encode at its
- * matched quality (best of 3); and encode ms per megapixel of imgbeam at each effort against the
- * JDK writer at quality 75.
+ * second phase, with the same lowest-frequency steps), how many the second phase gave and the bytes
+ * of the first phase's answers, the mean score above the floor and the compressor's whole time per
+ * image (decode, search, verify). Qualities are on imgbeam's user scale ({@link JpegQualityScale}).
+ * Encode times: sharp's in-process encode (raw pixels in, one thread, best of 3), cjpeg's process
+ * wall time (PPM read included, best of 3), imgbeam's in-process encode at its matched quality
+ * (best of 3); and encode ms per megapixel of imgbeam at each effort against the JDK writer at
+ * quality 75.
  *
  * <p>Not a test: run by the bench script with the test class path, with the sharp install folder in
  * the system property {@code imgbeam.sharp} and the floor in {@code imgbeam.floor}. With {@code
@@ -332,14 +332,14 @@ public final class JpegBench {
         searchMillis += r.totalMillis();
         double q = r.qualityExact().orElse((double) r.qualitySetting().orElseThrow());
         qualities.append(qualities.length() == 0 ? "" : ",").append(quality(q));
-        if (r.jpegDcQuality().isPresent()) {
-          // The second phase kept the DC step of the first phase's answer: at its boundary when a
-          // whole quality lower (with that DC step) misses the floor.
-          double dc = r.jpegDcQuality().get();
-          qualities.append("/dc").append(quality(dc));
+        if (r.jpegLowFrequencyQuality().isPresent()) {
+          // The second phase kept the lowest-frequency steps of the first phase's answer: at its
+          // boundary when a quarter lower (with those steps) misses the floor.
+          double low = r.jpegLowFrequencyQuality().get();
+          qualities.append("/low").append(quality(low));
           refined++;
-          firstPhase += output(imgbeam, photo, dc).length;
-          boundary += q < 2 || pinnedScore(photo, q - 1, dc) < FLOOR ? 1 : 0;
+          firstPhase += output(imgbeam, photo, low).length;
+          boundary += q == 1 || pinnedScore(photo, q - 1.0 / STEPS, low) < FLOOR ? 1 : 0;
         } else {
           firstPhase += r.output().orElseThrow().length;
           // At the boundary: a quarter quality lower misses the floor (what a closed bracket
@@ -352,7 +352,7 @@ public final class JpegBench {
           "(b) every image at SSIMULACRA2 >= %.0f: %s at one quality (q%s) %d bytes;"
               + " imgbeam --targetScore=ssimulacra2:%.0f (ImageCompressor, default settings%s:"
               + " --maxEncodes=%d, start q%d; q %s; %d of %d met; %.2f encodes per image, %d of %d"
-              + " at the boundary; %d with the DC step of a higher quality (/dc), %d bytes with"
+              + " at the boundary; %d with the lowest steps of a higher quality (/low), %d bytes with"
               + " the first phase's answers, %.3fx; mean score above the floor %.2f; %.0f ms per"
               + " image) %d bytes; ratio %.3fx%n",
           FLOOR,
@@ -410,12 +410,15 @@ public final class JpegBench {
     return cached;
   }
 
-  /** SSIMULACRA 2 of imgbeam's default effort at {@code quality} with the DC step of {@code dc}. */
-  private static double pinnedScore(Photo photo, double quality, double dc) throws IOException {
-    String key = "pinned@" + quality + "/" + dc;
+  /**
+   * SSIMULACRA 2 of imgbeam's default effort at {@code quality} with the lowest-frequency steps of
+   * {@code low}.
+   */
+  private static double pinnedScore(Photo photo, double quality, double low) throws IOException {
+    String key = "pinned@" + quality + "/" + low;
     Double score = photo.scores.get(key);
     if (score == null) {
-      JpegEncoder encoder = new JpegEncoder(quality, dc, CompressionSettings.DEFAULT_JPEG_EFFORT);
+      JpegEncoder encoder = new JpegEncoder(quality, low, CompressionSettings.DEFAULT_JPEG_EFFORT);
       score = ssimulacra2(photo, encoder.encode(photo.pixels).bytes());
       photo.scores.put(key, score);
     }

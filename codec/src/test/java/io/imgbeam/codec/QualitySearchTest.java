@@ -65,20 +65,23 @@ class QualitySearchTest {
     return jpeg(image, quality, null);
   }
 
-  /** An encode at {@code quality} with the DC steps of {@code dcQuality} (null: its own). */
+  /**
+   * An encode at {@code quality} with the lowest-frequency steps (DC, first AC pair) of {@code
+   * lowQuality} (null: its own).
+   */
   private static synchronized QualitySearch.Trial jpeg(
-      BufferedImage image, double quality, Double dcQuality) throws CodecException {
+      BufferedImage image, double quality, Double lowQuality) throws CodecException {
     Map<String, QualitySearch.Trial> trials = TRIALS.computeIfAbsent(image, i -> new HashMap<>());
-    String key = quality + "/" + dcQuality;
+    String key = quality + "/" + lowQuality;
     QualitySearch.Trial trial = trials.get(key);
     if (trial == null) {
       try {
         JpegEncoder encoder =
-            dcQuality == null
+            lowQuality == null
                 ? new JpegEncoder(quality)
-                : new JpegEncoder(quality, dcQuality, CompressionSettings.DEFAULT_JPEG_EFFORT);
+                : new JpegEncoder(quality, lowQuality, CompressionSettings.DEFAULT_JPEG_EFFORT);
         ImageEncoder.Encoded encoded = encoder.encode(image);
-        trial = new QualitySearch.Trial(quality, encoded, encoded.bytes(), dcQuality);
+        trial = new QualitySearch.Trial(quality, encoded, encoded.bytes(), lowQuality);
       } catch (IOException e) {
         throw CodecException.failed(Stage.ENCODE, e);
       }
@@ -87,39 +90,45 @@ class QualitySearchTest {
     return trial;
   }
 
-  /** JPEG's second phase: the DC steps of one quality kept under the other steps of another. */
-  private static QualitySearch.Refinement dcSteps(BufferedImage image, Set<String> encoded) {
+  /** JPEG's second phase: one quality's lowest-frequency steps kept under another's other steps. */
+  private static QualitySearch.Refinement lowSteps(BufferedImage image, Set<String> encoded) {
     return new QualitySearch.Refinement() {
       @Override
       public int part(double quality) {
-        return JpegEncoder.dcStep(quality);
+        return JpegEncoder.lowSteps(quality);
       }
 
       @Override
-      public QualitySearch.Trial at(double quality, double dcQuality) throws CodecException {
-        assertTrue(encoded.add(quality + "/" + dcQuality), quality + "/" + dcQuality + " twice");
-        return jpeg(image, quality, dcQuality);
+      public QualitySearch.Trial at(double quality, double lowQuality) throws CodecException {
+        assertTrue(encoded.add(quality + "/" + lowQuality), quality + "/" + lowQuality + " twice");
+        return jpeg(image, quality, lowQuality);
       }
     };
   }
 
   /**
-   * The answers' order in which the search is monotone in the target: DC step coarse to fine, then
-   * the quality (of the other steps).
+   * The answers' order in which the search is monotone in the target: by the quality their
+   * lowest-frequency steps come from (the qualities sharing those steps form one range), then, with
+   * the same steps, by the quality of the other steps.
    */
   private static final Comparator<QualitySearch.Result> ANSWER_ORDER =
-      Comparator.<QualitySearch.Result>comparingInt(r -> -JpegEncoder.dcStep(dcQuality(r.trial())))
-          .thenComparingDouble(r -> r.trial().quality());
+      (a, b) -> {
+        double lowA = lowQuality(a.trial());
+        double lowB = lowQuality(b.trial());
+        return JpegEncoder.lowSteps(lowA) == JpegEncoder.lowSteps(lowB)
+            ? Double.compare(a.trial().quality(), b.trial().quality())
+            : Double.compare(lowA, lowB);
+      };
 
-  /** The quality whose DC steps a trial has. */
-  private static double dcQuality(QualitySearch.Trial trial) {
+  /** The quality whose lowest-frequency steps a trial has. */
+  private static double lowQuality(QualitySearch.Trial trial) {
     return trial.pinnedFrom() != null ? trial.pinnedFrom() : trial.quality();
   }
 
   /**
    * Whether the setting a quarter step below a met answer misses the target: the quality below with
-   * its own DC steps, or, for an answer of the second phase, with the same DC steps (unless it lies
-   * past the phase's range).
+   * its own steps, or, for an answer of the second phase, with the same lowest-frequency steps
+   * (unless it lies past the phase's range).
    */
   private static boolean quarterBelowMisses(
       BufferedImage image, Metric.Target target, QualitySearch.Result r) throws CodecException {
@@ -195,7 +204,7 @@ class QualitySearchTest {
                     return jpeg(image, q);
                   },
                   t -> score(metric, t),
-                  steps == STEPS ? dcSteps(image, pinned) : null)
+                  steps == STEPS ? lowSteps(image, pinned) : null)
               .run(start);
       encodes = encoded.size() + pinned.size();
     }
@@ -258,7 +267,7 @@ class QualitySearchTest {
       }
       if (r.trial().pinnedFrom() != null) {
         refined++;
-        // Kept DC steps, lower other steps: a lower quality with coarser DC steps missed.
+        // Kept lowest steps, lower other steps: a quarter lower with its own coarser ones missed.
         assertTrue(r.trial().quality() < r.trial().pinnedFrom(), what);
         assertFalse(target.metBy(score(metric, jpeg(image, r.trial().pinnedFrom() - STEP))), what);
       }
@@ -338,7 +347,8 @@ class QualitySearchTest {
         refined += assertMonotone(name, image, budget, Metric.SSIMULACRA2, 40, 90, 0.5);
         refined += assertMonotone(name, image, budget, Metric.SSIM, 0.8, 0.995, 0.0025);
       }
-      // The DC step changes every few qualities at these targets: some answers sit at a change.
+      // The lowest steps change every few qualities at these targets: some answers sit at a
+      // change.
       assertTrue(refined >= 3, name + ": the second phase gave " + refined + " answers");
     }
   }
@@ -574,10 +584,10 @@ class QualitySearchTest {
     assertTrue(encodes >= 2 && encodes <= CompressionSettings.DEFAULT_MAX_ENCODES, "" + encodes);
     double quality = result.qualityExact().orElse((double) result.qualitySetting().orElseThrow());
     assertEquals(Math.round(quality), (long) result.qualitySetting().orElseThrow());
-    Double dc = result.jpegDcQuality().orElse(null);
+    Double low = result.jpegLowFrequencyQuality().orElse(null);
     assertTrue(
-        score(Metric.SSIMULACRA2, jpeg(PHOTO, quality - STEP, dc)) < 75,
-        "quality " + quality + "/" + dc + " is not lowest");
+        score(Metric.SSIMULACRA2, jpeg(PHOTO, quality - STEP, low)) < 75,
+        "quality " + quality + "/" + low + " is not lowest");
 
     // The highest target the photo cannot reach: quality 100, written, target not met.
     CompressionResult unreachable =
@@ -601,7 +611,7 @@ class QualitySearchTest {
   }
 
   @Test
-  void anAnswerAtADcStepChangeKeepsItsDcStepsWithLowerOtherStepsAndRecordsBoth()
+  void anAnswerAtADcStepChangeKeepsItsLowestStepsWithLowerOtherStepsAndRecordsBoth()
       throws CodecException {
     // On this photo the target's boundary lies where the DC step changes (q59.75 -> q60.25).
     byte[] input = TestData.bytes("orientation/upright.png");
@@ -613,26 +623,29 @@ class QualitySearchTest {
                     .withTargetScore(target))
             .compress(input);
     assertEquals(Status.WRITTEN, result.status(), result.toString());
-    double dc = result.jpegDcQuality().orElseThrow();
+    double low = result.jpegLowFrequencyQuality().orElseThrow();
     double quality = result.qualityExact().orElse((double) result.qualitySetting().orElseThrow());
-    assertTrue(quality < dc, quality + "/" + dc);
+    assertTrue(quality < low, quality + "/" + low);
     assertTrue(result.targetMet().orElseThrow());
     // The first phase's answer: the DC step changes just below it, where the score falls short.
-    assertTrue(JpegEncoder.dcStep(dc - STEP) > JpegEncoder.dcStep(dc));
-    assertFalse(target.metBy(score(Metric.SSIMULACRA2, jpeg(PHOTO, dc - STEP))));
+    assertTrue(JpegEncoder.lowSteps(low - STEP) != JpegEncoder.lowSteps(low));
+    assertTrue(
+        JpegWriter.quantTable(JpegQualityScale.encoderQuality(low - STEP))[0]
+            > JpegWriter.quantTable(JpegQualityScale.encoderQuality(low))[0]);
+    assertFalse(target.metBy(score(Metric.SSIMULACRA2, jpeg(PHOTO, low - STEP))));
     // The two qualities reproduce the output: same score, and smaller than the first answer.
-    QualitySearch.Trial again = jpeg(PHOTO, quality, dc);
+    QualitySearch.Trial again = jpeg(PHOTO, quality, low);
     assertEquals(result.score().orElseThrow(), score(Metric.SSIMULACRA2, again), 1e-9);
     assertEquals(result.output().orElseThrow().length, again.output().length);
-    assertTrue(again.output().length < jpeg(PHOTO, dc).output().length);
-    // A quarter lower with the same DC steps misses: the lowest that meets.
-    assertFalse(target.metBy(score(Metric.SSIMULACRA2, jpeg(PHOTO, quality - STEP, dc))));
+    assertTrue(again.output().length < jpeg(PHOTO, low).output().length);
+    // A quarter lower with the same lowest steps misses: the lowest that meets.
+    assertFalse(target.metBy(score(Metric.SSIMULACRA2, jpeg(PHOTO, quality - STEP, low))));
 
-    // Without a second phase (no target), no DC quality.
+    // Without a search, no second phase.
     CompressionResult plain =
         ImageCompressor.of(CompressionSettings.create().withOutputFormat(OutputFormat.JPEG))
             .compress(input);
-    assertTrue(plain.jpegDcQuality().isEmpty());
+    assertTrue(plain.jpegLowFrequencyQuality().isEmpty());
   }
 
   @Test

@@ -111,7 +111,7 @@ class TargetScoreTest {
   void anUnchangedRerunCarriesTheScoreAndANewTargetRedoesTheImage() throws IOException {
     Path out = dir.resolve("incremental");
     // At 63 this photo's answer sits where JPEG's DC step changes: the search keeps the answer's
-    // DC steps with lower other steps (jpeg_dc_quality).
+    // DC steps with lower other steps (jpeg_low_frequency_quality).
     String[] args = {png, "--output=" + out, "--format=jpeg", "--targetScore=ssimulacra2:63"};
     JobRun first = JobRun.of(args);
     assertEquals(0, first.code(), first.err());
@@ -131,13 +131,13 @@ class TargetScoreTest {
       assertEquals(Math.round(written.getQualityExact()), (long) written.getQualitySetting());
       assertEquals(0, written.getQualityExact() * 4 % 1, written.toString());
     }
-    assertNotNull(written.getJpegDcQuality(), written.toString());
+    assertNotNull(written.getJpegLowFrequencyQuality(), written.toString());
     double quality =
         written.getQualityExact() != null
             ? written.getQualityExact()
             : written.getQualitySetting().doubleValue();
-    assertTrue(written.getJpegDcQuality() > quality, written.toString());
-    assertEquals(written.getJpegDcQuality(), skipped.getJpegDcQuality());
+    assertTrue(written.getJpegLowFrequencyQuality() > quality, written.toString());
+    assertEquals(written.getJpegLowFrequencyQuality(), skipped.getJpegLowFrequencyQuality());
     assertEquals("ssimulacra2:63", skipped.getTarget());
     assertTrue(skipped.getTargetMet());
     assertEquals(0, skipped.getEncodesTried());

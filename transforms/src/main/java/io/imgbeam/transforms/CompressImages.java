@@ -404,7 +404,7 @@ public final class CompressImages
           .setOutputSha256(null)
           .setQualitySetting(null)
           .setQualityExact(null)
-          .setJpegDcQuality(null)
+          .setJpegLowFrequencyQuality(null)
           .setScoreName(null)
           .setScore(null)
           .setEncodesTried(null)
@@ -601,7 +601,7 @@ public final class CompressImages
           // The earlier output's quality and score; nothing was encoded this time.
           .setQualitySetting(previous.getQualitySetting())
           .setQualityExact(previous.getQualityExact())
-          .setJpegDcQuality(previous.getJpegDcQuality())
+          .setJpegLowFrequencyQuality(previous.getJpegLowFrequencyQuality())
           .setScoreName(previous.getScoreName())
           .setScore(previous.getScore())
           .setTarget(previous.getTarget())
@@ -723,7 +723,7 @@ public final class CompressImages
       }
       result.qualitySetting().ifPresent(record::setQualitySetting);
       result.qualityExact().ifPresent(record::setQualityExact);
-      result.jpegDcQuality().ifPresent(record::setJpegDcQuality);
+      result.jpegLowFrequencyQuality().ifPresent(record::setJpegLowFrequencyQuality);
       result.scoreName().ifPresent(record::setScoreName);
       result.score().ifPresent(record::setScore);
       result.encodesTried().ifPresent(record::setEncodesTried);
@@ -761,7 +761,7 @@ public final class CompressImages
             .setScore(null)
             .setQualitySetting(null)
             .setQualityExact(null)
-            .setJpegDcQuality(null)
+            .setJpegLowFrequencyQuality(null)
             .setEncodesTried(null)
             .setTarget(null)
             .setTargetMet(null);
