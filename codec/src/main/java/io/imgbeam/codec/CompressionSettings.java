@@ -700,9 +700,9 @@ public final class CompressionSettings implements Serializable {
 
   /**
    * The most encodes per format and image of a search, 2-100; default 18, within which every search
-   * closes its bracket (at most 12 encodes) and JPEG's second phase, which keeps the DC step of the
-   * answer while lowering the other steps' quality, finishes (at most 6 more) ({@link
-   * QualitySearch}).
+   * closes its bracket (at most 12 encodes) and JPEG's second phase, which keeps the DC and first
+   * AC pair steps of the answer while lowering the other steps' quality, finishes (at most 6 more)
+   * ({@link QualitySearch}).
    */
   public CompressionSettings withMaxEncodes(int encodes) {
     checkRange("maxEncodes", encodes, 2, QualitySearch.MAX_QUALITY);

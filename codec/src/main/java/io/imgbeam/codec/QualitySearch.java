@@ -249,8 +249,8 @@ final class QualitySearch {
 
   /**
    * The second phase, after the target's search closed its bracket at adjacent steps whose {@link
-   * Refinement#part}s differ: with the part of the answer {@code hi} kept, bisection over the whole
-   * qualities 1 to {@link #REFINE_QUALITIES} below it for the lowest that meets the target (and
+   * Refinement#part}s differ: with the part of the answer {@code hi} kept, bisection over the
+   * quality steps 1 to {@link #REFINE_STEPS} below it for the lowest that meets the target (and
    * fits the cap, if any, as {@code hi} does); {@code hi} itself when none is found. As in the
    * first phase, the next encode depends only on the sides seen.
    */
@@ -269,8 +269,8 @@ final class QualitySearch {
               Trial t = refinement.at(q, from);
               return new Trial(t.quality(), t.encoded(), t.output(), from);
             });
-    // Candidate i is hi - i whole qualities; 0 (hi) meets, and the one past the range counts as a
-    // miss without an encode.
+    // Candidate i is step hi - i; 0 (hi) meets, and the one past the range counts as a miss
+    // without an encode.
     int meets = 0;
     int misses = Math.min(REFINE_STEPS, hi - MIN_QUALITY * steps) + 1;
     while (misses - meets > 1) {
