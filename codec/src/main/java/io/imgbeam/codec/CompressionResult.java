@@ -19,6 +19,7 @@ public final class CompressionResult {
   private final int outputHeight;
   private final Integer qualitySetting;
   private final Double qualityExact;
+  private final Double jpegLowFrequencyQuality;
   private final String scoreName;
   private final Double score;
   private final Integer encodesTried;
@@ -50,6 +51,7 @@ public final class CompressionResult {
     this.outputHeight = b.outputHeight;
     this.qualitySetting = b.qualitySetting;
     this.qualityExact = b.qualityExact;
+    this.jpegLowFrequencyQuality = b.jpegLowFrequencyQuality;
     this.scoreName = b.scoreName;
     this.score = b.score;
     this.encodesTried = b.encodesTried;
@@ -124,6 +126,17 @@ public final class CompressionResult {
    */
   public Optional<Double> qualityExact() {
     return Optional.ofNullable(qualityExact);
+  }
+
+  /**
+   * The quality whose lowest-frequency quantisation steps (the DC and the first AC pair, luma and
+   * chroma) a JPEG output has when they are not its own quality's: where those steps change at a
+   * target search's answer, its second phase keeps the answer's while the other steps take a lower
+   * quality ({@link #qualityExact()}, else {@link #qualitySetting()}), so this quality and that one
+   * together reproduce the output; empty when the output has its own quality's steps.
+   */
+  public Optional<Double> jpegLowFrequencyQuality() {
+    return Optional.ofNullable(jpegLowFrequencyQuality);
   }
 
   /** The metric {@link #score()} is measured in ({@code "ssim"}). */
@@ -251,6 +264,7 @@ public final class CompressionResult {
     private int outputHeight;
     private Integer qualitySetting;
     private Double qualityExact;
+    private Double jpegLowFrequencyQuality;
     private String scoreName;
     private Double score;
     private Integer encodesTried;
@@ -311,6 +325,12 @@ public final class CompressionResult {
     /** The searched quality, kept only when it is not a whole number. */
     Builder qualityExact(Double value) {
       qualityExact = value == null || value == Math.rint(value) ? null : value;
+      return this;
+    }
+
+    /** The quality of a JPEG output's lowest-frequency steps, or null when it is its own. */
+    Builder jpegLowFrequencyQuality(Double value) {
+      jpegLowFrequencyQuality = value;
       return this;
     }
 

@@ -18,7 +18,7 @@ public final class CompressionSettings implements Serializable {
    * Bumped whenever the codec would write different bytes for the same input and settings, so that
    * an incremental run redoes what an older codec wrote.
    */
-  public static final int CODEC_VERSION = 6;
+  public static final int CODEC_VERSION = 7;
 
   /**
    * Default JPEG quality, on sharp's and libjpeg's 1-100 scale: N scores like sharp's mozjpeg at N
@@ -94,7 +94,7 @@ public final class CompressionSettings implements Serializable {
   public static final Metric DEFAULT_SCORE_METRIC = Metric.SSIM;
 
   /** How many encodes a --targetScore or --maxOutputBytes search may make per format. */
-  public static final int DEFAULT_MAX_ENCODES = 12;
+  public static final int DEFAULT_MAX_ENCODES = 18;
 
   // Not final only so that copy() can set one field; never changed once a withX returns.
   private OutputFormat outputFormat;
@@ -699,8 +699,10 @@ public final class CompressionSettings implements Serializable {
   }
 
   /**
-   * The most encodes per format and image of a search, 2-100; default 12, within which every search
-   * closes its bracket ({@link QualitySearch}).
+   * The most encodes per format and image of a search, 2-100; default 18, within which every search
+   * closes its bracket (at most 12 encodes) and JPEG's second phase, which keeps the DC and first
+   * AC pair steps of the answer while lowering the other steps' quality, finishes (at most 6 more)
+   * ({@link QualitySearch}).
    */
   public CompressionSettings withMaxEncodes(int encodes) {
     checkRange("maxEncodes", encodes, 2, QualitySearch.MAX_QUALITY);

@@ -312,6 +312,7 @@ public final class ImageCompressor {
         .output(target, best.output(), reference.getWidth(), reference.getHeight())
         .quality(best.encoded().quality())
         .qualityExact(best.searched())
+        .jpegLowFrequencyQuality(best.lowQuality())
         .score(settings.scoreMetric().optionName(), best.score())
         .encodesTried(encodes)
         .target(settings.goals(), best.met())
@@ -359,6 +360,9 @@ public final class ImageCompressor {
    *
    * @param searched the quality a search chose, exactly (a JPEG search steps in quarters), or null
    *     without a search
+   * @param lowQuality the quality whose lowest-frequency steps (DC, first AC pair) a JPEG search's
+   *     second phase kept with the lower {@code searched} quality's other steps, or null when the
+   *     output has its own quality's
    * @param encodes how many encodes it took
    * @param met whether it meets the settings' goals (false when there are none)
    */
@@ -366,6 +370,7 @@ public final class ImageCompressor {
       ImageFormat format,
       ImageEncoder.Encoded encoded,
       Double searched,
+      Double lowQuality,
       double score,
       byte[] output,
       int encodes,
@@ -386,29 +391,36 @@ public final class ImageCompressor {
       throws CodecException {
     DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
     QualitySearch.Encode encode =
-        quality -> {
-          ImageEncoder e = tuner == null ? encoder : tuner.apply(quality);
-          progress.stage(Stage.ENCODE);
-          long start = System.nanoTime();
-          ImageEncoder.Encoded encoded;
-          try {
-            encoded = e.encode(image);
-          } catch (IOException | RuntimeException ex) {
-            throw CodecException.failed(Stage.ENCODE, ex);
-          } finally {
-            encodeNanos[0] += System.nanoTime() - start;
-          }
-          byte[] output;
-          try {
-            output =
-                kept.isEmpty()
-                    ? encoded.bytes()
-                    : kept.writeInto(encoded.bytes(), e.format(), true);
-          } catch (IOException | RuntimeException ex) {
-            throw CodecException.failed(Stage.ENCODE, ex);
-          }
-          return new QualitySearch.Trial(quality, encoded, output);
-        };
+        quality ->
+            trial(
+                tuner == null ? encoder : tuner.apply(quality),
+                quality,
+                image,
+                kept,
+                encodeNanos,
+                progress);
+    // JPEG's second phase keeps the lowest-frequency steps of the first phase's answer.
+    QualitySearch.Refinement refinement =
+        tuner != null && encoder instanceof JpegEncoder
+            ? new QualitySearch.Refinement() {
+              @Override
+              public int part(double quality) {
+                return JpegEncoder.lowSteps(quality);
+              }
+
+              @Override
+              public QualitySearch.Trial at(double quality, double lowQuality)
+                  throws CodecException {
+                return trial(
+                    new JpegEncoder(quality, lowQuality, settings.jpegEffort()),
+                    quality,
+                    image,
+                    kept,
+                    encodeNanos,
+                    progress);
+              }
+            }
+            : null;
     Metric metric = settings.scoreMetric();
     // The decoded output of a single encode, kept for the report's pictures when they may be asked
     // for; a search's trials are not kept (the chosen one is decoded again if needed).
@@ -434,6 +446,7 @@ public final class ImageCompressor {
           encoder.format(),
           trial.encoded(),
           null,
+          null,
           value,
           trial.output(),
           1,
@@ -449,7 +462,8 @@ public final class ImageCompressor {
                   settings.maxEncodes(),
                   encoder.qualitySteps(),
                   encode,
-                  score)
+                  score,
+                  refinement)
               .run(startQuality(encoder.format()));
     }
     QualitySearch.Trial trial = found.trial();
@@ -457,11 +471,43 @@ public final class ImageCompressor {
         encoder.format(),
         trial.encoded(),
         trial.quality(),
+        trial.pinnedFrom(),
         found.score(),
         trial.output(),
         found.encodes(),
         found.met(),
         null);
+  }
+
+  /**
+   * Encodes the image with one encoder and adds the kept metadata: one trial of a search, or the
+   * only encode without one.
+   */
+  private static QualitySearch.Trial trial(
+      ImageEncoder e,
+      double quality,
+      BufferedImage image,
+      MetadataBlocks kept,
+      long[] encodeNanos,
+      Progress progress)
+      throws CodecException {
+    progress.stage(Stage.ENCODE);
+    long start = System.nanoTime();
+    ImageEncoder.Encoded encoded;
+    try {
+      encoded = e.encode(image);
+    } catch (IOException | RuntimeException ex) {
+      throw CodecException.failed(Stage.ENCODE, ex);
+    } finally {
+      encodeNanos[0] += System.nanoTime() - start;
+    }
+    byte[] output;
+    try {
+      output = kept.isEmpty() ? encoded.bytes() : kept.writeInto(encoded.bytes(), e.format(), true);
+    } catch (IOException | RuntimeException ex) {
+      throw CodecException.failed(Stage.ENCODE, ex);
+    }
+    return new QualitySearch.Trial(quality, encoded, output);
   }
 
   /**

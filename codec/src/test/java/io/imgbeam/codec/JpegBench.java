@@ -29,14 +29,16 @@ import javax.imageio.ImageIO;
  * (b) one floor for the whole corpus: the lowest single reference quality at which every image
  * reaches it, against what a user gets from {@code --format=jpeg --targetScore=ssimulacra2:FLOOR}
  * with default settings: {@link ImageCompressor} itself, so {@link QualitySearch} with its default
- * budget, on a lossless PNG of each image, and again with the budget of 8 the search had before it
- * became monotone in the target; each with the encodes it made, how many answers sit at the
- * boundary (a quarter quality lower misses the floor), the mean score above the floor and the
- * compressor's whole time per image (decode, search, verify). Qualities are on imgbeam's user scale
- * ({@link JpegQualityScale}). Encode times: sharp's in-process encode (raw pixels in, one thread,
- * best of 3), cjpeg's process wall time (PPM read included, best of 3), imgbeam's in-process encode
- * at its matched quality (best of 3); and encode ms per megapixel of imgbeam at each effort against
- * the JDK writer at quality 75.
+ * budget, on a lossless PNG of each image, and again with the budget of 12 it had before its second
+ * phase (which then gets only the encodes the first phase left); each with the encodes it made, how
+ * many answers sit at the boundary (a quarter quality lower misses the floor; for an answer of the
+ * second phase, with the same lowest-frequency steps), how many the second phase gave and the bytes
+ * of the first phase's answers, the mean score above the floor and the compressor's whole time per
+ * image (decode, search, verify). Qualities are on imgbeam's user scale ({@link JpegQualityScale}).
+ * Encode times: sharp's in-process encode (raw pixels in, one thread, best of 3), cjpeg's process
+ * wall time (PPM read included, best of 3), imgbeam's in-process encode at its matched quality
+ * (best of 3); and encode ms per megapixel of imgbeam at each effort against the JDK writer at
+ * quality 75.
  *
  * <p>Not a test: run by the bench script with the test class path, with the sharp install folder in
  * the system property {@code imgbeam.sharp} and the floor in {@code imgbeam.floor}. With {@code
@@ -51,10 +53,10 @@ public final class JpegBench {
   private static final int STEPS = Integer.getInteger("imgbeam.steps", 4);
 
   /**
-   * (b)'s search budgets: the default, and the default before the search became monotone (8), to
-   * show what the extra encodes buy.
+   * (b)'s search budgets: the default, and the default before the search's second phase (12), which
+   * leaves that phase only the encodes the first did not need.
    */
-  private static final int[] BUDGETS = {CompressionSettings.DEFAULT_MAX_ENCODES, 8};
+  private static final int[] BUDGETS = {CompressionSettings.DEFAULT_MAX_ENCODES, 12};
 
   private static final Path SHARP = Path.of(System.getProperty("imgbeam.sharp", "bench/.cache"));
   private static final Path SHARP_SCRIPT =
@@ -317,6 +319,8 @@ public final class JpegBench {
       int encodes = 0;
       int met = 0;
       int boundary = 0;
+      int refined = 0;
+      long firstPhase = 0;
       long searchMillis = 0;
       StringBuilder qualities = new StringBuilder();
       for (Photo photo : photos) {
@@ -328,16 +332,29 @@ public final class JpegBench {
         searchMillis += r.totalMillis();
         double q = r.qualityExact().orElse((double) r.qualitySetting().orElseThrow());
         qualities.append(qualities.length() == 0 ? "" : ",").append(quality(q));
-        // At the boundary: a quarter quality lower misses the floor (what a closed bracket gives).
-        boundary += q == 1 || score(imgbeam, photo, q - 1.0 / STEPS) < FLOOR ? 1 : 0;
+        if (r.jpegLowFrequencyQuality().isPresent()) {
+          // The second phase kept the lowest-frequency steps of the first phase's answer: at its
+          // boundary when a quarter lower (with those steps) misses the floor.
+          double low = r.jpegLowFrequencyQuality().get();
+          qualities.append("/low").append(quality(low));
+          refined++;
+          firstPhase += output(imgbeam, photo, low).length;
+          boundary += q == 1 || pinnedScore(photo, q - 1.0 / STEPS, low) < FLOOR ? 1 : 0;
+        } else {
+          firstPhase += r.output().orElseThrow().length;
+          // At the boundary: a quarter quality lower misses the floor (what a closed bracket
+          // gives).
+          boundary += q == 1 || score(imgbeam, photo, q - 1.0 / STEPS) < FLOOR ? 1 : 0;
+        }
       }
       System.out.printf(
           Locale.ROOT,
           "(b) every image at SSIMULACRA2 >= %.0f: %s at one quality (q%s) %d bytes;"
               + " imgbeam --targetScore=ssimulacra2:%.0f (ImageCompressor, default settings%s:"
               + " --maxEncodes=%d, start q%d; q %s; %d of %d met; %.2f encodes per image, %d of %d"
-              + " at the boundary; mean score above the floor %.2f; %.0f ms per image) %d bytes;"
-              + " ratio %.3fx%n",
+              + " at the boundary; %d with the lowest steps of a higher quality (/low), %d bytes with"
+              + " the first phase's answers, %.3fx; mean score above the floor %.2f; %.0f ms per"
+              + " image) %d bytes; ratio %.3fx%n",
           FLOOR,
           reference.name(),
           quality(corpusQuality),
@@ -352,6 +369,9 @@ public final class JpegBench {
           encodes / (double) photos.size(),
           boundary,
           photos.size(),
+          refined,
+          firstPhase,
+          (double) firstPhase / refFloor,
           overshoot / photos.size(),
           searchMillis / (double) photos.size(),
           ourFloor,
@@ -388,6 +408,21 @@ public final class JpegBench {
       photo.searched.put(budget, cached);
     }
     return cached;
+  }
+
+  /**
+   * SSIMULACRA 2 of imgbeam's default effort at {@code quality} with the lowest-frequency steps of
+   * {@code low}.
+   */
+  private static double pinnedScore(Photo photo, double quality, double low) throws IOException {
+    String key = "pinned@" + quality + "/" + low;
+    Double score = photo.scores.get(key);
+    if (score == null) {
+      JpegEncoder encoder = new JpegEncoder(quality, low, CompressionSettings.DEFAULT_JPEG_EFFORT);
+      score = ssimulacra2(photo, encoder.encode(photo.pixels).bytes());
+      photo.scores.put(key, score);
+    }
+    return score;
   }
 
   /** Encode ms per megapixel over the corpus: imgbeam at each effort and the JDK writer, q75. */

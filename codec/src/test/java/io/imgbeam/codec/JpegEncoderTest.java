@@ -287,6 +287,30 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void keepsTheLowestStepsOfAnotherQualityWhenAskedAndOnlyThose() throws Exception {
+    // A PNG (no source steps to keep): the table is exactly the two qualities' tables merged.
+    BufferedImage pixels = Pixels.toRgb8(TestData.decode("orientation/upright.png"));
+    byte[] mixed = JpegWriter.encode(pixels, 60, 80, 1, JpegWriter.Subsampling.S420);
+    int[] table = lumaTable(mixed);
+    int[] low = JpegWriter.quantTable(80);
+    int[] rest = JpegWriter.quantTable(60);
+    for (int k = 0; k < 64; k++) {
+      int expected =
+          k < JpegWriter.LOW_STEPS ? low[JpegWriter.ZIGZAG[k]] : rest[JpegWriter.ZIGZAG[k]];
+      assertEquals(expected, table[k], "zigzag " + k);
+    }
+    assertTrue(low[0] < rest[0], "the two DC steps differ: " + low[0] + ", " + rest[0]);
+    checkAllDecoders(pixels, mixed, "q60 with q80's lowest steps", 8);
+    // Between the two qualities in bytes, above the lower one in score.
+    byte[] plain60 = JpegWriter.encode(pixels, 60, 1, JpegWriter.Subsampling.S420);
+    byte[] plain80 = JpegWriter.encode(pixels, 80, 1, JpegWriter.Subsampling.S420);
+    assertTrue(plain60.length < mixed.length && mixed.length < plain80.length);
+    assertTrue(
+        Ssimulacra2.score(pixels, TestData.decode(mixed))
+            > Ssimulacra2.score(pixels, TestData.decode(plain60)));
+  }
+
+  @Test
   void choosesTheScanScriptPerImageAndEveryChoiceDecodes() throws Exception {
     List<List<String>> layouts = new ArrayList<>();
     for (String photo : List.of("photo/coffee.jpg", "photo/astronaut-gps.jpg")) {

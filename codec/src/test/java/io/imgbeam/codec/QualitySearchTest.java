@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,9 +30,10 @@ class QualitySearchTest {
       Pixels.toRgb8(TestData.decode("orientation/upright.png"));
 
   /**
-   * Encodes of the test images by image and quality, shared by the tests (the pixels never change).
+   * Encodes of the test images by image and setting (quality / DC quality), shared by the tests
+   * (the pixels never change).
    */
-  private static final Map<BufferedImage, Map<Double, QualitySearch.Trial>> TRIALS =
+  private static final Map<BufferedImage, Map<String, QualitySearch.Trial>> TRIALS =
       new IdentityHashMap<>();
 
   /** JPEG's quality steps: quarters. */
@@ -56,27 +60,97 @@ class QualitySearchTest {
     return jpeg(PHOTO, quality);
   }
 
-  private static synchronized QualitySearch.Trial jpeg(BufferedImage image, double quality)
+  private static QualitySearch.Trial jpeg(BufferedImage image, double quality)
       throws CodecException {
-    Map<Double, QualitySearch.Trial> trials = TRIALS.computeIfAbsent(image, i -> new HashMap<>());
-    QualitySearch.Trial trial = trials.get(quality);
+    return jpeg(image, quality, null);
+  }
+
+  /**
+   * An encode at {@code quality} with the lowest-frequency steps (DC, first AC pair) of {@code
+   * lowQuality} (null: its own).
+   */
+  private static synchronized QualitySearch.Trial jpeg(
+      BufferedImage image, double quality, Double lowQuality) throws CodecException {
+    Map<String, QualitySearch.Trial> trials = TRIALS.computeIfAbsent(image, i -> new HashMap<>());
+    String key = quality + "/" + lowQuality;
+    QualitySearch.Trial trial = trials.get(key);
     if (trial == null) {
       try {
-        ImageEncoder.Encoded encoded = new JpegEncoder(quality).encode(image);
-        trial = new QualitySearch.Trial(quality, encoded, encoded.bytes());
+        JpegEncoder encoder =
+            lowQuality == null
+                ? new JpegEncoder(quality)
+                : new JpegEncoder(quality, lowQuality, CompressionSettings.DEFAULT_JPEG_EFFORT);
+        ImageEncoder.Encoded encoded = encoder.encode(image);
+        trial = new QualitySearch.Trial(quality, encoded, encoded.bytes(), lowQuality);
       } catch (IOException e) {
         throw CodecException.failed(Stage.ENCODE, e);
       }
-      trials.put(quality, trial);
+      trials.put(key, trial);
     }
     return trial;
+  }
+
+  /** JPEG's second phase: one quality's lowest-frequency steps kept under another's other steps. */
+  private static QualitySearch.Refinement lowSteps(BufferedImage image, Set<String> encoded) {
+    return new QualitySearch.Refinement() {
+      @Override
+      public int part(double quality) {
+        return JpegEncoder.lowSteps(quality);
+      }
+
+      @Override
+      public QualitySearch.Trial at(double quality, double lowQuality) throws CodecException {
+        assertTrue(encoded.add(quality + "/" + lowQuality), quality + "/" + lowQuality + " twice");
+        return jpeg(image, quality, lowQuality);
+      }
+    };
+  }
+
+  /**
+   * The answers' order in which the search is monotone in the target: by the quality their
+   * lowest-frequency steps come from (the qualities sharing those steps form one range), then, with
+   * the same steps, by the quality of the other steps.
+   */
+  private static final Comparator<QualitySearch.Result> ANSWER_ORDER =
+      (a, b) -> {
+        double lowA = lowQuality(a.trial());
+        double lowB = lowQuality(b.trial());
+        return JpegEncoder.lowSteps(lowA) == JpegEncoder.lowSteps(lowB)
+            ? Double.compare(a.trial().quality(), b.trial().quality())
+            : Double.compare(lowA, lowB);
+      };
+
+  /** The quality whose lowest-frequency steps a trial has. */
+  private static double lowQuality(QualitySearch.Trial trial) {
+    return trial.pinnedFrom() != null ? trial.pinnedFrom() : trial.quality();
+  }
+
+  /**
+   * Whether the setting a quarter step below a met answer misses the target: the quality below with
+   * its own steps, or, for an answer of the second phase, with the same lowest-frequency steps
+   * (unless it lies past the phase's range).
+   */
+  private static boolean quarterBelowMisses(
+      BufferedImage image, Metric.Target target, QualitySearch.Result r) throws CodecException {
+    QualitySearch.Trial t = r.trial();
+    double below = t.quality() - STEP;
+    if (below < QualitySearch.MIN_QUALITY) {
+      return true;
+    }
+    if (t.pinnedFrom() == null) {
+      return !target.metBy(score(target.metric(), jpeg(image, below)));
+    }
+    if (below < t.pinnedFrom() - QualitySearch.REFINE_STEPS * STEP) {
+      return true;
+    }
+    return !target.metBy(score(target.metric(), jpeg(image, below, t.pinnedFrom())));
   }
 
   private static synchronized double score(Metric metric, QualitySearch.Trial trial)
       throws CodecException {
     Map<String, Double> scores =
         SCORES.computeIfAbsent(trial.encoded().reference(), i -> new HashMap<>());
-    String key = metric + ":" + trial.quality();
+    String key = metric + ":" + trial.quality() + "/" + trial.pinnedFrom();
     Double score = scores.get(key);
     if (score == null) {
       try {
@@ -92,11 +166,13 @@ class QualitySearchTest {
 
   /**
    * A search whose encodes are counted, so the test can check the bound itself, and which fails
-   * when it encodes one quality twice.
+   * when it encodes one setting twice. On quarter steps it has JPEG's second phase, as in the
+   * product.
    */
   private static final class Counted {
     int encodes;
-    final java.util.Set<Double> encoded = new java.util.HashSet<>();
+    final Set<Double> encoded = new HashSet<>();
+    final Set<String> pinned = new HashSet<>();
     final QualitySearch.Result result;
 
     Counted(Metric.Target target, long maxBytes, int maxEncodes, int start) throws CodecException {
@@ -124,12 +200,13 @@ class QualitySearchTest {
                   maxEncodes,
                   steps,
                   q -> {
-                    encodes++;
                     assertTrue(encoded.add(q), "quality " + q + " encoded twice");
                     return jpeg(image, q);
                   },
-                  t -> score(metric, t))
+                  t -> score(metric, t),
+                  steps == STEPS ? lowSteps(image, pinned) : null)
               .run(start);
+      encodes = encoded.size() + pinned.size();
     }
   }
 
@@ -161,10 +238,11 @@ class QualitySearchTest {
 
   /**
    * Searches {@code image} for every target from {@code from} to {@code to} by {@code by} with
-   * {@code budget} encodes and checks that the chosen quality never falls as the target rises, that
-   * a met target is met, and that a closed bracket is the exact boundary.
+   * {@code budget} encodes and checks that the answer never falls as the target rises (in {@link
+   * #ANSWER_ORDER}: the second phase's answers included), that a met target is met, and that a
+   * closed search ends at the exact boundary; returns how many answers the second phase gave.
    */
-  private static void assertMonotone(
+  private static int assertMonotone(
       String name,
       BufferedImage image,
       int budget,
@@ -173,21 +251,29 @@ class QualitySearchTest {
       double to,
       double by)
       throws CodecException {
-    double last = 0;
+    QualitySearch.Result last = null;
+    int refined = 0;
     for (int i = 0; from + i * by <= to + 1e-9; i++) {
       Metric.Target target = new Metric.Target(metric, from + i * by);
       Counted search = new Counted(image, target, 0, budget, 80, STEPS);
       QualitySearch.Result r = search.result;
-      String what = name + " " + target + " budget " + budget + ": " + r;
-      double q = r.trial().quality();
-      assertTrue(q >= last, what + " after q" + last);
+      String what = name + " " + target + " budget " + budget + ": " + r + " " + r.trial();
+      assertTrue(last == null || ANSWER_ORDER.compare(r, last) >= 0, what + " after " + last);
       assertTrue(search.encodes <= budget, what);
+      assertEquals(search.encodes, r.encodes(), what);
       assertEquals(r.met(), target.metBy(r.score()), what);
-      if (r.met() && r.closed() && q > QualitySearch.MIN_QUALITY) {
-        assertFalse(target.metBy(score(metric, jpeg(image, q - STEP))), what);
+      if (r.met() && r.closed()) {
+        assertTrue(quarterBelowMisses(image, target, r), what);
       }
-      last = q;
+      if (r.trial().pinnedFrom() != null) {
+        refined++;
+        // Kept lowest steps, lower other steps: a quarter lower with its own coarser ones missed.
+        assertTrue(r.trial().quality() < r.trial().pinnedFrom(), what);
+        assertFalse(target.metBy(score(metric, jpeg(image, r.trial().pinnedFrom() - STEP))), what);
+      }
+      last = r;
     }
+    return refined;
   }
 
   @Test
@@ -202,11 +288,7 @@ class QualitySearchTest {
       assertTrue(target.metBy(r.score()), text + ": " + r.score());
       double q = r.trial().quality();
       assertEquals(0, (q * STEPS) % 1, text + ": q" + q + " is not on a quarter step");
-      if (q > 1) {
-        assertFalse(
-            target.metBy(score(target.metric(), jpeg(q - STEP))),
-            text + ": quality " + (q - STEP) + " meets it too");
-      }
+      assertTrue(quarterBelowMisses(PHOTO, target, r), text + ": a quarter lower meets it too");
       assertEquals(search.encodes, r.encodes());
     }
   }
@@ -260,10 +342,14 @@ class QualitySearchTest {
             "png/grey.png",
             "colour/p3-reference.png")) {
       BufferedImage image = image(name);
-      for (int budget : new int[] {2, 3, 4, CompressionSettings.DEFAULT_MAX_ENCODES}) {
-        assertMonotone(name, image, budget, Metric.SSIMULACRA2, 40, 90, 0.5);
-        assertMonotone(name, image, budget, Metric.SSIM, 0.8, 0.995, 0.0025);
+      int refined = 0;
+      for (int budget : new int[] {2, 3, 4, 12, CompressionSettings.DEFAULT_MAX_ENCODES}) {
+        refined += assertMonotone(name, image, budget, Metric.SSIMULACRA2, 40, 90, 0.5);
+        refined += assertMonotone(name, image, budget, Metric.SSIM, 0.8, 0.995, 0.0025);
       }
+      // The lowest steps change every few qualities at these targets: some answers sit at a
+      // change.
+      assertTrue(refined >= 3, name + ": the second phase gave " + refined + " answers");
     }
   }
 
@@ -277,12 +363,19 @@ class QualitySearchTest {
     }
   }
 
+  /** A made-up encode of one byte, for searches on made-up score curves. */
+  private static QualitySearch.Trial oneByte(double quality) {
+    byte[] bytes = new byte[1];
+    BufferedImage pixel = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    return new QualitySearch.Trial(
+        quality, new ImageEncoder.Encoded(bytes, pixel, (int) quality), bytes);
+  }
+
   @Test
   void theDefaultBudgetClosesEveryBracketFromEveryStart() throws CodecException {
     // The encodes depend only on the sides seen, so the longest path through them bounds every
     // search, whatever the curve: a step curve at every boundary covers every path. Quarter
-    // steps close within the default 12 encodes, whole steps within 10.
-    BufferedImage pixel = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    // steps close within 12 encodes, whole steps within 10.
     for (int steps : new int[] {STEPS, 1}) {
       for (int start = 1; start <= 100; start++) {
         for (int boundary = steps; boundary <= 100 * steps + 1; boundary++) {
@@ -293,11 +386,7 @@ class QualitySearchTest {
                       0,
                       CompressionSettings.DEFAULT_MAX_ENCODES,
                       steps,
-                      q -> {
-                        byte[] bytes = new byte[1];
-                        return new QualitySearch.Trial(
-                            q, new ImageEncoder.Encoded(bytes, pixel, (int) q), bytes);
-                      },
+                      QualitySearchTest::oneByte,
                       t -> Math.round(t.quality() * steps) >= edge ? 1.0 : 0.8)
                   .run(start);
           String what = "steps " + steps + " start " + start + " boundary " + boundary + ": " + r;
@@ -308,6 +397,65 @@ class QualitySearchTest {
         }
       }
     }
+  }
+
+  @Test
+  void theDefaultBudgetClosesEveryBracketAndFinishesTheSecondPhaseFromEveryStart()
+      throws CodecException {
+    // A made-up part that changes every 3 qualities, a step curve at every boundary, and kept-part
+    // encodes that meet from 0 to 64 steps below the first phase's answer: whatever the first
+    // phase's path, the second phase's encodes depend only on its own sides, so these cover the
+    // longest path through both.
+    int changes = 0;
+    for (int start = 1; start <= 100; start++) {
+      for (int boundary = STEPS; boundary <= 100 * STEPS; boundary++) {
+        int edge = boundary;
+        int depth = (start * 7 + boundary) % (QualitySearch.REFINE_STEPS + 2);
+        QualitySearch.Refinement refinement =
+            new QualitySearch.Refinement() {
+              @Override
+              public int part(double quality) {
+                return (int) (quality / 3);
+              }
+
+              @Override
+              public QualitySearch.Trial at(double quality, double partFrom) {
+                return oneByte(quality);
+              }
+            };
+        QualitySearch.Result r =
+            new QualitySearch(
+                    new Metric.Target(Metric.SSIM, 0.9),
+                    0,
+                    CompressionSettings.DEFAULT_MAX_ENCODES,
+                    STEPS,
+                    QualitySearchTest::oneByte,
+                    t -> {
+                      int step = (int) Math.round(t.quality() * STEPS);
+                      return step >= (t.pinnedFrom() == null ? edge : edge - depth) ? 1.0 : 0.8;
+                    },
+                    refinement)
+                .run(start);
+        boolean change =
+            refinement.part((edge - 1.0) / STEPS) != refinement.part(edge / (double) STEPS);
+        changes += change ? 1 : 0;
+        int reach = Math.min(Math.min(depth, QualitySearch.REFINE_STEPS), edge - STEPS);
+        double expected = (change ? edge - reach : edge) / (double) STEPS;
+        String what = "start " + start + " boundary " + boundary + " depth " + depth + ": " + r;
+        assertTrue(r.closed(), what);
+        assertTrue(r.met(), what);
+        assertTrue(
+            r.encodes() <= CompressionSettings.DEFAULT_MAX_ENCODES
+                && r.encodes() <= 12 + QualitySearch.REFINE_ENCODES,
+            what);
+        assertEquals(expected, r.trial().quality(), what);
+        assertEquals(
+            change && reach > 0 ? Double.valueOf(edge / (double) STEPS) : null,
+            r.trial().pinnedFrom(),
+            what);
+      }
+    }
+    assertTrue(changes > 100 * 30, "boundaries at a change of the part: " + changes);
   }
 
   @Test
@@ -436,9 +584,10 @@ class QualitySearchTest {
     assertTrue(encodes >= 2 && encodes <= CompressionSettings.DEFAULT_MAX_ENCODES, "" + encodes);
     double quality = result.qualityExact().orElse((double) result.qualitySetting().orElseThrow());
     assertEquals(Math.round(quality), (long) result.qualitySetting().orElseThrow());
+    Double low = result.jpegLowFrequencyQuality().orElse(null);
     assertTrue(
-        score(Metric.SSIMULACRA2, jpeg(quality - STEP)) < 75,
-        "quality " + quality + " is not lowest");
+        score(Metric.SSIMULACRA2, jpeg(PHOTO, quality - STEP, low)) < 75,
+        "quality " + quality + "/" + low + " is not lowest");
 
     // The highest target the photo cannot reach: quality 100, written, target not met.
     CompressionResult unreachable =
@@ -459,6 +608,44 @@ class QualitySearchTest {
     assertTrue(plain.target().isEmpty());
     assertTrue(plain.targetMet().isEmpty());
     assertEquals("ssimulacra2", plain.scoreName().orElseThrow());
+  }
+
+  @Test
+  void anAnswerAtADcStepChangeKeepsItsLowestStepsWithLowerOtherStepsAndRecordsBoth()
+      throws CodecException {
+    // On this photo the target's boundary lies where the DC step changes (q59.75 -> q60.25).
+    byte[] input = TestData.bytes("orientation/upright.png");
+    Metric.Target target = Metric.Target.parse("ssimulacra2:63");
+    CompressionResult result =
+        ImageCompressor.of(
+                CompressionSettings.create()
+                    .withOutputFormat(OutputFormat.JPEG)
+                    .withTargetScore(target))
+            .compress(input);
+    assertEquals(Status.WRITTEN, result.status(), result.toString());
+    double low = result.jpegLowFrequencyQuality().orElseThrow();
+    double quality = result.qualityExact().orElse((double) result.qualitySetting().orElseThrow());
+    assertTrue(quality < low, quality + "/" + low);
+    assertTrue(result.targetMet().orElseThrow());
+    // The first phase's answer: the DC step changes just below it, where the score falls short.
+    assertTrue(JpegEncoder.lowSteps(low - STEP) != JpegEncoder.lowSteps(low));
+    assertTrue(
+        JpegWriter.quantTable(JpegQualityScale.encoderQuality(low - STEP))[0]
+            > JpegWriter.quantTable(JpegQualityScale.encoderQuality(low))[0]);
+    assertFalse(target.metBy(score(Metric.SSIMULACRA2, jpeg(PHOTO, low - STEP))));
+    // The two qualities reproduce the output: same score, and smaller than the first answer.
+    QualitySearch.Trial again = jpeg(PHOTO, quality, low);
+    assertEquals(result.score().orElseThrow(), score(Metric.SSIMULACRA2, again), 1e-9);
+    assertEquals(result.output().orElseThrow().length, again.output().length);
+    assertTrue(again.output().length < jpeg(PHOTO, low).output().length);
+    // A quarter lower with the same lowest steps misses: the lowest that meets.
+    assertFalse(target.metBy(score(Metric.SSIMULACRA2, jpeg(PHOTO, quality - STEP, low))));
+
+    // Without a search, no second phase.
+    CompressionResult plain =
+        ImageCompressor.of(CompressionSettings.create().withOutputFormat(OutputFormat.JPEG))
+            .compress(input);
+    assertTrue(plain.jpegLowFrequencyQuality().isEmpty());
   }
 
   @Test

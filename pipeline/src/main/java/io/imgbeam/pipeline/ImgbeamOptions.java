@@ -181,7 +181,10 @@ public interface ImgbeamOptions extends PipelineOptions {
       "A score every JPEG, lossy WebP and AVIF output must reach, as METRIC:VALUE "
           + "(ssimulacra2:80, ssim:0.985): each image gets the lowest quality that reaches it "
           + "(JPEG in quarter steps), searched from the format's quality by stepping away from "
-          + "it and then bisecting, at most --maxEncodes encodes; when even quality 100 cannot, "
+          + "it and then bisecting, at most --maxEncodes encodes (a JPEG answer where the DC "
+          + "step or the first AC pair's change then keeps those steps while the other steps' "
+          + "quality goes lower, recorded as jpeg_low_frequency_quality); when even quality 100 "
+          + "cannot, "
           + "quality 100 is written and the record says target_met=false. PNG and lossless WebP are "
           + "encoded once and only scored. Unset: no search.")
   String getTargetScore();
@@ -198,7 +201,10 @@ public interface ImgbeamOptions extends PipelineOptions {
   void setMaxOutputBytes(long value);
 
   @Description(
-      "Most encodes per image and format of a --targetScore or --maxOutputBytes search, 2-100.")
+      "Most encodes per image and format of a --targetScore or --maxOutputBytes search, 2-100."
+          + " The default 18 lets every search find its exact boundary (at most 12 encodes) and"
+          + " a JPEG target search then keep the answer's DC and first AC pair steps while"
+          + " lowering the other steps' quality (at most 6 more).")
   @Default.Integer(CompressionSettings.DEFAULT_MAX_ENCODES)
   int getMaxEncodes();
 

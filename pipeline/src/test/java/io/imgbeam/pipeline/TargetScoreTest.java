@@ -110,7 +110,9 @@ class TargetScoreTest {
   @Test
   void anUnchangedRerunCarriesTheScoreAndANewTargetRedoesTheImage() throws IOException {
     Path out = dir.resolve("incremental");
-    String[] args = {png, "--output=" + out, "--format=jpeg", "--targetScore=ssimulacra2:75"};
+    // At 63 this photo's answer sits where JPEG's DC step changes: the search keeps the answer's
+    // DC steps with lower other steps (jpeg_low_frequency_quality).
+    String[] args = {png, "--output=" + out, "--format=jpeg", "--targetScore=ssimulacra2:63"};
     JobRun first = JobRun.of(args);
     assertEquals(0, first.code(), first.err());
     ImageOutcome written = JobRun.readOutcomes(out).get(0);
@@ -129,7 +131,14 @@ class TargetScoreTest {
       assertEquals(Math.round(written.getQualityExact()), (long) written.getQualitySetting());
       assertEquals(0, written.getQualityExact() * 4 % 1, written.toString());
     }
-    assertEquals("ssimulacra2:75", skipped.getTarget());
+    assertNotNull(written.getJpegLowFrequencyQuality(), written.toString());
+    double quality =
+        written.getQualityExact() != null
+            ? written.getQualityExact()
+            : written.getQualitySetting().doubleValue();
+    assertTrue(written.getJpegLowFrequencyQuality() > quality, written.toString());
+    assertEquals(written.getJpegLowFrequencyQuality(), skipped.getJpegLowFrequencyQuality());
+    assertEquals("ssimulacra2:63", skipped.getTarget());
     assertTrue(skipped.getTargetMet());
     assertEquals(0, skipped.getEncodesTried());
 
@@ -176,7 +185,7 @@ class TargetScoreTest {
             "--scoreMetric=ssim|ssimulacra2  (default: ssim)",
             "--targetScore=METRIC:VALUE  (optional)",
             "--maxOutputBytes=N  (default: 0)",
-            "--maxEncodes=N  (default: 12)")) {
+            "--maxEncodes=N  (default: 18)")) {
       assertTrue(help.out().contains(expected), "missing " + expected + " in\n" + help.out());
     }
   }

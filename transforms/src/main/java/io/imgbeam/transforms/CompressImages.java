@@ -404,6 +404,7 @@ public final class CompressImages
           .setOutputSha256(null)
           .setQualitySetting(null)
           .setQualityExact(null)
+          .setJpegLowFrequencyQuality(null)
           .setScoreName(null)
           .setScore(null)
           .setEncodesTried(null)
@@ -600,6 +601,7 @@ public final class CompressImages
           // The earlier output's quality and score; nothing was encoded this time.
           .setQualitySetting(previous.getQualitySetting())
           .setQualityExact(previous.getQualityExact())
+          .setJpegLowFrequencyQuality(previous.getJpegLowFrequencyQuality())
           .setScoreName(previous.getScoreName())
           .setScore(previous.getScore())
           .setTarget(previous.getTarget())
@@ -721,6 +723,7 @@ public final class CompressImages
       }
       result.qualitySetting().ifPresent(record::setQualitySetting);
       result.qualityExact().ifPresent(record::setQualityExact);
+      result.jpegLowFrequencyQuality().ifPresent(record::setJpegLowFrequencyQuality);
       result.scoreName().ifPresent(record::setScoreName);
       result.score().ifPresent(record::setScore);
       result.encodesTried().ifPresent(record::setEncodesTried);
@@ -758,6 +761,7 @@ public final class CompressImages
             .setScore(null)
             .setQualitySetting(null)
             .setQualityExact(null)
+            .setJpegLowFrequencyQuality(null)
             .setEncodesTried(null)
             .setTarget(null)
             .setTargetMet(null);

@@ -78,6 +78,7 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
               .setOutputHeight(o.getOutputHeight())
               .setQualitySetting(o.getQualitySetting())
               .setQualityExact(o.getQualityExact())
+              .setJpegLowFrequencyQuality(o.getJpegLowFrequencyQuality())
               .setScoreName(o.getScoreName())
               .setScore(o.getScore())
               .setTarget(o.getTarget())
