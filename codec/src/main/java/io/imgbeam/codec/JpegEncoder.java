@@ -134,21 +134,4 @@ final class JpegEncoder implements ImageEncoder {
     }
     return Pixels.isGrey(image) ? Pixels.toGrey8(image) : Pixels.toRgb8(image);
   }
-
-  /**
-   * 4:2:0 for photos, where halving the chroma costs little that eyes or metrics notice; 4:4:4 at
-   * high quality and where the chroma has fine detail (coloured text, graphics, sharp colour
-   * edges), where 4:2:0 would smear colour across edges at any quality. {@link #encode} makes the
-   * same choice while it loads the pixels ({@link JpegWriter#encode(BufferedImage, double, double,
-   * int, double)}).
-   */
-  JpegWriter.Subsampling subsampling(BufferedImage pixels) {
-    if (pixels.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-      return JpegWriter.Subsampling.S444;
-    }
-    if (JpegWriter.chromaDetail(pixels) > CHROMA_DETAIL_FOR_444) {
-      return JpegWriter.Subsampling.S444;
-    }
-    return JpegWriter.Subsampling.S420;
-  }
 }
