@@ -1,6 +1,7 @@
 package io.imgbeam.pipeline;
 
 import io.imgbeam.transforms.CompressImages;
+import io.imgbeam.transforms.GatherAll;
 import io.imgbeam.transforms.MatchImages;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -54,11 +55,12 @@ final class EngineDefaults {
       if (!given(args, "enforceEncodability")) {
         direct.setEnforceEncodability(false);
       }
-      // Beam's default is max(cores, 3): on two cores a third image thread only adds a third
-      // decoded image to the heap and contention for the cores.
-      if (!given(args, "targetParallelism")) {
-        direct.setTargetParallelism(Runtime.getRuntime().availableProcessors());
-      }
+      // Beam's default is max(cores, 3) threads, each running a bundle, plus a monitor that
+      // schedules them and spins on a free thread whenever fewer bundles than threads are ready
+      // (the start, the last groups, every step after the compression). One thread runs every step
+      // in turn instead, and the compression step keeps the cores busy itself: --targetParallelism
+      // is the number of images it works on at once (imagesInFlight).
+      direct.setTargetParallelism(1);
       // The progress lines need run() to return while the job runs.
       if (!given(args, "blockOnRun")) {
         direct.setBlockOnRun(false);
@@ -67,35 +69,61 @@ final class EngineDefaults {
   }
 
   /**
+   * How many images the compression step works on at once ({@link
+   * CompressImages#withImagesInFlight}): on the DirectRunner, {@code --targetParallelism} if given
+   * (1 to 256), else one per core, all inside the one bundle Beam's single thread runs (see {@link
+   * #apply}); elsewhere 1, since every task slot of a Flink job runs an instance of the step.
+   *
+   * @throws IllegalArgumentException when {@code --targetParallelism} is out of range
+   */
+  static int imagesInFlight(PipelineOptions options, List<String> args) {
+    if (!DirectRunner.class.equals(options.getRunner())) {
+      return 1;
+    }
+    for (String arg : args) {
+      if (arg.startsWith("--targetParallelism=")) {
+        String value = arg.substring("--targetParallelism=".length());
+        int images;
+        try {
+          images = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          images = 0;
+        }
+        if (images < 1 || images > 256) {
+          throw new IllegalArgumentException("expected 1-256 for targetParallelism, got " + value);
+        }
+        return images;
+      }
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
    * How many groups {@link CompressImages} settles shared destinations in: on the DirectRunner,
-   * which runs every group as a bundle of its own with a fixed cost for each later step, twice the
-   * cores; elsewhere {@link CompressImages#DEFAULT_MOVE_SHARDS}, spread over the workers.
+   * which runs every group as a bundle of its own with a fixed cost for each later step, one;
+   * elsewhere {@link CompressImages#DEFAULT_MOVE_SHARDS}, spread over the workers.
    */
   static int moveShards(PipelineOptions options) {
-    return DirectRunner.class.equals(options.getRunner())
-        ? 2 * Runtime.getRuntime().availableProcessors()
-        : CompressImages.DEFAULT_MOVE_SHARDS;
+    return DirectRunner.class.equals(options.getRunner()) ? 1 : CompressImages.DEFAULT_MOVE_SHARDS;
   }
 
   /**
    * Into how many groups {@link MatchImages} redistributes the inputs: on the DirectRunner, which
    * runs every group as a bundle of its own with a fixed cost for each later step (an evaluator,
-   * the DoFn deserialised, the transform translated), eight per core, so that a core that finishes
-   * its groups early still finds others; elsewhere 0, a random key per input.
+   * the DoFn deserialised, the transform translated), one, whose images the compression step hands
+   * to its threads as they free up; elsewhere 0, a random key per input.
    */
   static int redistributeBuckets(PipelineOptions options) {
-    return DirectRunner.class.equals(options.getRunner())
-        ? 8 * Runtime.getRuntime().availableProcessors()
-        : 0;
+    return DirectRunner.class.equals(options.getRunner()) ? 1 : 0;
   }
 
   /**
    * Whether the outcome records are gathered into one bundle before they are written: on the
    * DirectRunner, which runs each step after the compression (the Avro writes of outcomes, failures
    * and manifest, the summary, the report's totals) once for every bundle that reaches it, each
-   * time with a new evaluator that translates its ParDo and deserialises its DoFn again; a bundle
-   * per compression group and move shard made that hundreds of times per run. Elsewhere the runner
-   * keeps spreading them over its workers.
+   * time with a new evaluator that translates its ParDo and deserialises its DoFn again ({@link
+   * GatherAll}; a one-bucket {@code Reshuffle} made a bundle per record there). Elsewhere the
+   * runner keeps spreading them over its workers.
    */
   static boolean gatherOutcomes(PipelineOptions options) {
     return DirectRunner.class.equals(options.getRunner());

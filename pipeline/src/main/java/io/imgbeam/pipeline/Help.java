@@ -38,7 +38,8 @@ final class Help {
     out.println();
     out.println("Engine (Beam's own options):");
     out.println("  --runner=DirectRunner  (default; runs in this JVM on all cores)");
-    out.println("  --targetParallelism=N  (DirectRunner threads; imgbeam's default: cores)");
+    out.println("  --targetParallelism=N  (DirectRunner: images compressed at once, 1-256;");
+    out.println("      imgbeam's default: cores)");
     out.println("  --runner=FlinkRunner --flinkMaster=HOST:PORT --parallelism=N");
     out.println("      (a Flink 1.19 session cluster; see runners/flink/start-cluster.sh)");
   }

@@ -13,6 +13,7 @@ import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.codec.PngMode;
 import io.imgbeam.codec.Warmup;
 import io.imgbeam.transforms.CompressImages;
+import io.imgbeam.transforms.GatherAll;
 import io.imgbeam.transforms.MatchImages;
 import io.imgbeam.transforms.OutputFiles;
 import io.imgbeam.transforms.RunReport;
@@ -46,7 +47,6 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -95,7 +95,7 @@ public final class Imgbeam {
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ImgbeamOptions.class);
       checkProgressSeconds(options.getProgressSeconds());
-      job = Job.of(options);
+      job = Job.of(options, List.of(args));
     } catch (IllegalArgumentException e) {
       err.println("imgbeam: " + e.getMessage());
       err.println("Run with --help to list the options.");
@@ -207,6 +207,7 @@ public final class Imgbeam {
     private final int moveShards;
     private final int redistributeBuckets;
     private final boolean gatherOutcomes;
+    private final int imagesInFlight;
 
     private Job(
         List<String> inputs,
@@ -217,7 +218,8 @@ public final class Imgbeam {
         boolean incremental,
         int moveShards,
         int redistributeBuckets,
-        boolean gatherOutcomes) {
+        boolean gatherOutcomes,
+        int imagesInFlight) {
       this.inputs = inputs;
       this.inputList = inputList;
       this.outputRoot = outputRoot;
@@ -227,9 +229,10 @@ public final class Imgbeam {
       this.moveShards = moveShards;
       this.redistributeBuckets = redistributeBuckets;
       this.gatherOutcomes = gatherOutcomes;
+      this.imagesInFlight = imagesInFlight;
     }
 
-    static Job of(ImgbeamOptions options) {
+    static Job of(ImgbeamOptions options, List<String> args) {
       List<String> inputs =
           options.getInput() == null ? List.of() : rejoinBraces(options.getInput());
       String inputList = options.getInputList();
@@ -305,7 +308,8 @@ public final class Imgbeam {
           options.getIncremental(),
           EngineDefaults.moveShards(options),
           EngineDefaults.redistributeBuckets(options),
-          EngineDefaults.gatherOutcomes(options));
+          EngineDefaults.gatherOutcomes(options),
+          EngineDefaults.imagesInFlight(options, args));
     }
 
     private static String readLink(Path link) {
@@ -357,6 +361,7 @@ public final class Imgbeam {
               .withSettings(settings)
               .withFollowSymlinks(followSymlinks)
               .withMoveShards(moveShards)
+              .withImagesInFlight(imagesInFlight)
               .withReportPictures(true);
       if (incremental && Files.isRegularFile(previousManifest())) {
         compress = compress.withPreviousManifest(previousManifest().toString());
@@ -364,9 +369,7 @@ public final class Imgbeam {
       PCollection<ImageOutcome> outcomes =
           pipeline.apply("MatchImages", match).apply("CompressImages", compress);
       if (gatherOutcomes) {
-        outcomes =
-            outcomes.apply(
-                "GatherOutcomes", Reshuffle.<ImageOutcome>viaRandomKey().withNumBuckets(1));
+        outcomes = outcomes.apply("GatherOutcomes", GatherAll.create());
       }
       outcomes.apply("WriteOutcomes", WriteOutcomes.to(outputRoot.toString()));
       outcomes.apply(

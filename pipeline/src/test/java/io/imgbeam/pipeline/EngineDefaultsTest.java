@@ -2,6 +2,7 @@ package io.imgbeam.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,33 +13,54 @@ import org.junit.jupiter.api.Test;
 
 class EngineDefaultsTest {
   @Test
-  void directRunnerChecksOffAndOneThreadPerCore() {
+  void directRunnerChecksOffOneBeamThreadAndAnImagePerCoreInFlight() {
     DirectOptions direct = applied().as(DirectOptions.class);
     assertFalse(direct.isEnforceImmutability());
     assertFalse(direct.isEnforceEncodability());
-    assertEquals(Runtime.getRuntime().availableProcessors(), direct.getTargetParallelism());
+    assertEquals(1, direct.getTargetParallelism());
     assertFalse(direct.isBlockOnRun());
+    assertEquals(
+        Runtime.getRuntime().availableProcessors(),
+        EngineDefaults.imagesInFlight(applied(), List.of()));
   }
 
   @Test
-  void whatTheUserGaveStays() {
-    DirectOptions direct =
-        applied(
-                "--enforceImmutability=true",
-                "--enforceEncodability",
-                "--targetParallelism=7",
-                "--blockOnRun=true")
-            .as(DirectOptions.class);
+  void whatTheUserGaveStaysAndTargetParallelismIsImagesInFlight() {
+    List<String> args =
+        List.of(
+            "--enforceImmutability=true",
+            "--enforceEncodability",
+            "--targetParallelism=7",
+            "--blockOnRun=true");
+    PipelineOptions options = applied(args.toArray(String[]::new));
+    DirectOptions direct = options.as(DirectOptions.class);
     assertTrue(direct.isEnforceImmutability());
     assertTrue(direct.isEnforceEncodability());
-    assertEquals(7, direct.getTargetParallelism());
     assertTrue(direct.isBlockOnRun());
+    assertEquals(1, direct.getTargetParallelism());
+    assertEquals(7, EngineDefaults.imagesInFlight(options, args));
   }
 
   @Test
-  void inputsInAFewGroupsPerCoreOnTheDirectRunnerOneKeyEachElsewhere() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals(8 * cores, EngineDefaults.redistributeBuckets(applied()));
+  void imagesInFlightOutOfRangeIsRefusedWithTheUniformMessage() {
+    List<String> args = List.of("--targetParallelism=0");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EngineDefaults.imagesInFlight(applied("--targetParallelism=0"), args));
+    assertEquals("expected 1-256 for targetParallelism, got 0", e.getMessage());
+  }
+
+  @Test
+  void oneImageInFlightOnFlink() {
+    List<String> args = List.of("--runner=FlinkRunner", "--targetParallelism=4");
+    assertEquals(1, EngineDefaults.imagesInFlight(applied(args.toArray(String[]::new)), args));
+  }
+
+  @Test
+  void inputsAndOutputsInOneGroupOnTheDirectRunner() {
+    assertEquals(1, EngineDefaults.redistributeBuckets(applied()));
+    assertEquals(1, EngineDefaults.moveShards(applied()));
     assertEquals(0, EngineDefaults.redistributeBuckets(applied("--runner=FlinkRunner")));
   }
 

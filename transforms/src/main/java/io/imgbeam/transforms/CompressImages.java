@@ -32,7 +32,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -53,6 +62,7 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -60,6 +70,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
 
 /**
  * Compresses every input and writes its output file, producing exactly one {@link ImageOutcome} per
@@ -108,6 +119,7 @@ public final class CompressImages
   private final String previousManifest;
   private final int moveShards;
   private final boolean reportPictures;
+  private final int imagesInFlight;
 
   private CompressImages(
       String outputRoot,
@@ -115,13 +127,15 @@ public final class CompressImages
       boolean followSymlinks,
       String previousManifest,
       int moveShards,
-      boolean reportPictures) {
+      boolean reportPictures,
+      int imagesInFlight) {
     this.outputRoot = outputRoot;
     this.settings = settings;
     this.followSymlinks = followSymlinks;
     this.previousManifest = previousManifest;
     this.moveShards = moveShards;
     this.reportPictures = reportPictures;
+    this.imagesInFlight = imagesInFlight;
   }
 
   /** Writes under {@code outputRoot}, a local or mounted folder, with default settings. */
@@ -133,7 +147,8 @@ public final class CompressImages
         false,
         null,
         DEFAULT_MOVE_SHARDS,
-        false);
+        false,
+        1);
   }
 
   /**
@@ -146,7 +161,8 @@ public final class CompressImages
         followSymlinks,
         previousManifest,
         moveShards,
-        reportPictures);
+        reportPictures,
+        imagesInFlight);
   }
 
   /**
@@ -155,7 +171,7 @@ public final class CompressImages
    */
   public CompressImages withFollowSymlinks(boolean value) {
     return new CompressImages(
-        outputRoot, settings, value, previousManifest, moveShards, reportPictures);
+        outputRoot, settings, value, previousManifest, moveShards, reportPictures, imagesInFlight);
   }
 
   /**
@@ -169,7 +185,8 @@ public final class CompressImages
         followSymlinks,
         Objects.requireNonNull(path, "previousManifest"),
         moveShards,
-        reportPictures);
+        reportPictures,
+        imagesInFlight);
   }
 
   /**
@@ -185,7 +202,13 @@ public final class CompressImages
       throw new IllegalArgumentException("expected 1-65536 for moveShards, got " + shards);
     }
     return new CompressImages(
-        outputRoot, settings, followSymlinks, previousManifest, shards, reportPictures);
+        outputRoot,
+        settings,
+        followSymlinks,
+        previousManifest,
+        shards,
+        reportPictures,
+        imagesInFlight);
   }
 
   /**
@@ -196,7 +219,25 @@ public final class CompressImages
    */
   public CompressImages withReportPictures(boolean value) {
     return new CompressImages(
-        outputRoot, settings, followSymlinks, previousManifest, moveShards, value);
+        outputRoot, settings, followSymlinks, previousManifest, moveShards, value, imagesInFlight);
+  }
+
+  /**
+   * How many images each instance of the compression step works on at once (1 to 256); default 1.
+   * Above 1, every bundle's images are handed to that many threads of the instance as they arrive,
+   * and the step waits only when all of them are busy; each image's outcome leaves the step as it
+   * finishes (the last ones when the bundle ends), so one bundle keeps that many cores busy. That
+   * suits a runner that schedules few bundles at a time: the DirectRunner, to which imgbeam gives
+   * one thread of its own and the cores' worth of images here. On a cluster, keep 1 and let the
+   * runner's parallelism (task slots) run an instance per core. Every image in flight holds its
+   * decoded pixels, within the decoded-pixel budget.
+   */
+  public CompressImages withImagesInFlight(int value) {
+    if (value < 1 || value > 256) {
+      throw new IllegalArgumentException("expected 1-256 for imagesInFlight, got " + value);
+    }
+    return new CompressImages(
+        outputRoot, settings, followSymlinks, previousManifest, moveShards, reportPictures, value);
   }
 
   /** Outcomes whose output is staged, keyed by destination path. */
@@ -250,7 +291,8 @@ public final class CompressImages
                         settings,
                         followSymlinks,
                         previousManifest != null,
-                        reportPictures))
+                        reportPictures,
+                        imagesInFlight))
                 .withOutputTags(STAGED, TupleTagList.of(FINAL)));
     PCollection<ImageOutcome> moved =
         compressed
@@ -465,38 +507,175 @@ public final class CompressImages
     private final boolean followSymlinks;
     private final boolean incremental;
     private final boolean reportPictures;
-    private transient BoundedCompressor compressor;
+    private final int imagesInFlight;
+    private transient List<BoundedCompressor> allCompressors;
+    private transient BlockingQueue<BoundedCompressor> compressors;
     private transient ReportCandidates reportCandidates;
+
+    /** Threads that each take one image start to finish; null when one image at a time. */
+    private transient ExecutorService callers;
+
+    private transient CompletionService<Done> completed;
+    private transient int inFlight;
 
     CompressFn(
         String outputRoot,
         CompressionSettings settings,
         boolean followSymlinks,
         boolean incremental,
-        boolean reportPictures) {
+        boolean reportPictures,
+        int imagesInFlight) {
       this.outputRoot = outputRoot;
       this.settings = settings;
       this.followSymlinks = followSymlinks;
       this.incremental = incremental;
       this.reportPictures = reportPictures;
+      this.imagesInFlight = imagesInFlight;
     }
 
     @Setup
     public void setup() {
-      compressor = BoundedCompressor.of(settings);
       reportCandidates = new ReportCandidates();
+      allCompressors = new ArrayList<>();
+      compressors = new LinkedBlockingQueue<>();
+      for (int i = 0; i < imagesInFlight; i++) {
+        BoundedCompressor compressor = BoundedCompressor.of(settings);
+        allCompressors.add(compressor);
+        compressors.add(compressor);
+      }
+      if (imagesInFlight > 1) {
+        AtomicInteger threads = new AtomicInteger();
+        callers =
+            Executors.newFixedThreadPool(
+                imagesInFlight,
+                task -> {
+                  Thread thread = new Thread(task, "imgbeam-image-" + threads.incrementAndGet());
+                  thread.setDaemon(true);
+                  return thread;
+                });
+      }
     }
 
     @Teardown
     public void teardown() {
-      if (compressor != null) {
-        compressor.close();
+      if (callers != null) {
+        callers.shutdownNow();
+      }
+      if (allCompressors != null) {
+        allCompressors.forEach(BoundedCompressor::close);
+      }
+    }
+
+    @StartBundle
+    public void startBundle() {
+      if (callers != null) {
+        // A fresh queue per bundle: results of a failed bundle's images are never emitted later.
+        completed = new ExecutorCompletionService<>(callers);
+        inFlight = 0;
       }
     }
 
     @ProcessElement
     public void processElement(
-        @Element KV<ImageInput, ManifestEntry> element, MultiOutputReceiver out)
+        @Element KV<ImageInput, ManifestEntry> element,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        MultiOutputReceiver out)
+        throws IOException {
+      if (callers == null) {
+        emit(compressOne(element, compressors.peek()), out);
+        return;
+      }
+      completed.submit(
+          () -> {
+            BoundedCompressor compressor = compressors.take();
+            try {
+              return compressOne(element, compressor).at(timestamp, window);
+            } finally {
+              compressors.add(compressor);
+            }
+          });
+      inFlight++;
+      // Emit what has finished, and wait while every slot is taken, so that the counters (and the
+      // progress lines) follow the images as they finish.
+      for (Done done = next(false); done != null; done = next(false)) {
+        emit(done, out);
+      }
+      while (inFlight >= imagesInFlight) {
+        emit(next(true), out);
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws IOException {
+      if (callers == null) {
+        return;
+      }
+      while (inFlight > 0) {
+        Done done = next(true);
+        if (done.staged != null) {
+          context.output(STAGED, done.staged, done.timestamp, done.window);
+        } else {
+          context.output(FINAL, done.outcome, done.timestamp, done.window);
+        }
+        count(done);
+      }
+    }
+
+    /** The next finished image, waiting for one when {@code wait}; null when none has finished. */
+    private Done next(boolean wait) throws IOException {
+      Future<Done> future;
+      try {
+        future = wait ? completed.take() : completed.poll();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while compressing", e);
+      }
+      if (future == null) {
+        return null;
+      }
+      inFlight--;
+      try {
+        return future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while compressing", e);
+      } catch (ExecutionException e) {
+        // Only an I/O error reading an input that exists, which must fail the bundle as it would
+        // on one thread, or an Error.
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException) {
+          throw (IOException) cause;
+        }
+        if (cause instanceof RuntimeException) {
+          throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+          throw (Error) cause;
+        }
+        throw new IllegalStateException(cause);
+      }
+    }
+
+    private static void emit(Done done, MultiOutputReceiver out) {
+      if (done.staged != null) {
+        out.get(STAGED).output(done.staged);
+      } else {
+        out.get(FINAL).output(done.outcome);
+      }
+      count(done);
+    }
+
+    /** Counters are only kept on the DoFn's own thread, so they are counted as results leave. */
+    private static void count(Done done) {
+      if (done.picturesNotStored) {
+        PICTURES_NOT_STORED.inc();
+      }
+      DONE.inc();
+    }
+
+    /** One input, start to finish: its outcome, staged output or final. */
+    private Done compressOne(KV<ImageInput, ManifestEntry> element, BoundedCompressor compressor)
         throws IOException {
       long start = System.nanoTime();
       ImageInput input = element.getKey();
@@ -521,11 +700,10 @@ public final class CompressImages
           fill(record, result);
           if (result.output().isPresent()) {
             Path dest = stage(record, input, result);
-            result.previews().ifPresent(pictures -> storePictures(result, pictures));
+            boolean notStored =
+                result.previews().map(pictures -> !storePictures(result, pictures)).orElse(false);
             record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            out.get(STAGED).output(KV.of(dest.toString(), record.build()));
-            DONE.inc();
-            return;
+            return new Done(KV.of(dest.toString(), record.build()), null, notStored, null, null);
           }
         }
       } catch (DataError e) {
@@ -536,24 +714,24 @@ public final class CompressImages
             .setErrorMessage(e.getMessage());
       }
       record.setTotalMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-      out.get(FINAL).output(record.build());
-      DONE.inc();
+      return new Done(null, record.build(), false, null, null);
     }
 
     /**
-     * Keeps the report pictures the codec made for the report ({@link PreviewCache}). They only
-     * save the report work; when they cannot be stored, the report makes them from the files, so
-     * the failure is counted, not raised.
+     * Keeps the report pictures the codec made for the report ({@link PreviewCache}); false when
+     * they could not be stored. They only save the report work; when they cannot be stored, the
+     * report makes them from the files, so the failure is counted, not raised.
      */
-    private void storePictures(CompressionResult result, Preview.Images pictures) {
+    private boolean storePictures(CompressionResult result, Preview.Images pictures) {
       try {
         PreviewCache.write(
             Paths.get(outputRoot),
             result.inputSha256(),
             result.outputSha256().orElseThrow(),
             pictures);
+        return true;
       } catch (IOException e) {
-        PICTURES_NOT_STORED.inc();
+        return false;
       }
     }
 
@@ -768,6 +946,22 @@ public final class CompressImages
         throw new DataError(
             Status.FAILED, Stage.WRITE, e.getClass(), String.valueOf(e.getMessage()));
       }
+    }
+  }
+
+  /**
+   * One finished input: its staged outcome (keyed by destination) or its final outcome, whether its
+   * report pictures could not be stored, and the element's timestamp and window for an output from
+   * {@code @FinishBundle}.
+   */
+  private record Done(
+      KV<String, ImageOutcome> staged,
+      ImageOutcome outcome,
+      boolean picturesNotStored,
+      Instant timestamp,
+      BoundedWindow window) {
+    Done at(Instant elementTimestamp, BoundedWindow elementWindow) {
+      return new Done(staged, outcome, picturesNotStored, elementTimestamp, elementWindow);
     }
   }
 

@@ -73,8 +73,8 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
   /**
    * Into how many groups the matched files are redistributed: 0 (the default) gives every file a
    * random key of its own, which spreads them over any number of workers; N puts them in N random
-   * groups. The DirectRunner runs each group as one bundle and pays a fixed cost per bundle at
-   * every later step, so there a few groups per core cost less than one per file.
+   * groups; 1 gathers them all into one ({@link GatherAll}), which on the DirectRunner hands every
+   * later step one bundle of them all instead of one per file, each with a fixed cost.
    */
   public MatchImages withRedistributeBuckets(int value) {
     if (value < 0 || value > 65536) {
@@ -148,7 +148,9 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
             "Redistribute",
             buckets == 0
                 ? Reshuffle.viaRandomKey()
-                : Reshuffle.<ImageInput>viaRandomKey().withNumBuckets(buckets));
+                : buckets == 1
+                    ? GatherAll.create()
+                    : Reshuffle.<ImageInput>viaRandomKey().withNumBuckets(buckets));
   }
 
   /**

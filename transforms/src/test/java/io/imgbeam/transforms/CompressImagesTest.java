@@ -1,6 +1,7 @@
 package io.imgbeam.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.codec.Preview;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
@@ -22,13 +24,20 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(TestPipelineExtension.class)
 class CompressImagesTest {
   @TempDir Path out;
 
-  @Test
-  void givesEveryInputExactlyOneOutcome(TestPipeline p) throws IOException {
+  /**
+   * One image at a time, and several at once out of one bundle (every input gathered first, so the
+   * step waits for free threads mid-bundle and emits the last images when the bundle ends).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void givesEveryInputExactlyOneOutcome(int imagesInFlight, TestPipeline p) throws IOException {
     List<ImageInput> inputs = new ArrayList<>();
     for (String name :
         List.of(
@@ -49,7 +58,8 @@ class CompressImagesTest {
 
     PCollection<String> summaries =
         p.apply(Create.of(inputs).withCoder(ImageInput.Coder.of()))
-            .apply(CompressImages.to(out.toString()))
+            .apply(GatherAll.create())
+            .apply(CompressImages.to(out.toString()).withImagesInFlight(imagesInFlight))
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(
@@ -72,7 +82,10 @@ class CompressImagesTest {
             "bad/huge-header.png REJECTED_LIMIT probe",
             "no/such/file.jpg FAILED read",
             "photo UNSUPPORTED read");
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    // Counted on the step's own thread, whichever thread compressed the image.
+    assertEquals(inputs.size(), RunProgress.of(result).done());
 
     assertTrue(
         Files.size(out.resolve("photo/coffee.jpg"))
@@ -84,6 +97,15 @@ class CompressImagesTest {
       List<Path> all = files.filter(Files::isRegularFile).toList();
       assertEquals(4, all.size(), "one file per output: " + all);
     }
+  }
+
+  @Test
+  void imagesInFlightOutOfRangeIsRefused() {
+    CompressImages compress = CompressImages.to(out.toString());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> compress.withImagesInFlight(0));
+    assertEquals("expected 1-256 for imagesInFlight, got 0", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> compress.withImagesInFlight(257));
   }
 
   @Test
