@@ -34,6 +34,15 @@ public final class Ssim {
    */
   private static final float OFFSET = 128;
 
+  /**
+   * The products of Rec.601's luma weights with every 8-bit value (see {@link #luma(int, int,
+   * int)}).
+   */
+  private static final double[] RED = weights(0.299);
+
+  private static final double[] GREEN = weights(0.587);
+  private static final double[] BLUE = weights(0.114);
+
   private Ssim() {}
 
   /**
@@ -49,69 +58,116 @@ public final class Ssim {
     int h = a.getHeight();
     Pixels.checkSameSize(a, b);
     int radius = Math.min(RADIUS, (Math.min(w, h) - 1) / 2);
-    float[] kernel = gaussian(radius);
-    int k = kernel.length;
-    int vw = w - 2 * radius;
-    int vh = h - 2 * radius;
-    // One row at a time: the horizontal pass of the last k rows is kept in rings (x, y, xx, yy,
-    // xy), so memory grows with the width only. Each filter runs tap pair by tap pair over a whole
-    // row, a loop the JIT vectorises.
-    float[][][] rings = new float[5][k][vw];
-    float[] x = new float[w];
-    float[] y = new float[w];
-    float[] xx = new float[w];
-    float[] yy = new float[w];
-    float[] xy = new float[w];
-    float[] near = new float[vw];
-    float[] far = new float[vw];
-    float[] mx = new float[vw];
-    float[] my = new float[vw];
-    float[] mxx = new float[vw];
-    float[] myy = new float[vw];
-    float[] mxy = new float[vw];
-    int[] argb = new int[w];
-    int[] samplesA = new int[w * a.getRaster().getNumBands()];
-    int[] samplesB = new int[w * b.getRaster().getNumBands()];
+    Rows rows = new Rows(a, b, gaussian(radius));
     double sum = 0;
     for (int row = 0; row < h; row++) {
       Progress.checkInterrupted();
+      sum += rows.next(row);
+    }
+    return sum / ((double) rows.vw * (h - 2 * radius));
+  }
+
+  /**
+   * The rows of one comparison. Each step of a row is a small method of its own (each a loop the
+   * JIT compiles on its own), and a row one call: C2 then compiles each once, instead of compiling
+   * all of them inlined into one large method again for each on-stack replacement of its loop
+   * (three compilations of about 50 kB of code, about 1 s each, in every run).
+   */
+  private static final class Rows {
+    private final BufferedImage a;
+    private final BufferedImage b;
+    private final float[] kernel;
+    private final int k;
+    private final int vw;
+
+    /**
+     * The horizontal pass of the last k rows of the four local sums (x, y, x^2 + y^2, xy), in
+     * rings, so that memory grows with the width only. Variances enter SSIM only as their sum, so
+     * x^2 and y^2 are filtered together.
+     */
+    private final float[][][] rings;
+
+    private final float[] x;
+    private final float[] y;
+    private final float[] squares;
+    private final float[] products;
+    private final float[] near;
+    private final float[] far;
+    private final float[] mx;
+    private final float[] my;
+    private final float[] msquares;
+    private final float[] mproducts;
+    private final int[] argb;
+    private final int[] samplesA;
+    private final int[] samplesB;
+
+    Rows(BufferedImage a, BufferedImage b, float[] kernel) {
+      this.a = a;
+      this.b = b;
+      this.kernel = kernel;
+      int w = a.getWidth();
+      k = kernel.length;
+      vw = w - (k - 1);
+      rings = new float[4][k][vw];
+      x = new float[w];
+      y = new float[w];
+      squares = new float[w];
+      products = new float[w];
+      near = new float[vw];
+      far = new float[vw];
+      mx = new float[vw];
+      my = new float[vw];
+      msquares = new float[vw];
+      mproducts = new float[vw];
+      argb = new int[w];
+      samplesA = new int[w * a.getRaster().getNumBands()];
+      samplesB = new int[w * b.getRaster().getNumBands()];
+    }
+
+    /** Takes in row {@code row}; the sum of the SSIM map's row it completes, or 0. */
+    double next(int row) {
       luma(a, row, argb, samplesA, x);
       luma(b, row, argb, samplesB, y);
-      for (int i = 0; i < w; i++) {
-        xx[i] = x[i] * x[i];
-        yy[i] = y[i] * y[i];
-        xy[i] = x[i] * y[i];
-      }
+      squaresAndProducts(x, y, squares, products);
       int slot = row % k;
       filter(kernel, x, rings[0][slot], vw, near, far);
       filter(kernel, y, rings[1][slot], vw, near, far);
-      filter(kernel, xx, rings[2][slot], vw, near, far);
-      filter(kernel, yy, rings[3][slot], vw, near, far);
-      filter(kernel, xy, rings[4][slot], vw, near, far);
+      filter(kernel, squares, rings[2][slot], vw, near, far);
+      filter(kernel, products, rings[3][slot], vw, near, far);
       int top = row - (k - 1);
       if (top < 0) {
-        continue;
+        return 0;
       }
       filter(kernel, rings[0], top, mx, vw);
       filter(kernel, rings[1], top, my, vw);
-      filter(kernel, rings[2], top, mxx, vw);
-      filter(kernel, rings[3], top, myy, vw);
-      filter(kernel, rings[4], top, mxy, vw);
-      // The map of this row into mx (a loop of independent lanes), then summed in double.
-      for (int col = 0; col < vw; col++) {
-        float cx = mx[col];
-        float cy = my[col];
-        float vx = mxx[col] - cx * cx;
-        float vy = myy[col] - cy * cy;
-        float cxy = mxy[col] - cx * cy;
-        float ux = cx + OFFSET;
-        float uy = cy + OFFSET;
-        mx[col] =
-            ((2 * ux * uy + C1) * (2 * cxy + C2)) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
-      }
-      sum += rowSum(mx, vw);
+      filter(kernel, rings[2], top, msquares, vw);
+      filter(kernel, rings[3], top, mproducts, vw);
+      map(mx, my, msquares, mproducts, vw);
+      return rowSum(mx, vw);
     }
-    return sum / ((double) vw * vh);
+  }
+
+  private static void squaresAndProducts(float[] x, float[] y, float[] squares, float[] products) {
+    for (int i = 0; i < x.length; i++) {
+      squares[i] = x[i] * x[i] + y[i] * y[i];
+      products[i] = x[i] * y[i];
+    }
+  }
+
+  /** The SSIM map of a row from its local sums, into {@code mx} (a loop of independent lanes). */
+  private static void map(float[] mx, float[] my, float[] msquares, float[] mproducts, int n) {
+    for (int col = 0; col < n; col++) {
+      float cx = mx[col];
+      float cy = my[col];
+      // Grouped so that identical images give variances of exactly twice the covariance: SSIM 1.
+      float variances = msquares[col] - (cx * cx + cy * cy);
+      float covariance = mproducts[col] - cx * cy;
+      float ux = cx + OFFSET;
+      float uy = cy + OFFSET;
+      mx[col] =
+          ((2 * ux * uy + C1) * (2 * covariance + C2))
+              / ((ux * ux + uy * uy + C1) * (variances + C2));
+    }
   }
 
   /** The sum of {@code values[0..n)} in double, in four independent chains. */
@@ -228,9 +284,21 @@ public final class Ssim {
     }
   }
 
-  /** Rec.601 luma of 8-bit sRGB, minus {@link #OFFSET}: every layout's one formula. */
+  /**
+   * Rec.601 luma of 8-bit sRGB, minus {@link #OFFSET}: every layout's one formula, {@code 0.299 r +
+   * 0.587 g + 0.114 b} in double; the three products come from tables (the same doubles), which
+   * saves the conversions and multiplies of every pixel.
+   */
   private static float luma(int r, int g, int b) {
-    return (float) (0.299 * r + 0.587 * g + 0.114 * b) - OFFSET;
+    return (float) (RED[r] + GREEN[g] + BLUE[b]) - OFFSET;
+  }
+
+  private static double[] weights(double weight) {
+    double[] table = new double[256];
+    for (int i = 0; i < 256; i++) {
+      table[i] = weight * i;
+    }
+    return table;
   }
 
   private static float[] gaussian(int radius) {
