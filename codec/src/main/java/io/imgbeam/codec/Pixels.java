@@ -150,19 +150,49 @@ final class Pixels {
   }
 
   /**
+   * Every {@code step}-th pixel of row {@code y} from {@code x0} on, {@code count} of them, as
+   * {@link #argbRow} gives them, into {@code out}; read straight from the array for the layouts of
+   * {@link #packedRow}, so that a point-sampled reader pays for the pixels it keeps only. {@code
+   * row} and {@code samples} are scratch space of {@link #argbRow} for the other layouts.
+   */
+  static void argbRowSampled(
+      BufferedImage image,
+      int y,
+      int x0,
+      int step,
+      int count,
+      int[] out,
+      int[] row,
+      int[] samples) {
+    if (step == 1 && x0 == 0 && count == image.getWidth()) {
+      argbRow(image, y, out, samples);
+      return;
+    }
+    if (isGrey(image) || !packedRow(image, y, x0, step, count, out)) {
+      argbRow(image, y, row, samples);
+      for (int i = 0; i < count; i++) {
+        out[i] = row[x0 + i * step];
+      }
+    }
+  }
+
+  private static boolean packedRow(BufferedImage image, int y, int[] out) {
+    return packedRow(image, y, 0, 1, image.getWidth(), out);
+  }
+
+  /**
    * The row as {@code getRGB} returns it, read straight from the raster's array, for the layouts
    * decoders and this codebase produce (8-bit interleaved RGB/RGBA bytes, packed RGB/ARGB ints) in
    * sRGB without premultiplied alpha; false for anything else. {@code getRGB} goes through the
    * colour model pixel by pixel, which costs seconds on a 24 MP image; here nothing is converted,
    * since for these layouts the samples already are the sRGB values.
    */
-  private static boolean packedRow(BufferedImage image, int y, int[] out) {
+  private static boolean packedRow(BufferedImage image, int y, int x0, int step, int w, int[] out) {
     ColorModel cm = image.getColorModel();
     if (!cm.getColorSpace().isCS_sRGB() || cm.isAlphaPremultiplied()) {
       return false;
     }
     Raster raster = image.getRaster();
-    int w = image.getWidth();
     int ry = y - raster.getSampleModelTranslateY();
     int rx = -raster.getSampleModelTranslateX();
     if (cm instanceof ComponentColorModel
@@ -173,13 +203,14 @@ final class Pixels {
         && cm.getComponentSize(0) == 8) {
       int[] offsets = sm.getBandOffsets();
       int stride = sm.getPixelStride();
-      int start = bytes.getOffset() + ry * sm.getScanlineStride() + rx * stride;
+      int start = bytes.getOffset() + ry * sm.getScanlineStride() + (rx + x0) * stride;
+      int pixelStep = stride * step;
       byte[] data = bytes.getData();
       int r = start + offsets[0];
       int g = start + offsets[1];
       int b = start + offsets[2];
       if (sm.getNumBands() == 3) {
-        for (int x = 0, o = 0; x < w; x++, o += stride) {
+        for (int x = 0, o = 0; x < w; x++, o += pixelStep) {
           out[x] =
               0xFF000000
                   | (data[r + o] & 0xFF) << 16
@@ -188,7 +219,7 @@ final class Pixels {
         }
       } else {
         int a = start + offsets[3];
-        for (int x = 0, o = 0; x < w; x++, o += stride) {
+        for (int x = 0, o = 0; x < w; x++, o += pixelStep) {
           out[x] =
               (data[a + o] & 0xFF) << 24
                   | (data[r + o] & 0xFF) << 16
@@ -207,10 +238,16 @@ final class Pixels {
         && dcm.getBlueMask() == 0xFF
         && (dcm.getAlphaMask() == 0 || dcm.getAlphaMask() == 0xFF000000)) {
       int[] data = ints.getData();
-      int start = ints.getOffset() + ry * sm.getScanlineStride() + rx;
+      int start = ints.getOffset() + ry * sm.getScanlineStride() + rx + x0;
       int opaque = dcm.getAlphaMask() == 0 ? 0xFF000000 : 0;
-      for (int x = 0; x < w; x++) {
-        out[x] = data[start + x] | opaque;
+      if (step == 1) {
+        for (int x = 0; x < w; x++) {
+          out[x] = data[start + x] | opaque;
+        }
+      } else {
+        for (int x = 0; x < w; x++) {
+          out[x] = data[start + x * step] | opaque;
+        }
       }
       return true;
     }

@@ -100,6 +100,21 @@ class PixelsTest {
       Pixels.argbRow(image, y, row, samples);
       image.getRGB(0, y, w, 1, expected, 0, w);
       assertArrayEquals(expected, row, what + ", row " + y);
+      // Point-sampled reads: every step-th pixel from an offset, as getRGB reads them.
+      int[] scratch = new int[w];
+      for (int step : new int[] {1, 2, 3, 7}) {
+        for (int x0 = 0; x0 < Math.min(step, 3); x0++) {
+          int count = (w - x0 + step - 1) / step;
+          int[] sampled = new int[count];
+          Pixels.argbRowSampled(image, y, x0, step, count, sampled, scratch, samples);
+          for (int i = 0; i < count; i++) {
+            assertEquals(
+                expected[x0 + i * step],
+                sampled[i],
+                what + ", row " + y + ", step " + step + " from " + x0 + ", pixel " + i);
+          }
+        }
+      }
     }
     int[] whole = Pixels.argb(image);
     assertArrayEquals(image.getRGB(0, 0, w, image.getHeight(), null, 0, w), whole, what);
