@@ -371,7 +371,8 @@ public final class Imgbeam {
       if (gatherOutcomes) {
         outcomes = outcomes.apply("GatherOutcomes", GatherAll.create());
       }
-      outcomes.apply("WriteOutcomes", WriteOutcomes.to(outputRoot.toString()));
+      outcomes.apply(
+          "WriteOutcomes", WriteOutcomes.to(outputRoot.toString()).withOneFileEach(gatherOutcomes));
       outcomes.apply(
           "WriteManifest", WriteManifest.to(outputRoot.toString(), settings.fingerprint()));
       PCollection<RunSummary> summary =

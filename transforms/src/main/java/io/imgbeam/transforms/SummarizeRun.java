@@ -3,7 +3,6 @@ package io.imgbeam.transforms;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.nio.file.Paths;
 import java.util.Objects;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -38,10 +37,8 @@ public final class SummarizeRun
         .apply("RenderJson", MapElements.into(TypeDescriptors.strings()).via(RunSummary::toJson))
         .apply(
             "WriteSummary",
-            TextIO.write()
-                .to(outputRoot + "/" + OutputFiles.RUN_FOLDER + "/summary")
-                .withSuffix(".json")
-                .withoutSharding());
+            WriteOneFile.text(
+                outputRoot, outputRoot + "/" + OutputFiles.RUN_FOLDER + "/summary.json"));
     return summary;
   }
 }

@@ -5,7 +5,6 @@ import io.imgbeam.transforms.avro.ManifestEntry;
 import java.nio.file.Paths;
 import java.util.Objects;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -45,7 +44,7 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
         .setCoder(AvroCoder.of(ManifestEntry.class))
         .apply(
             "WriteManifestFile",
-            AvroIO.write(ManifestEntry.class).to(prefix).withSuffix(".avro").withoutSharding());
+            WriteOneFile.avro(ManifestEntry.class, outputRoot, prefix + ".avro"));
     return PDone.in(outcomes.getPipeline());
   }
 
