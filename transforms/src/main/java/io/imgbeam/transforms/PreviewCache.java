@@ -51,8 +51,15 @@ final class PreviewCache {
         }
       }
     }
-    OutputFiles.writeAtomically(
-        outputRoot, file(outputRoot, inputSha256, outputSha256), bytes.toByteArray());
+    Path file = file(outputRoot, inputSha256, outputSha256);
+    // Two images with the same input and output (copies of one file) have the same pictures and
+    // one file: the first keeps it, and writes in this JVM take turns, since concurrent writers of
+    // one file would share its temp file.
+    synchronized (PreviewCache.class) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        OutputFiles.writeAtomically(outputRoot, file, bytes.toByteArray());
+      }
+    }
   }
 
   /**
