@@ -9,11 +9,14 @@ import java.nio.file.Paths;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -24,6 +27,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -73,8 +77,9 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
   /**
    * Into how many groups the matched files are redistributed: 0 (the default) gives every file a
    * random key of its own, which spreads them over any number of workers; N puts them in N random
-   * groups; 1 gathers them all into one ({@link GatherAll}), which on the DirectRunner hands every
-   * later step one bundle of them all instead of one per file, each with a fixed cost.
+   * groups; 1 gathers them all into one group (a {@code GroupByKey}, see {@link GatherAll}), which
+   * on the DirectRunner hands every later step one bundle of them all instead of one per file, each
+   * with a fixed cost.
    */
   public MatchImages withRedistributeBuckets(int value) {
     if (value < 0 || value > 65536) {
@@ -133,9 +138,21 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
                   .apply("ResolveListedPaths", ParDo.of(new ResolveListedPathFn(listFolder)))
                   .setCoder(specCoder));
     }
-    return all.apply("FlattenSpecs", Flatten.pCollections())
-        .apply("ExpandPatterns", ParDo.of(new ExpandPatternFn(excludedRoot)))
-        .setCoder(ImageInput.Coder.of())
+    PCollection<ImageInput> matched =
+        all.apply("FlattenSpecs", Flatten.pCollections())
+            .apply("ExpandPatterns", ParDo.of(new ExpandPatternFn(excludedRoot)))
+            .setCoder(ImageInput.Coder.of());
+    if (buckets == 1) {
+      // One group holds every file, so it also drops the duplicates: fewer steps than a
+      // per-path combine followed by a gathering, each of which the DirectRunner runs at a cost.
+      return matched
+          .apply("KeyAllAlike", WithKeys.<Integer, ImageInput>of(0))
+          .setCoder(KvCoder.of(VarIntCoder.of(), ImageInput.Coder.of()))
+          .apply("GatherAll", GroupByKey.create())
+          .apply("DropDuplicatePaths", ParDo.of(new DistinctPathsFn()))
+          .setCoder(ImageInput.Coder.of());
+    }
+    return matched
         .apply(
             "KeyByPath",
             WithKeys.of((SerializableFunction<ImageInput, String>) ImageInput::path)
@@ -148,9 +165,7 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
             "Redistribute",
             buckets == 0
                 ? Reshuffle.viaRandomKey()
-                : buckets == 1
-                    ? GatherAll.create()
-                    : Reshuffle.<ImageInput>viaRandomKey().withNumBuckets(buckets));
+                : Reshuffle.<ImageInput>viaRandomKey().withNumBuckets(buckets));
   }
 
   /**
@@ -313,7 +328,26 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
   private static final class FirstRelativePath extends Combine.BinaryCombineFn<ImageInput> {
     @Override
     public ImageInput apply(ImageInput left, ImageInput right) {
-      return left.relativePath().compareTo(right.relativePath()) <= 0 ? left : right;
+      return first(left, right);
+    }
+  }
+
+  /** Of two matches of one file, the one with the smaller relative path. */
+  private static ImageInput first(ImageInput left, ImageInput right) {
+    return left.relativePath().compareTo(right.relativePath()) <= 0 ? left : right;
+  }
+
+  /** Every file of the one group once, with {@link #first}'s relative path. */
+  private static final class DistinctPathsFn
+      extends DoFn<KV<Integer, Iterable<ImageInput>>, ImageInput> {
+    @ProcessElement
+    public void processElement(
+        @Element KV<Integer, Iterable<ImageInput>> group, OutputReceiver<ImageInput> out) {
+      Map<String, ImageInput> byPath = new LinkedHashMap<>();
+      for (ImageInput input : group.getValue()) {
+        byPath.merge(input.path(), input, MatchImages::first);
+      }
+      byPath.values().forEach(out::output);
     }
   }
 }

@@ -33,11 +33,11 @@ class MatchImagesTest {
   }
 
   /**
-   * 0: a random key per file (the default); 2: fewer groups than files, as on the DirectRunner.
-   * Either way every file comes out once.
+   * 0: a random key per file (the default); 2: fewer groups than files; 1: one group, as on the
+   * DirectRunner. Every way every file comes out once.
    */
   @ParameterizedTest
-  @ValueSource(ints = {0, 2})
+  @ValueSource(ints = {0, 1, 2})
   void matchesRecursivelyWithPathsRelativeToTheGlobBase(int buckets, TestPipeline p) {
     PCollection<ImageInput> inputs =
         p.apply(
@@ -61,11 +61,14 @@ class MatchImagesTest {
     assertEquals("expected 0-65536 for redistributeBuckets, got -1", e.getMessage());
   }
 
-  @Test
-  void matchesEachFileOnceWhenPatternsOverlap(TestPipeline p) {
+  /** With a group per file (a per-path combine) and with one group (its own pass) alike. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void matchesEachFileOnceWhenPatternsOverlap(int buckets, TestPipeline p) {
     PCollection<ImageInput> inputs =
         p.apply(
             MatchImages.create()
+                .withRedistributeBuckets(buckets)
                 .withPatterns(List.of(in + "/sub/**", in + "/**/*.png", in.toString()))
                 .excluding(dir.resolve("elsewhere").toString()));
     PAssert.that(inputs)
