@@ -389,7 +389,13 @@ public final class ImageCompressor {
       Progress progress,
       boolean keepDecoded)
       throws CodecException {
-    DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
+    // A JPEG search's encodes share the work that does not depend on the quality (the planes,
+    // texture weights and DCT of the image), held until the search ends.
+    JpegEncoder.Shared shared =
+        settings.goals() != null && encoder instanceof JpegEncoder
+            ? new JpegEncoder.Shared()
+            : null;
+    DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder, shared);
     QualitySearch.Encode encode =
         quality ->
             trial(
@@ -412,7 +418,7 @@ public final class ImageCompressor {
               public QualitySearch.Trial at(double quality, double lowQuality)
                   throws CodecException {
                 return trial(
-                    new JpegEncoder(quality, lowQuality, settings.jpegEffort()),
+                    new JpegEncoder(quality, lowQuality, settings.jpegEffort()).sharing(shared),
                     quality,
                     image,
                     kept,
@@ -454,7 +460,8 @@ public final class ImageCompressor {
           keepDecoded && reportDecodesAsVerification(encoder.format()) ? decoded[0] : null);
     }
     QualitySearch.Result found;
-    try (cache) {
+    try (cache;
+        shared) {
       found =
           new QualitySearch(
                   settings.targetScore(),
@@ -521,11 +528,11 @@ public final class ImageCompressor {
 
   /**
    * The same encoder at another quality, or null when the format has no quality to search: PNG
-   * (lossless or palette) and lossless WebP.
+   * (lossless or palette) and lossless WebP. JPEG encoders share {@code shared}'s work.
    */
-  private DoubleFunction<ImageEncoder> tuner(ImageEncoder encoder) {
+  private DoubleFunction<ImageEncoder> tuner(ImageEncoder encoder, JpegEncoder.Shared shared) {
     if (encoder instanceof JpegEncoder) {
-      return q -> new JpegEncoder(q, settings.jpegEffort());
+      return q -> new JpegEncoder(q, settings.jpegEffort()).sharing(shared);
     }
     // WebP and AVIF take whole qualities (their qualitySteps() is 1).
     if (encoder instanceof WebpEncoder webp && !webp.lossless()) {
