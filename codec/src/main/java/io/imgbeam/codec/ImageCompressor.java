@@ -431,9 +431,16 @@ public final class ImageCompressor {
     // The decoded output of a single encode, kept for the report's pictures when they may be asked
     // for; a search's trials are not kept (the chosen one is decoded again if needed).
     BufferedImage[] decoded = new BufferedImage[1];
-    // A search scores every encode against the same pixels: its SSIMULACRA 2 reference rows are
-    // kept from the second score on, inside the pixel budget, until the search ends.
-    Ssimulacra2.ReferenceCache cache = new Ssimulacra2.ReferenceCache();
+    // A target's search scores every encode against the same pixels: the SSIMULACRA 2 reference's
+    // rows and blurred statistics are kept from its first score on, inside the pixel budget, until
+    // the search ends. A byte cap alone scores only its answer (kept from a second score, should
+    // there be one); a single encode keeps nothing.
+    Ssimulacra2.ReferenceCache cache =
+        tuner == null
+            ? null
+            : settings.targetScore() != null
+                ? Ssimulacra2.ReferenceCache.forSearch()
+                : new Ssimulacra2.ReferenceCache();
     QualitySearch.Score score =
         trial -> {
           progress.stage(Stage.VERIFY);

@@ -167,9 +167,7 @@ final class JpegEncoder implements ImageEncoder {
         pixels = eightBit(image);
         effort = encoder.effort;
         JpegWriter.Prepared p = JpegWriter.prepare(pixels, effort, CHROMA_DETAIL_FOR_444);
-        lease =
-            PixelBudget.tryAcquire(
-                (p.bytes() + PixelBudget.BYTES_PER_PIXEL - 1) / PixelBudget.BYTES_PER_PIXEL);
+        lease = PixelBudget.tryAcquireBytes(p.bytes());
         prepared = lease == null ? null : p;
         bytes = JpegWriter.encode(p, encoder.encoderQuality, encoder.encoderLowQuality);
       } else {

@@ -87,6 +87,14 @@ final class PixelBudget {
     return new Lease(permits);
   }
 
+  /**
+   * Takes the share of the budget that {@code bytes} of heap make at {@link #BYTES_PER_PIXEL}, if
+   * it is free now, without waiting; null if not.
+   */
+  static Lease tryAcquireBytes(long bytes) {
+    return tryAcquire((bytes + BYTES_PER_PIXEL - 1) / BYTES_PER_PIXEL);
+  }
+
   /** Takes {@code pixels} of the budget if they are free now, without waiting; null if not. */
   static Lease tryAcquire(long pixels) {
     int permits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, pixels));

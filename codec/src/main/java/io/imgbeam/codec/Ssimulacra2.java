@@ -36,10 +36,9 @@ import java.util.Map;
  * interruption once a row, so that the per-image time limit can stop it.
  *
  * <p>A target search scores every encode against the same reference image: given a {@link
- * ReferenceCache}, from the second score against one image object on, the reference's XYB rows of
- * every scale are kept (about 16 bytes a pixel, from the pixel budget, until the cache is closed)
- * and only the distorted image is converted and downsampled; the scores are the same to the last
- * bit.
+ * ReferenceCache}, the reference's XYB rows of every scale and its blurred local statistics are
+ * kept (about 48 bytes a pixel, from the pixel budget, until the cache is closed), and only the
+ * distorted image is converted, downsampled and blurred; the scores are the same to the last bit.
  */
 public final class Ssimulacra2 {
   /** The smallest side the reference accepts. */
@@ -239,15 +238,18 @@ public final class Ssimulacra2 {
   }
 
   /**
-   * The XYB rows of one reference image at every scale, for a caller that scores several images
-   * against the same reference object, as a target search scores every encode: from the second
-   * score on, the reference's half of the colour conversion and downsampling is read instead of
-   * computed (the same float values, so the same scores to the last bit). The rows take about 16
-   * bytes a pixel (twice that for an image with alpha, scored over two backgrounds); they are held
-   * in the JVM's decoded-pixel budget ({@link PixelBudget}) while the cache is open, and when the
-   * budget has no room for them every score is computed in full instead. A cache serves one thread;
-   * the reference must not change while it is open, and a different reference object replaces the
-   * rows.
+   * The quality-independent half of scoring against one reference image, for a caller that scores
+   * several images against the same reference object, as a target search scores every encode: from
+   * the second score on (from the first with {@link #forSearch}), the reference's XYB rows at every
+   * scale are read instead of computed; the first score that reads them also records the blurred
+   * local mean and square of each of the reference's channels, and the scores after it read those
+   * too, so that only the distorted image's three quantities (its mean, square and product with the
+   * reference) are blurred. The same float values, so the same scores to the last bit. The rows
+   * take about 16 bytes a pixel and the statistics 32 (twice that for an image with alpha, scored
+   * over two backgrounds); they are held in the JVM's decoded-pixel budget ({@link PixelBudget})
+   * while the cache is open, and when the budget has no room for them the scores compute them
+   * instead. A cache serves one thread; the reference must not change while it is open, and a
+   * different reference object replaces the rows.
    */
   static final class ReferenceCache implements AutoCloseable {
     private final Map<Float, float[][][][]> rows = new HashMap<>();
@@ -255,9 +257,32 @@ public final class Ssimulacra2 {
     /** Complete blurred statistics per background: [scale][row][2 x channel + 0 or 1][column]. */
     private final Map<Float, float[][][][]> stats = new HashMap<>();
 
+    /** Statistics being recorded, per background. */
+    private final Map<Float, float[][][][]> unfinished = new HashMap<>();
+
     private final List<PixelBudget.Lease> leases = new ArrayList<>();
     private BufferedImage reference;
     private int scores;
+
+    /** The score from which the reference's rows are kept: 1 or 2. */
+    private final int keepFrom;
+
+    /** A cache that keeps nothing from a first score: a single score costs no more than without. */
+    ReferenceCache() {
+      this(2);
+    }
+
+    private ReferenceCache(int keepFrom) {
+      this.keepFrom = keepFrom;
+    }
+
+    /**
+     * A cache for a caller that will score several images against the reference: the first score
+     * already keeps the rows and records the statistics (a single score then costs a pass more).
+     */
+    static ReferenceCache forSearch() {
+      return new ReferenceCache(1);
+    }
 
     /** Counts a score against {@code image}, forgetting the rows of any other reference. */
     private void scoring(BufferedImage image) {
@@ -269,22 +294,18 @@ public final class Ssimulacra2 {
       scores++;
     }
 
-    /** The rows for {@code background} from the second score on; null to compute them. */
+    /**
+     * The rows for {@code background} from the score {@link #keepFrom} on; null to compute them.
+     */
     private float[][][][] rows(float background) {
-      if (scores < 2) {
+      if (scores < keepFrom) {
         return null;
       }
       float[][][][] kept = rows.get(background);
       if (kept == null) {
-        long pixels = (long) reference.getWidth() * reference.getHeight();
-        PixelBudget.Lease lease =
-            PixelBudget.tryAcquire(
-                (pixels * ROW_BYTES_PER_PIXEL + PixelBudget.BYTES_PER_PIXEL - 1)
-                    / PixelBudget.BYTES_PER_PIXEL);
-        if (lease == null) {
+        if (!lease(ROW_BYTES_PER_PIXEL)) {
           return null;
         }
-        leases.add(lease);
         kept = pyramid(reference, background);
         rows.put(background, kept);
       }
@@ -301,31 +322,46 @@ public final class Ssimulacra2 {
 
     /**
      * Empty arrays for a score to record the reference's blurred statistics into (then {@link
-     * #recorded}), from the second score on and while the budget has room for them; else null.
+     * #recorded}), from the score {@link #keepFrom} on and while the budget has room for them; else
+     * null.
      */
     private float[][][][] recording(float background, int[][] sizes) {
-      if (scores < 2 || stats.containsKey(background)) {
+      if (scores < keepFrom || stats.containsKey(background)) {
         return null;
       }
-      long pixels = (long) reference.getWidth() * reference.getHeight();
-      PixelBudget.Lease lease =
-          PixelBudget.tryAcquire(
-              (pixels * STATS_BYTES_PER_PIXEL + PixelBudget.BYTES_PER_PIXEL - 1)
-                  / PixelBudget.BYTES_PER_PIXEL);
-      if (lease == null) {
-        return null;
-      }
-      leases.add(lease);
-      float[][][][] out = new float[sizes.length][][][];
-      for (int s = 0; s < sizes.length; s++) {
-        out[s] = new float[sizes[s][1]][2 * 3][sizes[s][0]];
+      // A score stopped while recording leaves its arrays (and their lease) to the next one.
+      float[][][][] out = unfinished.get(background);
+      if (out == null) {
+        if (!lease(STATS_BYTES_PER_PIXEL)) {
+          return null;
+        }
+        out = new float[sizes.length][][][];
+        for (int s = 0; s < sizes.length; s++) {
+          out[s] = new float[sizes[s][1]][2 * 3][sizes[s][0]];
+        }
+        unfinished.put(background, out);
       }
       return out;
     }
 
     /** Keeps statistics a score has recorded completely. */
     private void recorded(float background, float[][][][] complete) {
+      unfinished.remove(background);
       stats.put(background, complete);
+    }
+
+    /**
+     * Takes the share of the pixel budget that {@code bytesPerPixel} of the reference make, if it
+     * is free now.
+     */
+    private boolean lease(int bytesPerPixel) {
+      PixelBudget.Lease lease =
+          PixelBudget.tryAcquireBytes(
+              (long) reference.getWidth() * reference.getHeight() * bytesPerPixel);
+      if (lease != null) {
+        leases.add(lease);
+      }
+      return lease != null;
     }
 
     /** Drops the rows and gives their share of the pixel budget back. */
@@ -333,6 +369,7 @@ public final class Ssimulacra2 {
     public void close() {
       rows.clear();
       stats.clear();
+      unfinished.clear();
       leases.forEach(PixelBudget.Lease::close);
       leases.clear();
     }
