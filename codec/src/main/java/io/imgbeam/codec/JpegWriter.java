@@ -130,6 +130,9 @@ final class JpegWriter {
    */
   private float[][] textures;
 
+  /** What {@link #sourceSteps} read and found per component; null until it runs. */
+  private SourceScan[] sourceScans;
+
   /** DC in quantiser units and trellis weight of every block, set by a trellis pass. */
   private float[][] dcU;
 
@@ -730,7 +733,87 @@ final class JpegWriter {
    * nothing. Reads the blocks' DCT ({@link #transformAll}).
    */
   private int[] sourceSteps(int c, int[] from) {
-    int planeW = blocksW[c] * 8;
+    if (sourceScans == null) {
+      sourceScans = new SourceScan[components];
+    }
+    if (sourceScans[c] == null) {
+      sourceScans[c] = sourceScan(c);
+    }
+    SourceScan scan = sourceScans[c];
+    int[] steps = new int[SOURCE_POSITIONS];
+    for (int k = 0; k < SOURCE_POSITIONS; k++) {
+      double bestResidual = Double.MAX_VALUE;
+      int top = 0;
+      for (int q = SOURCE_MAX_STEP; q >= from[k] && (top == 0 || 4 * q >= 3 * top); q--) {
+        double residual = scan.fit(k, q);
+        if (!Double.isNaN(residual)) {
+          top = top == 0 ? q : top;
+          if (residual < bestResidual) {
+            bestResidual = residual;
+            steps[k] = q;
+          }
+        }
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * What {@link #sourceSteps} reads of one component's DCT, and what it found for each step so far:
+   * none of it depends on this writer's steps, so a {@link Prepared} writer keeps it for all its
+   * encodes (under 0.5 MB per image, at most about {@link #SOURCE_BLOCKS} blocks' values).
+   */
+  private static final class SourceScan {
+    /** Per zigzag position, the values read, ordered by {@link #byIntegerPart}. */
+    private final float[][] values;
+
+    /**
+     * Per position and step q, the mean distance of the values to the multiples of q when q passes,
+     * NaN when it does not; null where not yet measured.
+     */
+    private final Double[][] fits = new Double[SOURCE_POSITIONS][SOURCE_MAX_STEP + 1];
+
+    SourceScan(float[][] values) {
+      this.values = values;
+    }
+
+    double fit(int k, int q) {
+      Double fit = fits[k][q];
+      if (fit == null) {
+        fit = measure(values[k], q);
+        fits[k][q] = fit;
+      }
+      return fit;
+    }
+
+    /** Whether step q passes on values {@code v} and then their mean distance to its multiples. */
+    private static double measure(float[] v, int q) {
+      int used = 0;
+      int near = 0;
+      double residual = 0;
+      float half = 0.5f * q;
+      for (int i = 0; i < v.length && (int) v[i] >= (int) half; i++) {
+        if (v[i] < half) {
+          continue;
+        }
+        float m = v[i] / q;
+        float r = Math.round(m);
+        if (r != 0) {
+          used++;
+          residual += Math.abs(m - r) * q;
+          if (Math.abs(m - r) <= 0.2f) {
+            near++;
+          } else if (used >= 100 && near < 0.5 * used) {
+            break; // far from passing: most steps are rejected after 100 values
+          }
+        }
+      }
+      return used >= 30 && near >= 0.85 * used ? residual / used : Double.NaN;
+    }
+  }
+
+  /** The values {@link #sourceSteps} reads of component {@code c}'s DCT. */
+  private SourceScan sourceScan(int c) {
     int wholeW = (width * hSamp[c] / hMax) / 8;
     int wholeH = (height * vSamp[c] / vMax) / 8;
     int stride = Math.max(1, (int) Math.ceil(Math.sqrt(wholeW * (double) wholeH / SOURCE_BLOCKS)));
@@ -758,42 +841,11 @@ final class JpegWriter {
         }
       }
     }
-    int[] steps = new int[SOURCE_POSITIONS];
+    float[][] sorted = new float[SOURCE_POSITIONS][];
     for (int k = 0; k < SOURCE_POSITIONS; k++) {
-      float[] v = byIntegerPart(values[k], count[k]);
-      double bestResidual = Double.MAX_VALUE;
-      int top = 0;
-      for (int q = SOURCE_MAX_STEP; q >= from[k] && (top == 0 || 4 * q >= 3 * top); q--) {
-        int used = 0;
-        int near = 0;
-        double residual = 0;
-        float half = 0.5f * q;
-        for (int i = 0; i < count[k] && (int) v[i] >= (int) half; i++) {
-          if (v[i] < half) {
-            continue;
-          }
-          float m = v[i] / q;
-          float r = Math.round(m);
-          if (r != 0) {
-            used++;
-            residual += Math.abs(m - r) * q;
-            if (Math.abs(m - r) <= 0.2f) {
-              near++;
-            } else if (used >= 100 && near < 0.5 * used) {
-              break; // far from passing: most steps are rejected after 100 values
-            }
-          }
-        }
-        if (used >= 30 && near >= 0.85 * used) {
-          top = top == 0 ? q : top;
-          if (residual / used < bestResidual) {
-            bestResidual = residual / used;
-            steps[k] = q;
-          }
-        }
-      }
+      sorted[k] = byIntegerPart(values[k], count[k]);
     }
-    return steps;
+    return new SourceScan(sorted);
   }
 
   /**
