@@ -149,8 +149,9 @@ final class JpegEncoder implements ImageEncoder {
    * in the chosen chroma sampling, texture weights and every block's DCT, one copy that every
    * encode reads. Those take 6 bytes per pixel in 4:2:0 (12 in 4:4:4, 4 for grey; {@link
    * JpegWriter.Prepared#bytes}) of the decoded-pixel budget ({@link PixelBudget}) while kept; when
-   * the budget has no room for them, every encode starts from the pixels instead. The bytes are the
-   * same either way. One image, one effort and one thread per instance.
+   * the budget cannot spare them ({@link PixelBudget#tryAcquireSpare}: an image waits for it, or no
+   * room would be left for another image of this size), every encode starts from the pixels
+   * instead. The bytes are the same either way. One image, one effort and one thread per instance.
    */
   static final class Shared implements AutoCloseable {
     private BufferedImage image;
@@ -167,7 +168,7 @@ final class JpegEncoder implements ImageEncoder {
         pixels = eightBit(image);
         effort = encoder.effort;
         JpegWriter.Prepared p = JpegWriter.prepare(pixels, effort, CHROMA_DETAIL_FOR_444);
-        lease = PixelBudget.tryAcquireBytes(p.bytes());
+        lease = PixelBudget.tryAcquireSpare(p.bytes(), (long) image.getWidth() * image.getHeight());
         prepared = lease == null ? null : p;
         bytes = JpegWriter.encode(p, encoder.encoderQuality, encoder.encoderLowQuality);
       } else {

@@ -247,9 +247,10 @@ public final class Ssimulacra2 {
    * reference) are blurred. The same float values, so the same scores to the last bit. The rows
    * take about 16 bytes a pixel and the statistics 32 (twice that for an image with alpha, scored
    * over two backgrounds); they are held in the JVM's decoded-pixel budget ({@link PixelBudget})
-   * while the cache is open, and when the budget has no room for them the scores compute them
-   * instead. A cache serves one thread; the reference must not change while it is open, and a
-   * different reference object replaces the rows.
+   * while the cache is open, and when the budget cannot spare them (room left for another image of
+   * the reference's size, {@link PixelBudget#tryAcquireSpare}) the scores compute them instead. A
+   * cache serves one thread; the reference must not change while it is open, and a different
+   * reference object replaces the rows.
    */
   static final class ReferenceCache implements AutoCloseable {
     private final Map<Float, float[][][][]> rows = new HashMap<>();
@@ -352,12 +353,11 @@ public final class Ssimulacra2 {
 
     /**
      * Takes the share of the pixel budget that {@code bytesPerPixel} of the reference make, if it
-     * is free now.
+     * is spare now ({@link PixelBudget#tryAcquireSpare}: room left for another image of its size).
      */
     private boolean lease(int bytesPerPixel) {
-      PixelBudget.Lease lease =
-          PixelBudget.tryAcquireBytes(
-              (long) reference.getWidth() * reference.getHeight() * bytesPerPixel);
+      long pixels = (long) reference.getWidth() * reference.getHeight();
+      PixelBudget.Lease lease = PixelBudget.tryAcquireSpare(pixels * bytesPerPixel, pixels);
       if (lease != null) {
         leases.add(lease);
       }

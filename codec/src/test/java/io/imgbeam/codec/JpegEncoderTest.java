@@ -387,6 +387,25 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void withoutSpareBudgetEveryEncodeStartsFromThePixelsAndMakesTheSameBytes() throws Exception {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    long pixels = (long) photo.getWidth() * photo.getHeight();
+    // Less than another image of this size left free: the prepared image is not kept.
+    try (PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels / 2);
+        JpegEncoder.Shared shared = new JpegEncoder.Shared()) {
+      long free = PixelBudget.available();
+      for (double quality : new double[] {80, 60, 70.25}) {
+        assertArrayEquals(
+            new JpegEncoder(quality, 1).encode(photo).bytes(),
+            new JpegEncoder(quality, 1).sharing(shared).encode(photo).bytes(),
+            "q" + quality);
+        assertFalse(shared.prepared());
+        assertEquals(free, PixelBudget.available());
+      }
+    }
+  }
+
+  @Test
   void refusesToShareOneImagesWorkWithAnotherImageOrEffort() throws Exception {
     BufferedImage photo = TestData.decode("photo/coffee.jpg");
     try (JpegEncoder.Shared shared = new JpegEncoder.Shared()) {

@@ -156,6 +156,24 @@ class Ssimulacra2Test {
     assertEquals(free, PixelBudget.available(), "closed: the rows' share is back");
   }
 
+  @Test
+  void aCacheKeepsNothingTheBudgetCannotSpareAndScoresTheSame() throws Exception {
+    BufferedImage reference = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    BufferedImage distorted = copy(reference, BufferedImage.TYPE_INT_RGB);
+    distorted.setRGB(10, 10, 0xFF0000);
+    long pixels = (long) reference.getWidth() * reference.getHeight();
+    double fresh = Ssimulacra2.score(reference, distorted);
+    // Room for the rows but not for another image of this size beside them.
+    try (PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels);
+        Ssimulacra2.ReferenceCache cache = Ssimulacra2.ReferenceCache.forSearch()) {
+      long free = PixelBudget.available();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(fresh, Ssimulacra2.score(reference, distorted, cache), 0.0);
+        assertEquals(free, PixelBudget.available(), "score " + i + " kept nothing");
+      }
+    }
+  }
+
   private static BufferedImage copy(BufferedImage image, int type) {
     BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), type);
     for (int y = 0; y < image.getHeight(); y++) {
