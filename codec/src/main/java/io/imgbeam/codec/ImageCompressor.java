@@ -389,7 +389,13 @@ public final class ImageCompressor {
       Progress progress,
       boolean keepDecoded)
       throws CodecException {
-    DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder);
+    // A JPEG search's encodes share the work that does not depend on the quality (the planes,
+    // texture weights and DCT of the image), held until the search ends.
+    JpegEncoder.Shared shared =
+        settings.goals() != null && encoder instanceof JpegEncoder
+            ? new JpegEncoder.Shared()
+            : null;
+    DoubleFunction<ImageEncoder> tuner = settings.goals() == null ? null : tuner(encoder, shared);
     QualitySearch.Encode encode =
         quality ->
             trial(
@@ -412,7 +418,7 @@ public final class ImageCompressor {
               public QualitySearch.Trial at(double quality, double lowQuality)
                   throws CodecException {
                 return trial(
-                    new JpegEncoder(quality, lowQuality, settings.jpegEffort()),
+                    new JpegEncoder(quality, lowQuality, settings.jpegEffort()).sharing(shared),
                     quality,
                     image,
                     kept,
@@ -425,9 +431,16 @@ public final class ImageCompressor {
     // The decoded output of a single encode, kept for the report's pictures when they may be asked
     // for; a search's trials are not kept (the chosen one is decoded again if needed).
     BufferedImage[] decoded = new BufferedImage[1];
-    // A search scores every encode against the same pixels: its SSIMULACRA 2 reference rows are
-    // kept from the second score on, inside the pixel budget, until the search ends.
-    Ssimulacra2.ReferenceCache cache = new Ssimulacra2.ReferenceCache();
+    // A target's search scores every encode against the same pixels: the SSIMULACRA 2 reference's
+    // rows and blurred statistics are kept from its first score on, inside the pixel budget, until
+    // the search ends. A byte cap alone scores only its answer (kept from a second score, should
+    // there be one); a single encode keeps nothing.
+    Ssimulacra2.ReferenceCache cache =
+        tuner == null
+            ? null
+            : settings.targetScore() != null
+                ? Ssimulacra2.ReferenceCache.forSearch()
+                : new Ssimulacra2.ReferenceCache();
     QualitySearch.Score score =
         trial -> {
           progress.stage(Stage.VERIFY);
@@ -454,7 +467,8 @@ public final class ImageCompressor {
           keepDecoded && reportDecodesAsVerification(encoder.format()) ? decoded[0] : null);
     }
     QualitySearch.Result found;
-    try (cache) {
+    try (cache;
+        shared) {
       found =
           new QualitySearch(
                   settings.targetScore(),
@@ -521,11 +535,11 @@ public final class ImageCompressor {
 
   /**
    * The same encoder at another quality, or null when the format has no quality to search: PNG
-   * (lossless or palette) and lossless WebP.
+   * (lossless or palette) and lossless WebP. JPEG encoders share {@code shared}'s work.
    */
-  private DoubleFunction<ImageEncoder> tuner(ImageEncoder encoder) {
+  private DoubleFunction<ImageEncoder> tuner(ImageEncoder encoder, JpegEncoder.Shared shared) {
     if (encoder instanceof JpegEncoder) {
-      return q -> new JpegEncoder(q, settings.jpegEffort());
+      return q -> new JpegEncoder(q, settings.jpegEffort()).sharing(shared);
     }
     // WebP and AVIF take whole qualities (their qualitySteps() is 1).
     if (encoder instanceof WebpEncoder webp && !webp.lossless()) {

@@ -26,6 +26,9 @@ final class JpegEncoder implements ImageEncoder {
   private final double encoderLowQuality;
   private final int effort;
 
+  /** Work shared with the other encodes of the same image, or null. */
+  private final Shared shared;
+
   JpegEncoder(double quality) {
     this(quality, CompressionSettings.DEFAULT_JPEG_EFFORT);
   }
@@ -53,11 +56,25 @@ final class JpegEncoder implements ImageEncoder {
   }
 
   private JpegEncoder(double quality, double encoderQuality, double encoderLowQuality, int effort) {
+    this(quality, encoderQuality, encoderLowQuality, effort, null);
+  }
+
+  private JpegEncoder(
+      double quality, double encoderQuality, double encoderLowQuality, int effort, Shared shared) {
     CompressionSettings.checkRange("jpegEffort", effort, 0, 1);
     this.quality = quality;
     this.encoderQuality = encoderQuality;
     this.encoderLowQuality = encoderLowQuality;
     this.effort = effort;
+    this.shared = shared;
+  }
+
+  /**
+   * This encoder, its encodes done with {@code shared}'s work on the image: for the encoders of one
+   * quality search, which all encode the same image.
+   */
+  JpegEncoder sharing(Shared shared) {
+    return new JpegEncoder(quality, encoderQuality, encoderLowQuality, effort, shared);
   }
 
   /**
@@ -114,11 +131,79 @@ final class JpegEncoder implements ImageEncoder {
   @Override
   public Encoded encode(BufferedImage image) throws IOException {
     checkSize(image);
+    if (shared != null) {
+      return shared.encode(image, this);
+    }
     BufferedImage pixels = eightBit(image);
     return new Encoded(
         JpegWriter.encode(pixels, encoderQuality, encoderLowQuality, effort, CHROMA_DETAIL_FOR_444),
         pixels,
         (int) Math.round(quality));
+  }
+
+  /**
+   * The work of one image's encodes that does not depend on the quality, done by the first encode
+   * and kept for the others until {@link #close}: a quality search encodes the same pixels up to
+   * {@code --maxEncodes} times. It keeps the 8-bit pixels (the encodes' reference, converted once
+   * when the image is not 8-bit already) and the {@link JpegWriter.Prepared} image: planes loaded
+   * in the chosen chroma sampling, texture weights and every block's DCT, one copy that every
+   * encode reads. Those take 6 bytes per pixel in 4:2:0 (12 in 4:4:4, 4 for grey; {@link
+   * JpegWriter.Prepared#bytes}) of the decoded-pixel budget ({@link PixelBudget}) while kept; when
+   * the budget cannot spare them ({@link PixelBudget#tryAcquireSpare}: an image waits for it, or no
+   * room would be left for another image of this size), every encode starts from the pixels
+   * instead. The bytes are the same either way. One image, one effort and one thread per instance.
+   */
+  static final class Shared implements AutoCloseable {
+    private BufferedImage image;
+    private BufferedImage pixels;
+    private int effort;
+    private JpegWriter.Prepared prepared;
+    private PixelBudget.Lease lease;
+
+    /** Encodes {@code image} with {@code encoder}'s settings, reusing what earlier encodes did. */
+    private Encoded encode(BufferedImage image, JpegEncoder encoder) {
+      byte[] bytes;
+      if (this.image == null) {
+        this.image = image;
+        pixels = eightBit(image);
+        effort = encoder.effort;
+        JpegWriter.Prepared p = JpegWriter.prepare(pixels, effort, CHROMA_DETAIL_FOR_444);
+        lease = PixelBudget.tryAcquireSpare(p.bytes(), (long) image.getWidth() * image.getHeight());
+        prepared = lease == null ? null : p;
+        bytes = JpegWriter.encode(p, encoder.encoderQuality, encoder.encoderLowQuality);
+      } else {
+        if (image != this.image || encoder.effort != effort) {
+          throw new IllegalArgumentException(
+              "expected the image and effort of the first encode for a shared JPEG encode, got "
+                  + (image != this.image ? "another image" : "effort " + encoder.effort));
+        }
+        bytes =
+            prepared != null
+                ? JpegWriter.encode(prepared, encoder.encoderQuality, encoder.encoderLowQuality)
+                : JpegWriter.encode(
+                    pixels,
+                    encoder.encoderQuality,
+                    encoder.encoderLowQuality,
+                    effort,
+                    CHROMA_DETAIL_FOR_444);
+      }
+      return new Encoded(bytes, pixels, (int) Math.round(encoder.quality));
+    }
+
+    /** Whether the prepared image is kept for the next encodes. */
+    boolean prepared() {
+      return prepared != null;
+    }
+
+    /** Drops the prepared image and gives its share of the pixel budget back. */
+    @Override
+    public void close() {
+      prepared = null;
+      if (lease != null) {
+        lease.close();
+        lease = null;
+      }
+    }
   }
 
   /**

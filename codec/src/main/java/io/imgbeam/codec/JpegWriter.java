@@ -90,14 +90,24 @@ final class JpegWriter {
   private final int[] blocksH;
   private final float[][] planes;
 
-  /** Quantised AC coefficients of every block, 64 per block in zigzag order (the DC's unused). */
-  private final short[][] coef;
+  /**
+   * Whether the writer is {@link Prepared} for encodes at several qualities: then its planes keep
+   * each block's DCT, and every quantisation pass scales it again instead of leaving it in
+   * quantiser units ({@link #scaled}).
+   */
+  private boolean shared;
+
+  /**
+   * Quantised AC coefficients of every block, 64 per block in zigzag order (the DC's unused):
+   * allocated by {@link #encodeTransformed}, as are {@link #dc} and {@link #nonzero}.
+   */
+  private short[][] coef;
 
   /**
    * The quantised DC of every block, row-major over the blocks: apart from the AC, so that the DC
    * passes read one short per block instead of a cache line.
    */
-  private final short[][] dc;
+  private short[][] dc;
 
   /** Quantiser of each table in zigzag order. */
   private final int[][] quant = new int[2][64];
@@ -114,8 +124,14 @@ final class JpegWriter {
   private final int[] sizeValue = new int[11];
   private final float[] sizeError = new float[11];
 
-  /** Trellis distortion weight of each luma block, row-major over the luma blocks; null: all 1. */
-  private float[] texture;
+  /**
+   * Trellis distortion weight of each block per component, row-major over its blocks ({@link
+   * #textures}); null: all 1.
+   */
+  private float[][] textures;
+
+  /** What {@link #sourceSteps} read and found per component; null until it runs. */
+  private SourceScan[] sourceScans;
 
   /** DC in quantiser units and trellis weight of every block, set by a trellis pass. */
   private float[][] dcU;
@@ -132,7 +148,7 @@ final class JpegWriter {
    * Per component and block, bit k set where AC coefficient k (zigzag) is nonzero: set by {@link
    * #quantiseAll}, so that the counts and the scans visit only the nonzero coefficients.
    */
-  private final long[][] nonzero;
+  private long[][] nonzero;
 
   private JpegWriter(int width, int height, boolean grey, Subsampling subsampling, double quality) {
     this(width, height, grey, subsampling, quality, quality);
@@ -168,17 +184,18 @@ final class JpegWriter {
     blocksW = new int[components];
     blocksH = new int[components];
     planes = new float[components][];
-    coef = new short[components][];
-    nonzero = new long[components][];
-    dc = new short[components][];
     for (int c = 0; c < components; c++) {
       blocksW[c] = mcusX * hSamp[c];
       blocksH[c] = mcusY * vSamp[c];
       planes[c] = new float[blocksW[c] * 8 * blocksH[c] * 8];
-      coef[c] = new short[blocksW[c] * blocksH[c] * 64];
-      dc[c] = new short[blocksW[c] * blocksH[c]];
-      nonzero[c] = new long[blocksW[c] * blocksH[c]];
     }
+    setTables(quality, lowQuality);
+  }
+
+  /**
+   * Both quantisation tables at {@code quality}, their {@link #LOW_STEPS} at {@code lowQuality}.
+   */
+  private void setTables(double quality, double lowQuality) {
     int[] table = quantTable(quality);
     for (int t = 0; t < 2; t++) {
       for (int k = 0; k < 64; k++) {
@@ -303,6 +320,15 @@ final class JpegWriter {
    */
   static byte[] encode(
       BufferedImage pixels, double quality, double lowQuality, int effort, double detailFor444) {
+    return loaded(pixels, quality, lowQuality, detailFor444).encodeLoaded(effort);
+  }
+
+  /**
+   * A writer with the planes of {@code pixels} loaded: 4:2:0 unless their {@link #chromaDetail} is
+   * over {@code detailFor444}, then 4:4:4.
+   */
+  private static JpegWriter loaded(
+      BufferedImage pixels, double quality, double lowQuality, double detailFor444) {
     boolean grey = pixels.getType() == BufferedImage.TYPE_BYTE_GRAY;
     int w = pixels.getWidth();
     int h = pixels.getHeight();
@@ -313,19 +339,99 @@ final class JpegWriter {
       writer = new JpegWriter(w, h, false, Subsampling.S444, quality, lowQuality);
       writer.loadPlanes(pixels, false);
     }
-    return writer.encodeLoaded(effort);
+    return writer;
+  }
+
+  /**
+   * What an encode of one image does before its quality matters, done once for encodes at many
+   * qualities (a quality search's trials): the planes loaded from the pixels (with the 4:2:0 or
+   * 4:4:4 choice of {@link #encode(BufferedImage, double, double, int, double)}), at effort 1 the
+   * trellis's texture weights of every block, and every block's forward DCT. Encodes from it
+   * ({@link #encode(Prepared, double, double)}) read the DCT and never change it, and their bytes
+   * are those of a fresh encode at the same settings. Not for several threads at once: an encode
+   * takes the prepared image as it is.
+   */
+  static final class Prepared {
+    private final JpegWriter writer;
+    private final int effort;
+
+    private Prepared(JpegWriter writer, int effort) {
+      this.writer = writer;
+      this.effort = effort;
+    }
+
+    /**
+     * Heap bytes it holds: one float per sample of the padded planes (6 bytes per pixel in 4:2:0,
+     * 12 in 4:4:4, 4 for grey) and, at effort 1, one float per block of each component for the
+     * texture weights (0.09 bytes per pixel in 4:2:0).
+     */
+    long bytes() {
+      long floats = 0;
+      for (int c = 0; c < writer.components; c++) {
+        floats += writer.planes[c].length;
+        floats += writer.textures == null ? 0 : writer.textures[c].length;
+      }
+      return 4 * floats;
+    }
+  }
+
+  /**
+   * Prepares {@code pixels} (as {@link #encode(BufferedImage, double, double, int, double)} takes
+   * them) for encodes at {@code effort}.
+   */
+  static Prepared prepare(BufferedImage pixels, int effort, double detailFor444) {
+    JpegWriter writer = loaded(pixels, 75, 75, detailFor444);
+    writer.transformLoaded(effort);
+    writer.shared = true;
+    return new Prepared(writer, effort);
+  }
+
+  /**
+   * Encodes a prepared image: the same bytes as {@link #encode(BufferedImage, double, double, int,
+   * double)} of its pixels at its effort.
+   */
+  static byte[] encode(Prepared prepared, double quality, double lowQuality) {
+    JpegWriter writer = prepared.writer;
+    writer.setTables(quality, lowQuality);
+    return writer.encodeTransformed(prepared.effort);
   }
 
   /** Quantises and writes the loaded planes (see {@link #encode}). */
   private byte[] encodeLoaded(int effort) {
+    transformLoaded(effort);
+    return encodeTransformed(effort);
+  }
+
+  /**
+   * The quality-independent work on the loaded planes: at effort 1 the texture weights, which need
+   * the pixels; then every block's DCT, which the planes hold from here on (block by block),
+   * computed once for the source-step search and every quantisation pass.
+   */
+  private void transformLoaded(int effort) {
     if (effort > 0) {
-      texture = textureWeights();
+      textures = textures(textureWeights());
     }
-    // From here on the planes hold each block's DCT (block by block), computed once for the
-    // source-step search and every quantisation pass; the texture weights above need the pixels.
     transformAll();
+  }
+
+  /**
+   * Quantises and writes the planes' DCT; keeps nothing of it but the planes, so that a prepared
+   * writer holds only its DCT and texture weights between encodes.
+   */
+  private byte[] encodeTransformed(int effort) {
+    coef = new short[components][];
+    dc = new short[components][];
+    nonzero = new long[components][];
+    for (int c = 0; c < components; c++) {
+      int blocks = blocksW[c] * blocksH[c];
+      coef[c] = new short[blocks * 64];
+      dc[c] = new short[blocks];
+      nonzero[c] = new long[blocks];
+    }
     alignToSource();
-    quantiseAll(null, effort > 0);
+    // A writer of its own planes leaves the rounding pass's quantiser units in them for the trellis
+    // pass; on shared planes each pass scales the DCT again (the same products, so the same bytes).
+    quantiseAll(null, effort > 0 && !shared);
     for (int pass = 0; pass < effort; pass++) {
       float[][] costs = new float[2][];
       for (int t = 0; t < Math.min(2, components); t++) {
@@ -334,7 +440,13 @@ final class JpegWriter {
       quantiseAll(costs, false);
       dcTrellis();
     }
-    return write();
+    byte[] out = write();
+    coef = null;
+    dc = null;
+    nonzero = null;
+    dcU = null;
+    dcWeight = null;
+    return out;
   }
 
   /**
@@ -621,7 +733,87 @@ final class JpegWriter {
    * nothing. Reads the blocks' DCT ({@link #transformAll}).
    */
   private int[] sourceSteps(int c, int[] from) {
-    int planeW = blocksW[c] * 8;
+    if (sourceScans == null) {
+      sourceScans = new SourceScan[components];
+    }
+    if (sourceScans[c] == null) {
+      sourceScans[c] = sourceScan(c);
+    }
+    SourceScan scan = sourceScans[c];
+    int[] steps = new int[SOURCE_POSITIONS];
+    for (int k = 0; k < SOURCE_POSITIONS; k++) {
+      double bestResidual = Double.MAX_VALUE;
+      int top = 0;
+      for (int q = SOURCE_MAX_STEP; q >= from[k] && (top == 0 || 4 * q >= 3 * top); q--) {
+        double residual = scan.fit(k, q);
+        if (!Double.isNaN(residual)) {
+          top = top == 0 ? q : top;
+          if (residual < bestResidual) {
+            bestResidual = residual;
+            steps[k] = q;
+          }
+        }
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * What {@link #sourceSteps} reads of one component's DCT, and what it found for each step so far:
+   * none of it depends on this writer's steps, so a {@link Prepared} writer keeps it for all its
+   * encodes (under 0.5 MB per image, at most about {@link #SOURCE_BLOCKS} blocks' values).
+   */
+  private static final class SourceScan {
+    /** Per zigzag position, the values read, ordered by {@link #byIntegerPart}. */
+    private final float[][] values;
+
+    /**
+     * Per position and step q, the mean distance of the values to the multiples of q when q passes,
+     * NaN when it does not; null where not yet measured.
+     */
+    private final Double[][] fits = new Double[SOURCE_POSITIONS][SOURCE_MAX_STEP + 1];
+
+    SourceScan(float[][] values) {
+      this.values = values;
+    }
+
+    double fit(int k, int q) {
+      Double fit = fits[k][q];
+      if (fit == null) {
+        fit = measure(values[k], q);
+        fits[k][q] = fit;
+      }
+      return fit;
+    }
+
+    /** Whether step q passes on values {@code v} and then their mean distance to its multiples. */
+    private static double measure(float[] v, int q) {
+      int used = 0;
+      int near = 0;
+      double residual = 0;
+      float half = 0.5f * q;
+      for (int i = 0; i < v.length && (int) v[i] >= (int) half; i++) {
+        if (v[i] < half) {
+          continue;
+        }
+        float m = v[i] / q;
+        float r = Math.round(m);
+        if (r != 0) {
+          used++;
+          residual += Math.abs(m - r) * q;
+          if (Math.abs(m - r) <= 0.2f) {
+            near++;
+          } else if (used >= 100 && near < 0.5 * used) {
+            break; // far from passing: most steps are rejected after 100 values
+          }
+        }
+      }
+      return used >= 30 && near >= 0.85 * used ? residual / used : Double.NaN;
+    }
+  }
+
+  /** The values {@link #sourceSteps} reads of component {@code c}'s DCT. */
+  private SourceScan sourceScan(int c) {
     int wholeW = (width * hSamp[c] / hMax) / 8;
     int wholeH = (height * vSamp[c] / vMax) / 8;
     int stride = Math.max(1, (int) Math.ceil(Math.sqrt(wholeW * (double) wholeH / SOURCE_BLOCKS)));
@@ -649,42 +841,11 @@ final class JpegWriter {
         }
       }
     }
-    int[] steps = new int[SOURCE_POSITIONS];
+    float[][] sorted = new float[SOURCE_POSITIONS][];
     for (int k = 0; k < SOURCE_POSITIONS; k++) {
-      float[] v = byIntegerPart(values[k], count[k]);
-      double bestResidual = Double.MAX_VALUE;
-      int top = 0;
-      for (int q = SOURCE_MAX_STEP; q >= from[k] && (top == 0 || 4 * q >= 3 * top); q--) {
-        int used = 0;
-        int near = 0;
-        double residual = 0;
-        float half = 0.5f * q;
-        for (int i = 0; i < count[k] && (int) v[i] >= (int) half; i++) {
-          if (v[i] < half) {
-            continue;
-          }
-          float m = v[i] / q;
-          float r = Math.round(m);
-          if (r != 0) {
-            used++;
-            residual += Math.abs(m - r) * q;
-            if (Math.abs(m - r) <= 0.2f) {
-              near++;
-            } else if (used >= 100 && near < 0.5 * used) {
-              break; // far from passing: most steps are rejected after 100 values
-            }
-          }
-        }
-        if (used >= 30 && near >= 0.85 * used) {
-          top = top == 0 ? q : top;
-          if (residual / used < bestResidual) {
-            bestResidual = residual / used;
-            steps[k] = q;
-          }
-        }
-      }
+      sorted[k] = byIntegerPart(values[k], count[k]);
     }
-    return steps;
+    return new SourceScan(sorted);
   }
 
   /**
@@ -731,29 +892,28 @@ final class JpegWriter {
   }
 
   /**
-   * The texture weight of every block of component {@code c}, row-major: its own for luma, the mean
-   * of the luma blocks it covers for chroma; null when the trellis is not texture-weighted.
+   * The texture weight of every block of each component, row-major, from the luma blocks' {@code
+   * luma}: its own for luma, the mean of the luma blocks it covers for chroma.
    */
-  private float[] blockTextures(int c) {
-    if (texture == null) {
-      return null;
-    }
-    if (c == 0) {
-      return texture;
-    }
+  private float[][] textures(float[] luma) {
+    float[][] out = new float[components][];
+    out[0] = luma;
     int f = hMax;
     int bw = blocksW[0];
-    float[] out = new float[blocksW[c] * blocksH[c]];
-    for (int by = 0; by < blocksH[c]; by++) {
-      for (int bx = 0; bx < blocksW[c]; bx++) {
-        float sum = 0;
-        for (int yy = 0; yy < f; yy++) {
-          for (int xx = 0; xx < f; xx++) {
-            sum += texture[(by * f + yy) * bw + bx * f + xx];
+    for (int c = 1; c < components; c++) {
+      float[] chroma = new float[blocksW[c] * blocksH[c]];
+      for (int by = 0; by < blocksH[c]; by++) {
+        for (int bx = 0; bx < blocksW[c]; bx++) {
+          float sum = 0;
+          for (int yy = 0; yy < f; yy++) {
+            for (int xx = 0; xx < f; xx++) {
+              sum += luma[(by * f + yy) * bw + bx * f + xx];
+            }
           }
+          chroma[by * blocksW[c] + bx] = sum / (f * f);
         }
-        out[by * blocksW[c] + bx] = sum / (f * f);
       }
+      out[c] = chroma;
     }
     return out;
   }
@@ -807,7 +967,7 @@ final class JpegWriter {
       short[] out = coef[c];
       short[] dcs = dc[c];
       long[] masks = nonzero[c];
-      float[] weights = costs == null ? null : blockTextures(c);
+      float[] weights = costs == null || textures == null ? null : textures[c];
       for (int block = 0; block < masks.length; block++) {
         if ((block & 0xFFF) == 0) {
           Progress.checkInterrupted(); // every 4096 blocks

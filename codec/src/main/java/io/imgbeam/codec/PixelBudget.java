@@ -87,6 +87,21 @@ final class PixelBudget {
     return new Lease(permits);
   }
 
+  /**
+   * Takes the share of the budget that {@code bytes} of heap make at {@link #BYTES_PER_PIXEL}, for
+   * memory that only saves work (a quality search's caches), without waiting: only while no image
+   * waits for the budget and {@code reserve} pixels stay free after it, so that it does not keep
+   * another image of that size from being decoded (best effort: checked, then taken); null
+   * otherwise, and the caller computes what it would have kept.
+   */
+  static Lease tryAcquireSpare(long bytes, long reserve) {
+    long pixels = (bytes + BYTES_PER_PIXEL - 1) / BYTES_PER_PIXEL;
+    if (PERMITS.hasQueuedThreads() || available() - pixels < reserve) {
+      return null;
+    }
+    return tryAcquire(pixels);
+  }
+
   /** Takes {@code pixels} of the budget if they are free now, without waiting; null if not. */
   static Lease tryAcquire(long pixels) {
     int permits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, pixels));

@@ -36,10 +36,9 @@ import java.util.Map;
  * interruption once a row, so that the per-image time limit can stop it.
  *
  * <p>A target search scores every encode against the same reference image: given a {@link
- * ReferenceCache}, from the second score against one image object on, the reference's XYB rows of
- * every scale are kept (about 16 bytes a pixel, from the pixel budget, until the cache is closed)
- * and only the distorted image is converted and downsampled; the scores are the same to the last
- * bit.
+ * ReferenceCache}, the reference's XYB rows of every scale and its blurred local statistics are
+ * kept (about 48 bytes a pixel, from the pixel budget, until the cache is closed), and only the
+ * distorted image is converted, downsampled and blurred; the scores are the same to the last bit.
  */
 public final class Ssimulacra2 {
   /** The smallest side the reference accepts. */
@@ -58,6 +57,13 @@ public final class Ssimulacra2 {
    * a third more for the smaller scales.
    */
   private static final int ROW_BYTES_PER_PIXEL = 16;
+
+  /**
+   * Heap bytes of a {@link ReferenceCache}'s blurred statistics per reference pixel and background:
+   * the local mean and the blurred square of each of the 3 channels (6 floats), and a third more
+   * for the smaller scales.
+   */
+  static final int STATS_BYTES_PER_PIXEL = 32;
 
   // The opsin absorbance matrix and bias of XYB (libjxl lib/jxl/cms/opsin_params.h).
   private static final float M00 = 0.30f;
@@ -232,21 +238,52 @@ public final class Ssimulacra2 {
   }
 
   /**
-   * The XYB rows of one reference image at every scale, for a caller that scores several images
-   * against the same reference object, as a target search scores every encode: from the second
-   * score on, the reference's half of the colour conversion and downsampling is read instead of
-   * computed (the same float values, so the same scores to the last bit). The rows take about 16
-   * bytes a pixel (twice that for an image with alpha, scored over two backgrounds); they are held
-   * in the JVM's decoded-pixel budget ({@link PixelBudget}) while the cache is open, and when the
-   * budget has no room for them every score is computed in full instead. A cache serves one thread;
-   * the reference must not change while it is open, and a different reference object replaces the
-   * rows.
+   * The quality-independent half of scoring against one reference image, for a caller that scores
+   * several images against the same reference object, as a target search scores every encode: from
+   * the second score on (from the first with {@link #forSearch}), the reference's XYB rows at every
+   * scale are read instead of computed; the first score that reads them also records the blurred
+   * local mean and square of each of the reference's channels, and the scores after it read those
+   * too, so that only the distorted image's three quantities (its mean, square and product with the
+   * reference) are blurred. The same float values, so the same scores to the last bit. The rows
+   * take about 16 bytes a pixel and the statistics 32 (twice that for an image with alpha, scored
+   * over two backgrounds); they are held in the JVM's decoded-pixel budget ({@link PixelBudget})
+   * while the cache is open, and when the budget cannot spare them (room left for another image of
+   * the reference's size, {@link PixelBudget#tryAcquireSpare}) the scores compute them instead. A
+   * cache serves one thread; the reference must not change while it is open, and a different
+   * reference object replaces the rows.
    */
   static final class ReferenceCache implements AutoCloseable {
     private final Map<Float, float[][][][]> rows = new HashMap<>();
+
+    /** Complete blurred statistics per background: [scale][row][2 x channel + 0 or 1][column]. */
+    private final Map<Float, float[][][][]> stats = new HashMap<>();
+
+    /** Statistics being recorded, per background. */
+    private final Map<Float, float[][][][]> unfinished = new HashMap<>();
+
     private final List<PixelBudget.Lease> leases = new ArrayList<>();
     private BufferedImage reference;
     private int scores;
+
+    /** The score from which the reference's rows are kept: 1 or 2. */
+    private final int keepFrom;
+
+    /** A cache that keeps nothing from a first score: a single score costs no more than without. */
+    ReferenceCache() {
+      this(2);
+    }
+
+    private ReferenceCache(int keepFrom) {
+      this.keepFrom = keepFrom;
+    }
+
+    /**
+     * A cache for a caller that will score several images against the reference: the first score
+     * already keeps the rows and records the statistics (a single score then costs a pass more).
+     */
+    static ReferenceCache forSearch() {
+      return new ReferenceCache(1);
+    }
 
     /** Counts a score against {@code image}, forgetting the rows of any other reference. */
     private void scoring(BufferedImage image) {
@@ -258,32 +295,81 @@ public final class Ssimulacra2 {
       scores++;
     }
 
-    /** The rows for {@code background} from the second score on; null to compute them. */
+    /**
+     * The rows for {@code background} from the score {@link #keepFrom} on; null to compute them.
+     */
     private float[][][][] rows(float background) {
-      if (scores < 2) {
+      if (scores < keepFrom) {
         return null;
       }
       float[][][][] kept = rows.get(background);
       if (kept == null) {
-        long pixels = (long) reference.getWidth() * reference.getHeight();
-        PixelBudget.Lease lease =
-            PixelBudget.tryAcquire(
-                (pixels * ROW_BYTES_PER_PIXEL + PixelBudget.BYTES_PER_PIXEL - 1)
-                    / PixelBudget.BYTES_PER_PIXEL);
-        if (lease == null) {
+        if (!lease(ROW_BYTES_PER_PIXEL)) {
           return null;
         }
-        leases.add(lease);
         kept = pyramid(reference, background);
         rows.put(background, kept);
       }
       return kept;
     }
 
+    /**
+     * The reference's blurred statistics for {@code background} when a score has recorded them;
+     * null before.
+     */
+    private float[][][][] stats(float background) {
+      return stats.get(background);
+    }
+
+    /**
+     * Empty arrays for a score to record the reference's blurred statistics into (then {@link
+     * #recorded}), from the score {@link #keepFrom} on and while the budget has room for them; else
+     * null.
+     */
+    private float[][][][] recording(float background, int[][] sizes) {
+      if (scores < keepFrom || stats.containsKey(background)) {
+        return null;
+      }
+      // A score stopped while recording leaves its arrays (and their lease) to the next one.
+      float[][][][] out = unfinished.get(background);
+      if (out == null) {
+        if (!lease(STATS_BYTES_PER_PIXEL)) {
+          return null;
+        }
+        out = new float[sizes.length][][][];
+        for (int s = 0; s < sizes.length; s++) {
+          out[s] = new float[sizes[s][1]][2 * 3][sizes[s][0]];
+        }
+        unfinished.put(background, out);
+      }
+      return out;
+    }
+
+    /** Keeps statistics a score has recorded completely. */
+    private void recorded(float background, float[][][][] complete) {
+      unfinished.remove(background);
+      stats.put(background, complete);
+    }
+
+    /**
+     * Takes the share of the pixel budget that {@code bytesPerPixel} of the reference make, if it
+     * is spare now ({@link PixelBudget#tryAcquireSpare}: room left for another image of its size).
+     */
+    private boolean lease(int bytesPerPixel) {
+      long pixels = (long) reference.getWidth() * reference.getHeight();
+      PixelBudget.Lease lease = PixelBudget.tryAcquireSpare(pixels * bytesPerPixel, pixels);
+      if (lease != null) {
+        leases.add(lease);
+      }
+      return lease != null;
+    }
+
     /** Drops the rows and gives their share of the pixel budget back. */
     @Override
     public void close() {
       rows.clear();
+      stats.clear();
+      unfinished.clear();
       leases.forEach(PixelBudget.Lease::close);
       leases.clear();
     }
@@ -375,6 +461,9 @@ public final class Ssimulacra2 {
       // weights expect them, channel-major.
       double[][][] perScale = new double[scales][][];
       float[][][][] rows = cache == null ? null : cache.rows(background);
+      float[][][][] stats = cache == null ? null : cache.stats(background);
+      float[][][][] record =
+          rows == null || stats != null ? null : cache.recording(background, sizes);
       Source a = rows != null ? null : new ImageSource(reference, background);
       Source b = new ImageSource(distorted, background);
       for (int s = 0; s < scales; s++) {
@@ -383,9 +472,23 @@ public final class Ssimulacra2 {
         boolean last = s == scales - 1;
         Planes nextA = last || rows != null ? null : new Planes((w + 1) / 2, (h + 1) / 2);
         Planes nextB = last ? null : new Planes((w + 1) / 2, (h + 1) / 2);
-        perScale[s] = new ScalePass(w, h, a, b, nextA, nextB, rows != null ? rows[s] : null).run();
+        perScale[s] =
+            new ScalePass(
+                    w,
+                    h,
+                    a,
+                    b,
+                    nextA,
+                    nextB,
+                    rows != null ? rows[s] : null,
+                    stats != null ? stats[s] : null,
+                    record != null ? record[s] : null)
+                .run();
         a = nextA;
         b = nextB;
+      }
+      if (record != null) {
+        cache.recorded(background, record);
       }
       for (int c = 0; c < 3; c++) {
         for (int s = 0; s < scales; s++) {
@@ -522,6 +625,12 @@ public final class Ssimulacra2 {
     // The five blurred quantities per channel: mu1, mu2, E[x1^2], E[x2^2], E[x1 x2].
     private static final int QUANTITIES = 5;
 
+    /** Every quantity of every channel, as c * QUANTITIES + q. */
+    private static final int[] ALL = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+
+    /** Those that involve the distorted image (mu2, E[x2^2], E[x1 x2]) of every channel. */
+    private static final int[] DISTORTED = {1, 3, 4, 6, 8, 9, 11, 13, 14};
+
     private final int w;
     private final int h;
     private final Source a;
@@ -530,6 +639,12 @@ public final class Ssimulacra2 {
     private final Planes nextB;
     private final Blur blur = BLUR;
     private final float[][][] referenceRows;
+    private final float[][][] referenceStats;
+    private final float[][][] record;
+
+    /** The quantities blurred here: {@link #ALL}, or {@link #DISTORTED} with referenceStats. */
+    private final int[] blurredHere;
+
     private final int ring;
     private final float[][][] xyb1;
     private final float[][][] xyb2;
@@ -547,9 +662,21 @@ public final class Ssimulacra2 {
     /**
      * @param referenceRows the reference's XYB rows at this scale ({@link #pyramid}), or null to
      *     compute them from {@code a}
+     * @param referenceStats the reference's blurred mean and square of each channel at this scale,
+     *     per row (channel c's at 2c and 2c + 1), as an earlier pass recorded them; or null to blur
+     *     them here
+     * @param record rows to record the reference's blurred mean and square into, or null
      */
     ScalePass(
-        int w, int h, Source a, Source b, Planes nextA, Planes nextB, float[][][] referenceRows) {
+        int w,
+        int h,
+        Source a,
+        Source b,
+        Planes nextA,
+        Planes nextB,
+        float[][][] referenceRows,
+        float[][][] referenceStats,
+        float[][][] record) {
       this.w = w;
       this.h = h;
       this.a = a;
@@ -557,6 +684,9 @@ public final class Ssimulacra2 {
       this.nextA = nextA;
       this.nextB = nextB;
       this.referenceRows = referenceRows;
+      this.referenceStats = referenceStats;
+      this.record = record;
+      this.blurredHere = referenceStats != null ? DISTORTED : ALL;
       int radius = blur.radius;
       this.ring = 2 * radius + 2;
       // XYB rows carry 2 * radius zeros on both sides, so the blur's taps never leave the array.
@@ -586,7 +716,13 @@ public final class Ssimulacra2 {
         int top = n - radius - 1;
         vertical(top >= 0 ? top % ring : -1, bottom < h ? bottom % ring : -1, n >= 0);
         if (n >= 0) {
-          pool(n % ring);
+          if (record != null) {
+            for (int c = 0; c < 3; c++) {
+              System.arraycopy(blurred[c][0], 0, record[n][2 * c], 0, w);
+              System.arraycopy(blurred[c][2], 0, record[n][2 * c + 1], 0, w);
+            }
+          }
+          pool(n, n % ring);
         }
       }
       double pixels = (double) w * h;
@@ -617,62 +753,70 @@ public final class Ssimulacra2 {
         nextB.accumulate(y, h, lr, lg, lb);
       }
       toXyb(lr, lg, lb, xyb2[slot], pad);
-      // The two taps of every output column, for the five quantities of the three channels; then
+      // The two taps of every output column, for the quantities blurred here of the three
+      // channels (the reference's own, mu1 and E[x1^2], only without recorded statistics); then
       // the recursions run three rows at a time, so that they do not wait on each other.
       int span = w + blur.radius - 1;
       for (int c = 0; c < 3; c++) {
         float[] x1 = xyb1[slot][c];
         float[] x2 = xyb2[slot][c];
-        float[] mu1 = taps[c * QUANTITIES];
         float[] mu2 = taps[c * QUANTITIES + 1];
-        float[] s11 = taps[c * QUANTITIES + 2];
         float[] s22 = taps[c * QUANTITIES + 3];
         float[] s12 = taps[c * QUANTITIES + 4];
+        if (referenceStats == null) {
+          float[] mu1 = taps[c * QUANTITIES];
+          float[] s11 = taps[c * QUANTITIES + 2];
+          for (int i = 0; i < span; i++) {
+            float l1 = x1[i];
+            float r1 = x1[i + pad];
+            mu1[i] = l1 + r1;
+            s11[i] = l1 * l1 + r1 * r1;
+          }
+        }
         for (int i = 0; i < span; i++) {
           float l1 = x1[i];
           float r1 = x1[i + pad];
           float l2 = x2[i];
           float r2 = x2[i + pad];
-          mu1[i] = l1 + r1;
           mu2[i] = l2 + r2;
-          s11[i] = l1 * l1 + r1 * r1;
           s22[i] = l2 * l2 + r2 * r2;
           s12[i] = l1 * l2 + r1 * r2;
         }
       }
       float[][][] out = horizontal[slot];
-      for (int t = 0; t < 3 * QUANTITIES; t += 3) {
+      int[] q = blurredHere;
+      for (int i = 0; i < q.length; i += 3) {
         blur.horizontal(
-            taps[t],
-            taps[t + 1],
-            taps[t + 2],
-            out[t / QUANTITIES][t % QUANTITIES],
-            out[(t + 1) / QUANTITIES][(t + 1) % QUANTITIES],
-            out[(t + 2) / QUANTITIES][(t + 2) % QUANTITIES],
+            taps[q[i]],
+            taps[q[i + 1]],
+            taps[q[i + 2]],
+            out[q[i] / QUANTITIES][q[i] % QUANTITIES],
+            out[q[i + 1] / QUANTITIES][q[i + 1] % QUANTITIES],
+            out[q[i + 2] / QUANTITIES][q[i + 2] % QUANTITIES],
             w);
       }
     }
 
-    /** One step of the vertical recursion for every channel and quantity. */
+    /** One step of the vertical recursion for every quantity blurred here. */
     private void vertical(int topSlot, int bottomSlot, boolean emit) {
-      for (int c = 0; c < 3; c++) {
-        for (int q = 0; q < QUANTITIES; q++) {
-          float[] top = topSlot >= 0 ? horizontal[topSlot][c][q] : zeros;
-          float[] bottom = bottomSlot >= 0 ? horizontal[bottomSlot][c][q] : zeros;
-          blur.verticalStep(top, bottom, state[c][q], emit ? blurred[c][q] : null, w);
-        }
+      for (int cq : blurredHere) {
+        int c = cq / QUANTITIES;
+        int q = cq % QUANTITIES;
+        float[] top = topSlot >= 0 ? horizontal[topSlot][c][q] : zeros;
+        float[] bottom = bottomSlot >= 0 ? horizontal[bottomSlot][c][q] : zeros;
+        blur.verticalStep(top, bottom, state[c][q], emit ? blurred[c][q] : null, w);
       }
     }
 
     /** Pools row {@code n} (ring slot {@code slot}) of the SSIM and edge maps. */
-    private void pool(int slot) {
+    private void pool(int n, int slot) {
       for (int c = 0; c < 3; c++) {
         float[] x1 = xyb1[slot][c];
         float[] x2 = xyb2[slot][c];
         int o = pad;
-        float[] mu1 = blurred[c][0];
+        float[] mu1 = referenceStats != null ? referenceStats[n][2 * c] : blurred[c][0];
         float[] mu2 = blurred[c][1];
-        float[] s11 = blurred[c][2];
+        float[] s11 = referenceStats != null ? referenceStats[n][2 * c + 1] : blurred[c][2];
         float[] s22 = blurred[c][3];
         float[] s12 = blurred[c][4];
         double ssim = 0;

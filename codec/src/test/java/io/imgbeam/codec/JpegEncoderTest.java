@@ -1,5 +1,6 @@
 package io.imgbeam.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -306,6 +307,119 @@ class JpegEncoderTest extends EncoderContract {
     assertTrue(
         Ssimulacra2.score(pixels, TestData.decode(mixed))
             > Ssimulacra2.score(pixels, TestData.decode(plain60)));
+  }
+
+  @Test
+  void aSearchsEncodesShareTheImagesQualityIndependentWorkAndMakeTheSameBytes() throws Exception {
+    // A decoded JPEG (every encode aligns its own steps to the source's), coloured text (4:4:4)
+    // and grey, at both efforts: each trial of a target search, second phase included, encoded
+    // from the shared work and afresh.
+    long free = PixelBudget.available();
+    List<BufferedImage> images =
+        List.of(
+            TestData.decode("photo/coffee.jpg"), colouredText(), TestData.decode("png/grey.png"));
+    for (BufferedImage image : images) {
+      for (int effort = 0; effort <= 1; effort++) {
+        int e = effort;
+        String what = image.getWidth() + "x" + image.getHeight() + " at effort " + effort;
+        QualitySearch.Result found;
+        try (JpegEncoder.Shared shared = new JpegEncoder.Shared()) {
+          QualitySearch.Refinement refinement =
+              new QualitySearch.Refinement() {
+                @Override
+                public int part(double quality) {
+                  return JpegEncoder.lowSteps(quality);
+                }
+
+                @Override
+                public QualitySearch.Trial at(double quality, double partFrom)
+                    throws CodecException {
+                  return sharedTrial(image, quality, partFrom, e, shared, what);
+                }
+              };
+          found =
+              new QualitySearch(
+                      new Metric.Target(Metric.SSIMULACRA2, 70),
+                      0,
+                      CompressionSettings.DEFAULT_MAX_ENCODES,
+                      JpegEncoder.QUALITY_STEPS,
+                      q -> sharedTrial(image, q, q, e, shared, what),
+                      t -> Ssimulacra2.score(t.encoded().reference(), TestData.decode(t.output())),
+                      refinement)
+                  .run(CompressionSettings.DEFAULT_JPEG_QUALITY);
+          assertTrue(shared.prepared(), what + ": the prepared image was kept");
+          assertTrue(PixelBudget.available() < free, what + ": kept inside the pixel budget");
+        }
+        assertEquals(free, PixelBudget.available(), what + ": budget given back");
+        assertTrue(found.encodes() >= 5, what + ": " + found);
+        assertTrue(found.met(), what + ": " + found);
+      }
+    }
+  }
+
+  /**
+   * An encode of a search sharing {@code shared}'s work, checked against a fresh encode at the same
+   * settings: equal bytes, so also the same picture (SSIMULACRA 2 of one against the other 100).
+   */
+  private static QualitySearch.Trial sharedTrial(
+      BufferedImage image,
+      double quality,
+      double lowQuality,
+      int effort,
+      JpegEncoder.Shared shared,
+      String what)
+      throws CodecException {
+    ImageEncoder.Encoded reused;
+    ImageEncoder.Encoded fresh;
+    try {
+      reused = new JpegEncoder(quality, lowQuality, effort).sharing(shared).encode(image);
+      fresh = new JpegEncoder(quality, lowQuality, effort).encode(image);
+    } catch (IOException ex) {
+      throw CodecException.failed(Stage.ENCODE, ex);
+    }
+    String at = what + ", q" + quality + " with the lowest steps of q" + lowQuality;
+    assertArrayEquals(fresh.bytes(), reused.bytes(), at);
+    assertEquals(
+        100,
+        Ssimulacra2.score(TestData.decode(fresh.bytes()), TestData.decode(reused.bytes())),
+        at);
+    return new QualitySearch.Trial(quality, reused, reused.bytes());
+  }
+
+  @Test
+  void withoutSpareBudgetEveryEncodeStartsFromThePixelsAndMakesTheSameBytes() throws Exception {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    long pixels = (long) photo.getWidth() * photo.getHeight();
+    // Less than another image of this size left free: the prepared image is not kept.
+    try (PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels / 2);
+        JpegEncoder.Shared shared = new JpegEncoder.Shared()) {
+      long free = PixelBudget.available();
+      for (double quality : new double[] {80, 60, 70.25}) {
+        assertArrayEquals(
+            new JpegEncoder(quality, 1).encode(photo).bytes(),
+            new JpegEncoder(quality, 1).sharing(shared).encode(photo).bytes(),
+            "q" + quality);
+        assertFalse(shared.prepared());
+        assertEquals(free, PixelBudget.available());
+      }
+    }
+  }
+
+  @Test
+  void refusesToShareOneImagesWorkWithAnotherImageOrEffort() throws Exception {
+    BufferedImage photo = TestData.decode("photo/coffee.jpg");
+    try (JpegEncoder.Shared shared = new JpegEncoder.Shared()) {
+      new JpegEncoder(80, 1).sharing(shared).encode(photo);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new JpegEncoder(80, 1).sharing(shared).encode(colouredText()));
+      assertEquals(
+          "expected the image and effort of the first encode for a shared JPEG encode, got effort 0",
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () -> new JpegEncoder(80, 0).sharing(shared).encode(photo))
+              .getMessage());
+    }
   }
 
   @Test

@@ -107,7 +107,8 @@ class Ssimulacra2Test {
   @Test
   void repeatedScoresThroughACacheEqualThoseAgainstFreshCopies() throws IOException {
     // A search scores every encode against one reference object: from its second score on, the
-    // reference's rows come from the cache, and the scores must be exactly a fresh copy's.
+    // reference's rows come from the cache, from its third on its blurred statistics too, and the
+    // scores must be exactly a fresh copy's.
     BufferedImage photo = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
     BufferedImage translucent = copy(photo, BufferedImage.TYPE_INT_ARGB);
     for (int y = 0; y < translucent.getHeight(); y++) {
@@ -120,7 +121,7 @@ class Ssimulacra2Test {
       // The two references take turns, so each replaces the other's rows in the cache.
       for (int round = 0; round < 2; round++) {
         for (BufferedImage reference : List.of(photo, translucent)) {
-          for (int quality : new int[] {30, 60, 90}) {
+          for (int quality : new int[] {30, 50, 70, 90}) {
             ImageEncoder encoder = new JpegEncoder(quality);
             BufferedImage decoded = encoder.decode(encoder.encode(reference).bytes());
             assertEquals(
@@ -135,7 +136,7 @@ class Ssimulacra2Test {
   }
 
   @Test
-  void aCacheHoldsItsRowsInThePixelBudgetUntilClosed() {
+  void aCacheHoldsItsRowsAndStatisticsInThePixelBudgetUntilClosed() {
     BufferedImage reference = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
     BufferedImage distorted = copy(reference, BufferedImage.TYPE_INT_RGB);
     distorted.setRGB(10, 10, 0xFF0000);
@@ -144,11 +145,33 @@ class Ssimulacra2Test {
     try (Ssimulacra2.ReferenceCache cache = new Ssimulacra2.ReferenceCache()) {
       Ssimulacra2.score(reference, distorted, cache);
       assertEquals(free, PixelBudget.available(), "a first score keeps nothing");
-      Ssimulacra2.score(reference, distorted, cache);
-      // 16 bytes a pixel of rows, counted at the budget's 20 bytes a pixel.
-      assertEquals(free - (pixels * 16 + 19) / 20, PixelBudget.available());
+      double second = Ssimulacra2.score(reference, distorted, cache);
+      // 16 bytes a pixel of rows and 32 of blurred statistics, counted at the budget's 20 bytes a
+      // pixel.
+      long held = (pixels * 16 + 19) / 20 + (pixels * 32 + 19) / 20;
+      assertEquals(free - held, PixelBudget.available());
+      assertEquals(second, Ssimulacra2.score(reference, distorted, cache), 0.0);
+      assertEquals(free - held, PixelBudget.available(), "nothing more from the third score on");
     }
     assertEquals(free, PixelBudget.available(), "closed: the rows' share is back");
+  }
+
+  @Test
+  void aCacheKeepsNothingTheBudgetCannotSpareAndScoresTheSame() throws Exception {
+    BufferedImage reference = Pixels.toRgb8(TestData.decode("photo/coffee.jpg"));
+    BufferedImage distorted = copy(reference, BufferedImage.TYPE_INT_RGB);
+    distorted.setRGB(10, 10, 0xFF0000);
+    long pixels = (long) reference.getWidth() * reference.getHeight();
+    double fresh = Ssimulacra2.score(reference, distorted);
+    // Room for the rows but not for another image of this size beside them.
+    try (PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels);
+        Ssimulacra2.ReferenceCache cache = Ssimulacra2.ReferenceCache.forSearch()) {
+      long free = PixelBudget.available();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(fresh, Ssimulacra2.score(reference, distorted, cache), 0.0);
+        assertEquals(free, PixelBudget.available(), "score " + i + " kept nothing");
+      }
+    }
   }
 
   private static BufferedImage copy(BufferedImage image, int type) {
