@@ -22,6 +22,39 @@ class PreviewTest {
   }
 
   /**
+   * The crop lands on the one damaged patch, on a large and on a small image, though only every
+   * fourth pixel of every fourth row is compared.
+   */
+  @Test
+  void theCropCoversWhereTheImagesDifferMost() {
+    for (int[] c : new int[][] {{2400, 1600, 1517, 981, 20}, {160, 120, 97, 31, 9}}) {
+      BufferedImage before = Warmup.photo();
+      BufferedImage large = new BufferedImage(c[0], c[1], BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < c[1]; y++) {
+        for (int x = 0; x < c[0]; x++) {
+          large.setRGB(x, y, before.getRGB(x % before.getWidth(), y % before.getHeight()));
+        }
+      }
+      BufferedImage after = new BufferedImage(c[0], c[1], BufferedImage.TYPE_INT_RGB);
+      after.setData(large.getData());
+      for (int y = c[3]; y < c[3] + c[4]; y++) {
+        for (int x = c[2]; x < c[2] + c[4]; x++) {
+          after.setRGB(x, y, ~large.getRGB(x, y));
+        }
+      }
+      int[] spot = Preview.mostDifferent(large, after, Preview.CROP);
+      int centreX = c[2] + c[4] / 2;
+      int centreY = c[3] + c[4] / 2;
+      assertTrue(
+          spot[0] <= centreX && centreX < spot[0] + Preview.CROP,
+          c[0] + "x" + c[1] + ": x " + spot[0]);
+      assertTrue(
+          spot[1] <= centreY && centreY < spot[1] + Preview.CROP,
+          c[0] + "x" + c[1] + ": y " + spot[1]);
+    }
+  }
+
+  /**
    * Pictures made from the pixels in memory show what those made from the files show: the same
    * thumbnails (perceptually) and crops of the same spot.
    */
