@@ -391,8 +391,8 @@ class JpegEncoderTest extends EncoderContract {
     BufferedImage photo = TestData.decode("photo/coffee.jpg");
     long pixels = (long) photo.getWidth() * photo.getHeight();
     // Less than another image of this size left free: the prepared image is not kept.
-    try (PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels / 2);
-        JpegEncoder.Shared shared = new JpegEncoder.Shared()) {
+    PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels / 2);
+    try (JpegEncoder.Shared shared = new JpegEncoder.Shared()) {
       long free = PixelBudget.available();
       for (double quality : new double[] {80, 60, 70.25}) {
         assertArrayEquals(
@@ -402,6 +402,8 @@ class JpegEncoderTest extends EncoderContract {
         assertFalse(shared.prepared());
         assertEquals(free, PixelBudget.available());
       }
+    } finally {
+      taken.close();
     }
   }
 

@@ -164,13 +164,15 @@ class Ssimulacra2Test {
     long pixels = (long) reference.getWidth() * reference.getHeight();
     double fresh = Ssimulacra2.score(reference, distorted);
     // Room for the rows but not for another image of this size beside them.
-    try (PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels);
-        Ssimulacra2.ReferenceCache cache = Ssimulacra2.ReferenceCache.forSearch()) {
+    PixelBudget.Lease taken = PixelBudget.acquire(PixelBudget.available() - pixels);
+    try (Ssimulacra2.ReferenceCache cache = Ssimulacra2.ReferenceCache.forSearch()) {
       long free = PixelBudget.available();
       for (int i = 0; i < 3; i++) {
         assertEquals(fresh, Ssimulacra2.score(reference, distorted, cache), 0.0);
         assertEquals(free, PixelBudget.available(), "score " + i + " kept nothing");
       }
+    } finally {
+      taken.close();
     }
   }
 
