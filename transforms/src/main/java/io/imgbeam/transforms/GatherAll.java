@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -26,11 +27,16 @@ public final class GatherAll<T> extends PTransform<PCollection<T>, PCollection<T
 
   @Override
   public PCollection<T> expand(PCollection<T> input) {
+    return group(input)
+        .apply("DropKey", Values.<Iterable<T>>create())
+        .apply("Ungroup", Flatten.<T>iterables());
+  }
+
+  /** Every element of {@code input} in one group, under the key 0: the steps of {@link #create}. */
+  static <T> PCollection<KV<Integer, Iterable<T>>> group(PCollection<T> input) {
     return input
         .apply("KeyAllAlike", WithKeys.<Integer, T>of(0))
         .setCoder(KvCoder.of(VarIntCoder.of(), input.getCoder()))
-        .apply("GroupAll", GroupByKey.<Integer, T>create())
-        .apply("DropKey", Values.<Iterable<T>>create())
-        .apply("Ungroup", Flatten.<T>iterables());
+        .apply("GroupAll", GroupByKey.<Integer, T>create());
   }
 }

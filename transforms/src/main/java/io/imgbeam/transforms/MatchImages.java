@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -27,7 +26,6 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -145,10 +143,7 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
     if (buckets == 1) {
       // One group holds every file, so it also drops the duplicates: fewer steps than a
       // per-path combine followed by a gathering, each of which the DirectRunner runs at a cost.
-      return matched
-          .apply("KeyAllAlike", WithKeys.<Integer, ImageInput>of(0))
-          .setCoder(KvCoder.of(VarIntCoder.of(), ImageInput.Coder.of()))
-          .apply("GatherAll", GroupByKey.create())
+      return GatherAll.group(matched)
           .apply("DropDuplicatePaths", ParDo.of(new DistinctPathsFn()))
           .setCoder(ImageInput.Coder.of());
     }
