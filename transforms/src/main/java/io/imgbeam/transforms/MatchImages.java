@@ -9,7 +9,8 @@ import java.nio.file.Paths;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -332,17 +333,32 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
     return left.relativePath().compareTo(right.relativePath()) <= 0 ? left : right;
   }
 
-  /** Every file of the one group once, with {@link #first}'s relative path. */
+  /**
+   * Every file of the one group once, with {@link #first}'s relative path, largest first ({@link
+   * #LARGEST_FIRST}).
+   */
   private static final class DistinctPathsFn
       extends DoFn<KV<Integer, Iterable<ImageInput>>, ImageInput> {
     @ProcessElement
     public void processElement(
         @Element KV<Integer, Iterable<ImageInput>> group, OutputReceiver<ImageInput> out) {
-      Map<String, ImageInput> byPath = new LinkedHashMap<>();
+      Map<String, ImageInput> byPath = new HashMap<>();
       for (ImageInput input : group.getValue()) {
         byPath.merge(input.path(), input, MatchImages::first);
       }
-      byPath.values().forEach(out::output);
+      List<ImageInput> distinct = new ArrayList<>(byPath.values());
+      distinct.sort(LARGEST_FIRST);
+      distinct.forEach(out::output);
     }
   }
+
+  /**
+   * The order of the one group's files: by size, largest first, then by path. The steps after it
+   * (one bundle on the DirectRunner) start them in this order on a fixed number of threads; with
+   * the longest jobs first, the last ones to finish are small, so no thread waits long on another's
+   * large photo at the end of the run (a 17.9 MP progressive JPEG took 0.5 s after the others had
+   * finished when the order was the group's hash order).
+   */
+  static final Comparator<ImageInput> LARGEST_FIRST =
+      Comparator.comparingLong(ImageInput::sizeBytes).reversed().thenComparing(ImageInput::path);
 }

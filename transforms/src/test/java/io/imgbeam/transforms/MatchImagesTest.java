@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +84,55 @@ class MatchImagesTest {
             ImageInput.of(in + "/sub/deeper/c.gif", "deeper/c.gif", 7),
             ImageInput.of(in + "/out/old.jpg", "out/old.jpg", 11));
     p.run().waitUntilFinish();
+  }
+
+  /**
+   * One group hands the next step every file in one bundle, largest first: sizes 11, 7, 5, 3 (the
+   * bundle's order, as a step fused after it sees it).
+   */
+  @Test
+  void oneGroupStartsWithTheLargestFile(TestPipeline p) {
+    PCollection<String> order =
+        p.apply(MatchImages.create().withRedistributeBuckets(1).withPatterns(List.of(in + "/**")))
+            .apply(ParDo.of(new BundleOrderFn()));
+    PAssert.that(order).containsInAnyOrder("out/old.jpg sub/deeper/c.gif sub/b.png a.jpg");
+    p.run().waitUntilFinish();
+  }
+
+  /** The relative paths of each bundle, in the order the bundle holds them. */
+  private static final class BundleOrderFn extends DoFn<ImageInput, String> {
+    private transient List<String> seen;
+
+    @StartBundle
+    public void startBundle() {
+      seen = new ArrayList<>();
+    }
+
+    @ProcessElement
+    public void processElement(@Element ImageInput input) {
+      seen.add(input.relativePath());
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      context.output(
+          String.join(" ", seen), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+    }
+  }
+
+  @Test
+  void sortsLargestFirstThenByPath() {
+    List<ImageInput> inputs =
+        new ArrayList<>(
+            List.of(
+                ImageInput.of("/x/unreadable.jpg", "unreadable.jpg", -1),
+                ImageInput.of("/x/b.jpg", "b.jpg", 5),
+                ImageInput.of("/x/big.jpg", "big.jpg", 900),
+                ImageInput.of("/x/a.jpg", "a.jpg", 5)));
+    inputs.sort(MatchImages.LARGEST_FIRST);
+    assertEquals(
+        List.of("big.jpg", "a.jpg", "b.jpg", "unreadable.jpg"),
+        inputs.stream().map(ImageInput::relativePath).collect(Collectors.toList()));
   }
 
   @Test
