@@ -13,15 +13,12 @@ import io.imgbeam.codec.OutputFormat;
 import io.imgbeam.codec.PngMode;
 import io.imgbeam.codec.Warmup;
 import io.imgbeam.transforms.CompressImages;
-import io.imgbeam.transforms.GatherAll;
 import io.imgbeam.transforms.MatchImages;
 import io.imgbeam.transforms.OutputFiles;
 import io.imgbeam.transforms.RunReport;
-import io.imgbeam.transforms.RunSummary;
 import io.imgbeam.transforms.SummarizeRun;
 import io.imgbeam.transforms.WriteManifest;
-import io.imgbeam.transforms.WriteOutcomes;
-import io.imgbeam.transforms.WriteReport;
+import io.imgbeam.transforms.WriteRunFiles;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -206,7 +203,7 @@ public final class Imgbeam {
     private final boolean incremental;
     private final int moveShards;
     private final int redistributeBuckets;
-    private final boolean gatherOutcomes;
+    private final boolean oneWriter;
     private final int imagesInFlight;
 
     private Job(
@@ -218,7 +215,7 @@ public final class Imgbeam {
         boolean incremental,
         int moveShards,
         int redistributeBuckets,
-        boolean gatherOutcomes,
+        boolean oneWriter,
         int imagesInFlight) {
       this.inputs = inputs;
       this.inputList = inputList;
@@ -228,7 +225,7 @@ public final class Imgbeam {
       this.incremental = incremental;
       this.moveShards = moveShards;
       this.redistributeBuckets = redistributeBuckets;
-      this.gatherOutcomes = gatherOutcomes;
+      this.oneWriter = oneWriter;
       this.imagesInFlight = imagesInFlight;
     }
 
@@ -308,7 +305,7 @@ public final class Imgbeam {
           options.getIncremental(),
           EngineDefaults.moveShards(options),
           EngineDefaults.redistributeBuckets(options),
-          EngineDefaults.gatherOutcomes(options),
+          EngineDefaults.oneRunFileWriter(options),
           EngineDefaults.imagesInFlight(options, args));
     }
 
@@ -368,17 +365,9 @@ public final class Imgbeam {
       }
       PCollection<ImageOutcome> outcomes =
           pipeline.apply("MatchImages", match).apply("CompressImages", compress);
-      if (gatherOutcomes) {
-        outcomes = outcomes.apply("GatherOutcomes", GatherAll.create());
-      }
       outcomes.apply(
-          "WriteOutcomes", WriteOutcomes.to(outputRoot.toString()).withOneFileEach(gatherOutcomes));
-      outcomes.apply(
-          "WriteManifest", WriteManifest.to(outputRoot.toString(), settings.fingerprint()));
-      PCollection<RunSummary> summary =
-          outcomes.apply("SummarizeRun", SummarizeRun.to(outputRoot.toString()));
-      outcomes.apply(
-          "WriteReport", WriteReport.to(outputRoot.toString(), summary).withLimits(settings));
+          "WriteRunFiles",
+          WriteRunFiles.to(outputRoot.toString()).withSettings(settings).withOneWorker(oneWriter));
     }
 
     /**
@@ -413,7 +402,7 @@ public final class Imgbeam {
             deleteTree(entry);
           } else if ((name.startsWith("outcomes-") || name.startsWith("failures-"))
                   && name.endsWith(".avro")
-              || name.equals("summary.json")
+              || name.equals(SummarizeRun.FILE)
               || name.equals(RunReport.FILE)) {
             Files.delete(entry);
           }
@@ -494,7 +483,7 @@ public final class Imgbeam {
 
   private static void printSummary(Job job, double seconds, PrintStream out) throws IOException {
     JsonNode summary =
-        new ObjectMapper().readTree(job.runFolder().resolve("summary.json").toFile());
+        new ObjectMapper().readTree(job.runFolder().resolve(SummarizeRun.FILE).toFile());
     out.printf(
         Locale.ROOT, "imgbeam: %d inputs in %.1f s%n", summary.get("inputs").asLong(), seconds);
     for (Iterator<Map.Entry<String, JsonNode>> it = summary.get("by_status").fields();
@@ -522,7 +511,7 @@ public final class Imgbeam {
         "with owner names",
         privacy.get("inputs_with_owner_names").asLong());
     out.println("  outcomes: " + job.runFolder().resolve("outcomes-*.avro"));
-    out.println("  summary:  " + job.runFolder().resolve("summary.json"));
+    out.println("  summary:  " + job.runFolder().resolve(SummarizeRun.FILE));
     out.println("  report:   " + job.runFolder().resolve(RunReport.FILE));
   }
 }

@@ -65,9 +65,9 @@ class EngineDefaultsTest {
   }
 
   @Test
-  void outcomesGatheredOnTheDirectRunnerOnly() {
-    assertTrue(EngineDefaults.gatherOutcomes(applied()));
-    assertFalse(EngineDefaults.gatherOutcomes(applied("--runner=FlinkRunner")));
+  void oneWorkerWritesTheRunFilesOnTheDirectRunnerOnly() {
+    assertTrue(EngineDefaults.oneRunFileWriter(applied()));
+    assertFalse(EngineDefaults.oneRunFileWriter(applied("--runner=FlinkRunner")));
   }
 
   @Test

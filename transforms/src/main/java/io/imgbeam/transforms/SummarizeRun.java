@@ -15,6 +15,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public final class SummarizeRun
     extends PTransform<PCollection<ImageOutcome>, PCollection<RunSummary>> {
+  /** The summary's file name under {@code OUTPUT/_imgbeam}. */
+  public static final String FILE = "summary.json";
+
   private final String outputRoot;
 
   private SummarizeRun(String outputRoot) {
@@ -37,8 +40,7 @@ public final class SummarizeRun
         .apply("RenderJson", MapElements.into(TypeDescriptors.strings()).via(RunSummary::toJson))
         .apply(
             "WriteSummary",
-            WriteOneFile.text(
-                outputRoot, outputRoot + "/" + OutputFiles.RUN_FOLDER + "/summary.json"));
+            WriteOneFile.text(outputRoot, outputRoot + "/" + OutputFiles.RUN_FOLDER + "/" + FILE));
     return summary;
   }
 }

@@ -57,32 +57,42 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
 
     @ProcessElement
     public void processElement(@Element ImageOutcome o, OutputReceiver<ManifestEntry> out) {
-      if (o.getOutputPath() == null || o.getOutputSha256() == null || o.getInputSha256() == null) {
-        return;
+      ManifestEntry entry = entry(o, settings);
+      if (entry != null) {
+        out.output(entry);
       }
-      out.output(
-          ManifestEntry.newBuilder()
-              .setInputPath(o.getInputPath())
-              .setInputSha256(o.getInputSha256())
-              .setSettings(settings)
-              .setOutputPath(o.getOutputPath())
-              .setOutputSha256(o.getOutputSha256())
-              .setInputFormat(o.getInputFormat())
-              .setOutputFormat(o.getOutputFormat())
-              .setInputBytes(o.getInputBytes())
-              .setOutputBytes(o.getOutputBytes())
-              .setWidth(o.getWidth())
-              .setHeight(o.getHeight())
-              .setOutputWidth(o.getOutputWidth())
-              .setOutputHeight(o.getOutputHeight())
-              .setQualitySetting(o.getQualitySetting())
-              .setQualityExact(o.getQualityExact())
-              .setJpegLowFrequencyQuality(o.getJpegLowFrequencyQuality())
-              .setScoreName(o.getScoreName())
-              .setScore(o.getScore())
-              .setTarget(o.getTarget())
-              .setTargetMet(o.getTargetMet())
-              .build());
     }
+  }
+
+  /**
+   * The manifest's entry for {@code o}, made under the settings with fingerprint {@code settings};
+   * null for an outcome without an output and both hashes (nothing a later run could reuse).
+   */
+  static ManifestEntry entry(ImageOutcome o, String settings) {
+    if (o.getOutputPath() == null || o.getOutputSha256() == null || o.getInputSha256() == null) {
+      return null;
+    }
+    return ManifestEntry.newBuilder()
+        .setInputPath(o.getInputPath())
+        .setInputSha256(o.getInputSha256())
+        .setSettings(settings)
+        .setOutputPath(o.getOutputPath())
+        .setOutputSha256(o.getOutputSha256())
+        .setInputFormat(o.getInputFormat())
+        .setOutputFormat(o.getOutputFormat())
+        .setInputBytes(o.getInputBytes())
+        .setOutputBytes(o.getOutputBytes())
+        .setWidth(o.getWidth())
+        .setHeight(o.getHeight())
+        .setOutputWidth(o.getOutputWidth())
+        .setOutputHeight(o.getOutputHeight())
+        .setQualitySetting(o.getQualitySetting())
+        .setQualityExact(o.getQualityExact())
+        .setJpegLowFrequencyQuality(o.getJpegLowFrequencyQuality())
+        .setScoreName(o.getScoreName())
+        .setScore(o.getScore())
+        .setTarget(o.getTarget())
+        .setTargetMet(o.getTargetMet())
+        .build();
   }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Objects;
 import org.apache.avro.file.CodecFactory;
@@ -65,18 +64,46 @@ public final class WriteOneFile<T> extends PTransform<PCollection<T>, PDone> {
 
   @Override
   public PDone expand(PCollection<T> input) {
+    groupWithMarker(input).apply("WriteFile", ParDo.of(new WriteFn<>(root, file, format)));
+    return PDone.in(input.getPipeline());
+  }
+
+  /**
+   * Every element of {@code input} in one group under the key 0, with one null among them (the
+   * marker), so that the group exists when there are no elements: four steps.
+   */
+  static <T> PCollection<KV<Integer, Iterable<T>>> groupWithMarker(PCollection<T> input) {
     Coder<T> coder = input.getCoder();
     KvCoder<Integer, T> keyed = KvCoder.of(VarIntCoder.of(), NullableCoder.of(coder));
     PCollection<KV<Integer, T>> elements =
         input.apply("KeyAllAlike", WithKeys.<Integer, T>of(0)).setCoder(keyed);
     PCollection<KV<Integer, T>> marker =
         input.getPipeline().apply("Marker", Create.of(KV.of(0, (T) null)).withCoder(keyed));
-    PCollectionList.of(elements)
+    return PCollectionList.of(elements)
         .and(marker)
         .apply("WithMarker", Flatten.pCollections())
-        .apply("GroupAll", GroupByKey.create())
-        .apply("WriteFile", ParDo.of(new WriteFn<>(root, file, format)));
-    return PDone.in(input.getPipeline());
+        .apply("GroupAll", GroupByKey.create());
+  }
+
+  /**
+   * Writes {@code elements} (nulls skipped) as an Avro container file at {@code file}, as {@link
+   * #avro} does, from the calling thread.
+   */
+  static <T extends SpecificRecord> void writeAvro(
+      Class<T> type, Iterable<T> elements, String root, String file) throws IOException {
+    write(new AvroFormat<>(type), elements, root, file);
+  }
+
+  /** Writes {@code elements} (nulls skipped) as lines at {@code file}, as {@link #text} does. */
+  static void writeText(Iterable<String> elements, String root, String file) throws IOException {
+    write(new TextFormat(), elements, root, file);
+  }
+
+  private static <T> void write(Format<T> format, Iterable<T> elements, String root, String file)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    format.write(elements, bytes);
+    OutputFiles.writeAtomically(Paths.get(root), Paths.get(file), bytes.toByteArray());
   }
 
   /** How the elements become the file's bytes. */
@@ -133,10 +160,7 @@ public final class WriteOneFile<T> extends PTransform<PCollection<T>, PDone> {
 
     @ProcessElement
     public void processElement(@Element KV<Integer, Iterable<T>> group) throws IOException {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      format.write(group.getValue(), bytes);
-      Path dest = Paths.get(file);
-      OutputFiles.writeAtomically(Paths.get(root), dest, bytes.toByteArray());
+      write(format, group.getValue(), root, file);
     }
   }
 }
