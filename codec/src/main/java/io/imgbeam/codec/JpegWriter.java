@@ -117,7 +117,6 @@ final class JpegWriter {
 
   // Trellis scratch, reused for every block.
   private final float[] accCost = new float[64];
-  private final float[] accZero = new float[64];
   private final int[] runStart = new int[64];
   private final int[] chosen = new int[64];
   private final int[] states = new int[64];
@@ -948,10 +947,11 @@ final class JpegWriter {
    * Quantises every block: by rounding, or by trellis against {@code costs} (per table), and marks
    * its nonzero AC coefficients ({@link #nonzero}). Reads the blocks' DCT; {@code keepScaled}
    * leaves each block in zigzag order in quantiser units in its place instead, which later passes
-   * read as they are (the step table is fixed by then).
+   * read as they are (the step table is fixed by then). Blocks go {@link #GROUP} at a time, so that
+   * the trellis can run their serial sums side by side ({@link #trellisGroup}).
    */
   private void quantiseAll(float[][] costs, boolean keepScaled) {
-    float[] u = new float[64];
+    float[] u = groupU;
     if (costs != null) {
       dcU = new float[components][];
       dcWeight = new float[components][];
@@ -968,35 +968,47 @@ final class JpegWriter {
       short[] dcs = dc[c];
       long[] masks = nonzero[c];
       float[] weights = costs == null || textures == null ? null : textures[c];
-      for (int block = 0; block < masks.length; block++) {
-        if ((block & 0xFFF) == 0) {
+      for (int first = 0; first < masks.length; first += GROUP) {
+        if ((first & 0xFFF) == 0) {
           Progress.checkInterrupted(); // every 4096 blocks
         }
-        int off = block * 64;
-        if (scaled) {
-          System.arraycopy(plane, off, u, 0, 64);
-        } else {
-          for (int k = 0; k < 64; k++) {
-            u[k] = plane[off + ZIGZAG[k]] * div[k];
+        int n = Math.min(GROUP, masks.length - first);
+        for (int j = 0; j < n; j++) {
+          int off = (first + j) * 64;
+          int base = j * 64;
+          if (scaled) {
+            System.arraycopy(plane, off, u, base, 64);
+          } else {
+            for (int k = 0; k < 64; k++) {
+              u[base + k] = plane[off + ZIGZAG[k]] * div[k];
+            }
+            if (keepScaled) {
+              System.arraycopy(u, base, plane, off, 64);
+            }
           }
-          if (keepScaled) {
-            System.arraycopy(u, 0, plane, off, 64);
-          }
+          dcs[first + j] = (short) clamp(Math.round(u[base]), 2047);
         }
-        dcs[block] = (short) clamp(Math.round(u[0]), 2047);
         if (costs == null) {
-          long mask = 0;
-          for (int k = 1; k < 64; k++) {
-            int v = roundAc(u[k]);
-            out[off + k] = (short) v;
-            mask |= (long) ((v | -v) >>> 31) << k;
+          for (int j = 0; j < n; j++) {
+            int off = (first + j) * 64;
+            int base = j * 64;
+            long mask = 0;
+            for (int k = 1; k < 64; k++) {
+              int v = roundAc(u[base + k]);
+              out[off + k] = (short) v;
+              mask |= (long) ((v | -v) >>> 31) << k;
+            }
+            masks[first + j] = mask;
           }
-          masks[block] = mask;
         } else {
-          float textureWeight = weights == null ? 1 : weights[block];
-          float w = trellis(u, quant[t], costs[t], textureWeight, out, off, masks);
-          dcU[c][block] = u[0];
-          dcWeight[c][block] = w;
+          trellisGroup(n, quant[t], weights, first);
+          for (int j = 0; j < n; j++) {
+            int block = first + j;
+            masks[block] =
+                trellis(u, j * 64, groupNonzero[j], groupWeight[j], costs[t], out, block * 64);
+            dcU[c][block] = u[j * 64];
+            dcWeight[c][block] = groupWeight[j];
+          }
         }
       }
     }
@@ -1014,34 +1026,164 @@ final class JpegWriter {
   }
 
   /**
-   * Chooses the AC values of one block (zigzag {@code u} in quantiser units) minimising bits +
-   * lambda x squared error, where bits are the Huffman lengths in {@code cost} of each (run, size)
-   * symbol plus the size bits, and the block ends with an EOB wherever that is cheapest; {@code
-   * texture} scales lambda; marks the chosen nonzero values in {@code masks}. Returns the block's
-   * weight (lambda) for {@link #dcTrellis}.
+   * Blocks quantised together: the trellis's two serial sums per block (its AC energy in double and
+   * the running distortion of zeroing its coefficients, {@link #groupZero}) are chains of 63
+   * dependent additions each, and four blocks' chains side by side keep the adder busy where one
+   * block's waited for each addition; every sum still adds the same values in the same order.
    */
-  private float trellis(
-      float[] u, int[] q, float[] cost, float texture, short[] out, int off, long[] masks) {
+  private static final int GROUP = 4;
+
+  /** Quantiser units of the group's blocks, 64 each in zigzag order. */
+  private final float[] groupU = new float[GROUP * 64];
+
+  /**
+   * Per block of the group and zigzag position i, the weighted squared error of zeroing its AC
+   * coefficients 1..i (0 at i = 0).
+   */
+  private final float[] groupZero = new float[GROUP * 64];
+
+  /** Per block of the group, bit i set where AC coefficient i rounds to nonzero. */
+  private final long[] groupNonzero = new long[GROUP];
+
+  /** Per block of the group, the trellis weight (lambda x texture). */
+  private final float[] groupWeight = new float[GROUP];
+
+  /**
+   * The trellis weight, the running zeroing error and the nonzero positions of each of the first
+   * {@code n} blocks in {@link #groupU} (block {@code first} of the component on): mozjpeg's lambda
+   * from the block's AC energy, scaled by its {@code textures} weight (null: 1).
+   */
+  private void trellisGroup(int n, int[] q, float[] textures, int first) {
+    float[] u = groupU;
+    if (n < GROUP) {
+      for (int j = 0; j < n; j++) {
+        float texture = textures == null ? 1 : textures[first + j];
+        groupWeight[j] = lambda(texture, energy(u, j * 64, q));
+        groupNonzero[j] = zeroing(u, j * 64, groupWeight[j], groupZero);
+      }
+      return;
+    }
+    double e0 = 0;
+    double e1 = 0;
+    double e2 = 0;
+    double e3 = 0;
+    for (int k = 1; k < 64; k++) {
+      int step = q[k];
+      double c0 = u[k] * step;
+      double c1 = u[64 + k] * step;
+      double c2 = u[128 + k] * step;
+      double c3 = u[192 + k] * step;
+      e0 += c0 * c0;
+      e1 += c1 * c1;
+      e2 += c2 * c2;
+      e3 += c3 * c3;
+    }
+    float[] w = groupWeight;
+    w[0] = lambda(textures == null ? 1 : textures[first], e0);
+    w[1] = lambda(textures == null ? 1 : textures[first + 1], e1);
+    w[2] = lambda(textures == null ? 1 : textures[first + 2], e2);
+    w[3] = lambda(textures == null ? 1 : textures[first + 3], e3);
+    float w0 = w[0];
+    float w1 = w[1];
+    float w2 = w[2];
+    float w3 = w[3];
+    float[] zero = groupZero;
+    float z0 = 0;
+    float z1 = 0;
+    float z2 = 0;
+    float z3 = 0;
+    long m0 = 0;
+    long m1 = 0;
+    long m2 = 0;
+    long m3 = 0;
+    for (int i = 1; i < 64; i++) {
+      float x0 = Math.abs(u[i]);
+      float x1 = Math.abs(u[64 + i]);
+      float x2 = Math.abs(u[128 + i]);
+      float x3 = Math.abs(u[192 + i]);
+      z0 += w0 * x0 * x0;
+      z1 += w1 * x1 * x1;
+      z2 += w2 * x2 * x2;
+      z3 += w3 * x3 * x3;
+      zero[i] = z0;
+      zero[64 + i] = z1;
+      zero[128 + i] = z2;
+      zero[192 + i] = z3;
+      m0 |= nonzeroBit(x0, i);
+      m1 |= nonzeroBit(x1, i);
+      m2 |= nonzeroBit(x2, i);
+      m3 |= nonzeroBit(x3, i);
+    }
+    zero[0] = 0;
+    zero[64] = 0;
+    zero[128] = 0;
+    zero[192] = 0;
+    groupNonzero[0] = m0;
+    groupNonzero[1] = m1;
+    groupNonzero[2] = m2;
+    groupNonzero[3] = m3;
+  }
+
+  /** The AC energy of the block at {@code base} of {@code u}, in the DCT's units, in double. */
+  private static double energy(float[] u, int base, int[] q) {
     double energy = 0;
     for (int k = 1; k < 64; k++) {
-      double c = u[k] * q[k];
+      double c = u[base + k] * q[k];
       energy += c * c;
     }
+    return energy;
+  }
+
+  /** The trellis weight of a block of AC {@code energy}: mozjpeg's lambda x {@code texture}. */
+  private static float lambda(float texture, double energy) {
     // mozjpeg measures on coefficients 8x ours: 64x the squared error in quantiser units.
-    float weight = texture * (float) (64.0 * LAMBDA_SCALE / (LAMBDA_OFFSET + 64.0 * energy / 63.0));
+    return texture * (float) (64.0 * LAMBDA_SCALE / (LAMBDA_OFFSET + 64.0 * energy / 63.0));
+  }
+
+  /**
+   * The running zeroing error of the block at {@code base} of {@code u} into {@code zero} at the
+   * same place; returns its nonzero positions.
+   */
+  private static long zeroing(float[] u, int base, float weight, float[] zero) {
+    float z = 0;
+    long mask = 0;
+    zero[base] = 0;
+    for (int i = 1; i < 64; i++) {
+      float x = Math.abs(u[base + i]);
+      z += weight * x * x;
+      zero[base + i] = z;
+      mask |= nonzeroBit(x, i);
+    }
+    return mask;
+  }
+
+  /** Bit {@code i} when {@code x} (an absolute value, or NaN) rounds to nonzero, else 0. */
+  private static long nonzeroBit(float x, int i) {
+    return (long) (-(int) (x + 0.5f) >>> 31) << i;
+  }
+
+  /**
+   * Chooses the AC values of one block (zigzag, in quantiser units at {@code base} of {@link
+   * #groupU}; its {@code nonzero} positions, zeroing errors and {@code weight} from {@link
+   * #trellisGroup}) minimising bits + weight x squared error, where bits are the Huffman lengths in
+   * {@code cost} of each (run, size) symbol plus the size bits, and the block ends with an EOB
+   * wherever that is cheapest. Writes them into {@code out} from {@code off} and returns their
+   * nonzero positions. A coefficient that rounds to 0 is never worth coding (every candidate of it
+   * is 0), so only the nonzero positions are visited: a zero only lengthens the runs, and what it
+   * costs is in the running zeroing error.
+   */
+  private long trellis(
+      float[] u, int base, long nonzero, float weight, float[] cost, short[] out, int off) {
+    float[] zero = groupZero;
     float zrl = cost[0xF0];
     float eob = cost[0x00];
     int stateCount = 1;
     states[0] = 0;
     accCost[0] = 0;
-    accZero[0] = 0;
-    for (int i = 1; i < 64; i++) {
-      float x = Math.abs(u[i]);
-      accZero[i] = accZero[i - 1] + weight * x * x;
+    for (long m = nonzero; m != 0; m &= m - 1) {
+      int i = Long.numberOfTrailingZeros(m);
+      float x = Math.abs(u[base + i]);
       int rounded = Math.min(1023, (int) (x + 0.5f));
-      if (rounded == 0) {
-        continue;
-      }
       int sizes = 32 - Integer.numberOfLeadingZeros(rounded);
       // Each size's value and error are the same from every start.
       for (int size = 1; size <= sizes; size++) {
@@ -1057,18 +1199,19 @@ final class JpegWriter {
       float best = Float.MAX_VALUE;
       int bestStart = 0;
       int bestValue = 0;
+      float zeroBefore = zero[base + i - 1];
       for (int s = stateCount - 1; s >= 0; s--) {
         int j = states[s];
         int run = i - 1 - j;
-        float base = accCost[j] + accZero[i - 1] - accZero[j] + (run >> 4) * zrl;
-        if (base + 1f > best) {
+        float start = accCost[j] + zeroBefore - zero[base + j] + (run >> 4) * zrl;
+        if (start + 1f > best) {
           continue;
         }
         int runNibble = (run & 15) << 4;
         float startBest = Float.MAX_VALUE;
         int startValue = 0;
         for (int size = 1; size <= sizes; size++) {
-          float total = base + cost[runNibble | size] + size + sizeError[size];
+          float total = start + cost[runNibble | size] + size + sizeError[size];
           if (total < startBest) {
             startBest = total;
             startValue = sizeValue[size];
@@ -1086,10 +1229,11 @@ final class JpegWriter {
       states[stateCount++] = i;
     }
     int last = 0;
-    float best = accZero[63] + eob;
+    float all = zero[base + 63];
+    float best = all + eob;
     for (int s = 1; s < stateCount; s++) {
       int i = states[s];
-      float total = accCost[i] + accZero[63] - accZero[i] + (i < 63 ? eob : 0);
+      float total = accCost[i] + all - zero[base + i] + (i < 63 ? eob : 0);
       if (total < best) {
         best = total;
         last = i;
@@ -1100,11 +1244,10 @@ final class JpegWriter {
     }
     long mask = 0;
     for (int i = last; i > 0; i = runStart[i]) {
-      out[off + i] = (short) (u[i] < 0 ? -chosen[i] : chosen[i]);
+      out[off + i] = (short) (u[base + i] < 0 ? -chosen[i] : chosen[i]);
       mask |= 1L << i;
     }
-    masks[off >> 6] = mask;
-    return weight;
+    return mask;
   }
 
   /** Block indices of component {@code c} in the order the DC scan codes them. */
