@@ -43,6 +43,15 @@ final class JpegWriter {
     52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63
   };
 
+  /** Zigzag position of each natural (row-major) index: the inverse of {@link #ZIGZAG}. */
+  private static final int[] ZIGZAG_OF = new int[64];
+
+  static {
+    for (int k = 0; k < 64; k++) {
+      ZIGZAG_OF[ZIGZAG[k]] = k;
+    }
+  }
+
   /**
    * N. Robidoux's table for ImageMagick, in natural order: mozjpeg's default ({@code -quant-table
    * 3}) for both luma and chroma; smoother in frequency than Annex K, which quantises some low
@@ -111,6 +120,9 @@ final class JpegWriter {
 
   /** Quantiser of each table in zigzag order. */
   private final int[][] quant = new int[2][64];
+
+  /** {@link #quant} as floats, for the trellis's products. */
+  private final float[][] steps = new float[2][64];
 
   /** Multiplier from the AAN DCT output to quantiser units, per table, zigzag order. */
   private final float[][] divisor = new float[2][64];
@@ -215,6 +227,7 @@ final class JpegWriter {
   private void setStep(int t, int k, int step) {
     int n = ZIGZAG[k];
     quant[t][k] = step;
+    steps[t][k] = step;
     divisor[t][k] = (float) (1.0 / (8.0 * AAN[n >> 3] * AAN[n & 7] * step));
   }
 
@@ -431,7 +444,8 @@ final class JpegWriter {
     // A writer of its own planes leaves the rounding pass's quantiser units in them for the trellis
     // pass; on shared planes each pass scales the DCT again (the same products, so the same bytes).
     quantiseAll(null, effort > 0 && !shared);
-    for (int pass = 0; pass < effort; pass++) {
+    if (effort > 0) {
+      // The trellis pass reads the rounding pass's nonzero positions, so it runs right after it.
       float[][] costs = new float[2][];
       for (int t = 0; t < Math.min(2, components); t++) {
         costs[t] = JpegHuffman.of(countSequentialAc(t)).costs(UNSEEN_SYMBOL_BITS);
@@ -830,10 +844,10 @@ final class JpegWriter {
         System.arraycopy(planes[c], (by * blocksW[c] + bx) * 64, ws, 0, 64);
         float ac = 0;
         for (int n = 1; n < 64; n++) {
-          ac += Math.abs(ws[n]) * scale[n];
+          ac += Math.abs(ws[ZIGZAG_OF[n]]) * scale[n];
         }
         for (int k = ac > 4 ? 0 : 1; k < SOURCE_POSITIONS; k++) {
-          float v = Math.abs(ws[ZIGZAG[k]] * scale[ZIGZAG[k]]);
+          float v = Math.abs(ws[k] * scale[ZIGZAG[k]]);
           if (v >= 1) { // rounds to 0 for every step looked for
             values[k][count[k]++] = v;
           }
@@ -918,9 +932,9 @@ final class JpegWriter {
   }
 
   /**
-   * The forward DCT of every block of every plane, stored block by block: block (bx, by) of a plane
-   * at {@code (by * blocksW + bx) * 64}, as in {@link #coef} (each row of blocks takes the place of
-   * its eight rows of pixels).
+   * The forward DCT of every block of every plane, stored block by block in zigzag order: block
+   * (bx, by) of a plane at {@code (by * blocksW + bx) * 64}, as in {@link #coef} (each row of
+   * blocks takes the place of its eight rows of pixels).
    */
   private void transformAll() {
     float[] ws = new float[64];
@@ -936,8 +950,7 @@ final class JpegWriter {
           for (int r = 0; r < 8; r++) {
             System.arraycopy(rows, r * planeW + bx * 8, ws, r * 8, 8);
           }
-          forwardDct(ws);
-          System.arraycopy(ws, 0, plane, start + bx * 64, 64);
+          forwardDct(ws, plane, start + bx * 64);
         }
       }
     }
@@ -951,7 +964,6 @@ final class JpegWriter {
    * the trellis can run their serial sums side by side ({@link #trellisGroup}).
    */
   private void quantiseAll(float[][] costs, boolean keepScaled) {
-    float[] u = groupU;
     if (costs != null) {
       dcU = new float[components][];
       dcWeight = new float[components][];
@@ -973,41 +985,48 @@ final class JpegWriter {
           Progress.checkInterrupted(); // every 4096 blocks
         }
         int n = Math.min(GROUP, masks.length - first);
-        for (int j = 0; j < n; j++) {
-          int off = (first + j) * 64;
-          int base = j * 64;
-          if (scaled) {
-            System.arraycopy(plane, off, u, base, 64);
-          } else {
+        // The group's quantiser units, 64 a block from u[base]: the planes' own once scaled (or
+        // scaled here in place, to be kept), else groupU.
+        float[] u = plane;
+        int base = first * 64;
+        if (!scaled) {
+          if (!keepScaled) {
+            u = groupU;
+            base = 0;
+          }
+          for (int j = 0; j < n; j++) {
+            int off = (first + j) * 64;
+            int to = base + j * 64;
             for (int k = 0; k < 64; k++) {
-              u[base + k] = plane[off + ZIGZAG[k]] * div[k];
-            }
-            if (keepScaled) {
-              System.arraycopy(u, base, plane, off, 64);
+              u[to + k] = plane[off + k] * div[k];
             }
           }
-          dcs[first + j] = (short) clamp(Math.round(u[base]), 2047);
+        }
+        for (int j = 0; j < n; j++) {
+          dcs[first + j] = (short) clamp(Math.round(u[base + j * 64]), 2047);
         }
         if (costs == null) {
           for (int j = 0; j < n; j++) {
             int off = (first + j) * 64;
-            int base = j * 64;
+            int from = base + j * 64;
             long mask = 0;
             for (int k = 1; k < 64; k++) {
-              int v = roundAc(u[base + k]);
+              int v = roundAc(u[from + k]);
               out[off + k] = (short) v;
               mask |= (long) ((v | -v) >>> 31) << k;
             }
             masks[first + j] = mask;
           }
         } else {
-          trellisGroup(n, quant[t], weights, first);
+          trellisGroup(n, u, base, steps[t], weights, first);
           for (int j = 0; j < n; j++) {
             int block = first + j;
+            float w = groupWeight[j];
+            // the rounding pass's nonzero positions, of the same quantiser units
             masks[block] =
-                trellis(u, j * 64, groupNonzero[j], groupWeight[j], costs[t], out, block * 64);
-            dcU[c][block] = u[j * 64];
-            dcWeight[c][block] = groupWeight[j];
+                trellis(u, base + j * 64, masks[block], j * 64, w, costs[t], out, block * 64);
+            dcU[c][block] = u[base + j * 64];
+            dcWeight[c][block] = w;
           }
         }
       }
@@ -1033,7 +1052,7 @@ final class JpegWriter {
    */
   private static final int GROUP = 4;
 
-  /** Quantiser units of the group's blocks, 64 each in zigzag order. */
+  /** Quantiser units of the group's blocks, 64 each in zigzag order, where the planes keep none. */
   private final float[] groupU = new float[GROUP * 64];
 
   /**
@@ -1042,129 +1061,128 @@ final class JpegWriter {
    */
   private final float[] groupZero = new float[GROUP * 64];
 
-  /** Per block of the group, bit i set where AC coefficient i rounds to nonzero. */
-  private final long[] groupNonzero = new long[GROUP];
+  /** Per block of the group, the squares of its coefficients in the DCT's units. */
+  private final double[] groupSquares = new double[GROUP * 64];
+
+  /** Per block of the group, its AC energy: the sum of its squares but the DC's. */
+  private final double[] groupEnergy = new double[GROUP];
+
+  /** Per block of the group, the weighted squared error of zeroing each coefficient. */
+  private final float[] groupErrors = new float[GROUP * 64];
 
   /** Per block of the group, the trellis weight (lambda x texture). */
   private final float[] groupWeight = new float[GROUP];
 
   /**
-   * The trellis weight, the running zeroing error and the nonzero positions of each of the first
-   * {@code n} blocks in {@link #groupU} (block {@code first} of the component on): mozjpeg's lambda
-   * from the block's AC energy, scaled by its {@code textures} weight (null: 1).
+   * The trellis weight and the running zeroing error of each of the first {@code n} blocks of the
+   * group (block {@code first} of the component on; quantiser units, 64 a block from {@code
+   * u[base]}): mozjpeg's lambda from the block's AC energy, scaled by its {@code textures} weight
+   * (null: 1). The squares are computed in loops of independent lanes (which the JIT vectorises)
+   * into {@link #groupSquares}, and only their sums run in order, four blocks side by side.
    */
-  private void trellisGroup(int n, int[] q, float[] textures, int first) {
-    float[] u = groupU;
+  private void trellisGroup(int n, float[] u, int base, float[] q, float[] textures, int first) {
+    double[] squares = groupSquares;
+    int count = n * 64;
+    for (int i = 0; i < count; i++) {
+      double c = u[base + i] * q[i & 63];
+      squares[i] = c * c;
+    }
+    double[] energy = groupEnergy;
     if (n < GROUP) {
       for (int j = 0; j < n; j++) {
-        float texture = textures == null ? 1 : textures[first + j];
-        groupWeight[j] = lambda(texture, energy(u, j * 64, q));
-        groupNonzero[j] = zeroing(u, j * 64, groupWeight[j], groupZero);
+        energy[j] = sum(squares, j * 64);
       }
-      return;
+    } else {
+      sum4(squares, energy);
     }
+    for (int j = 0; j < n; j++) {
+      // mozjpeg measures on coefficients 8x ours: 64x the squared error in quantiser units.
+      float texture = textures == null ? 1 : textures[first + j];
+      groupWeight[j] =
+          texture * (float) (64.0 * LAMBDA_SCALE / (LAMBDA_OFFSET + 64.0 * energy[j] / 63.0));
+    }
+    float[] errors = groupErrors;
+    for (int j = 0; j < n; j++) {
+      float w = groupWeight[j];
+      int from = base + j * 64;
+      int to = j * 64;
+      for (int i = 0; i < 64; i++) {
+        float x = Math.abs(u[from + i]);
+        errors[to + i] = w * x * x;
+      }
+    }
+    float[] zero = groupZero;
+    if (n < GROUP) {
+      for (int j = 0; j < n; j++) {
+        prefix(errors, zero, j * 64);
+      }
+    } else {
+      prefix4(errors, zero);
+    }
+  }
+
+  /** The sum of {@code squares[from + 1 .. from + 63]}, in order. */
+  private static double sum(double[] squares, int from) {
+    double e = 0;
+    for (int k = 1; k < 64; k++) {
+      e += squares[from + k];
+    }
+    return e;
+  }
+
+  /** {@link #sum} of the four blocks of {@code squares} into {@code out}, side by side. */
+  private static void sum4(double[] squares, double[] out) {
     double e0 = 0;
     double e1 = 0;
     double e2 = 0;
     double e3 = 0;
     for (int k = 1; k < 64; k++) {
-      int step = q[k];
-      double c0 = u[k] * step;
-      double c1 = u[64 + k] * step;
-      double c2 = u[128 + k] * step;
-      double c3 = u[192 + k] * step;
-      e0 += c0 * c0;
-      e1 += c1 * c1;
-      e2 += c2 * c2;
-      e3 += c3 * c3;
+      e0 += squares[k];
+      e1 += squares[64 + k];
+      e2 += squares[128 + k];
+      e3 += squares[192 + k];
     }
-    float[] w = groupWeight;
-    w[0] = lambda(textures == null ? 1 : textures[first], e0);
-    w[1] = lambda(textures == null ? 1 : textures[first + 1], e1);
-    w[2] = lambda(textures == null ? 1 : textures[first + 2], e2);
-    w[3] = lambda(textures == null ? 1 : textures[first + 3], e3);
-    float w0 = w[0];
-    float w1 = w[1];
-    float w2 = w[2];
-    float w3 = w[3];
-    float[] zero = groupZero;
+    out[0] = e0;
+    out[1] = e1;
+    out[2] = e2;
+    out[3] = e3;
+  }
+
+  /** The running sums of {@code errors[from + 1 .. from + i]} into {@code zero}, i = 0..63. */
+  private static void prefix(float[] errors, float[] zero, int from) {
+    float z = 0;
+    zero[from] = 0;
+    for (int i = 1; i < 64; i++) {
+      z += errors[from + i];
+      zero[from + i] = z;
+    }
+  }
+
+  /** {@link #prefix} of the four blocks of {@code errors}, side by side. */
+  private static void prefix4(float[] errors, float[] zero) {
     float z0 = 0;
     float z1 = 0;
     float z2 = 0;
     float z3 = 0;
-    long m0 = 0;
-    long m1 = 0;
-    long m2 = 0;
-    long m3 = 0;
-    for (int i = 1; i < 64; i++) {
-      float x0 = Math.abs(u[i]);
-      float x1 = Math.abs(u[64 + i]);
-      float x2 = Math.abs(u[128 + i]);
-      float x3 = Math.abs(u[192 + i]);
-      z0 += w0 * x0 * x0;
-      z1 += w1 * x1 * x1;
-      z2 += w2 * x2 * x2;
-      z3 += w3 * x3 * x3;
-      zero[i] = z0;
-      zero[64 + i] = z1;
-      zero[128 + i] = z2;
-      zero[192 + i] = z3;
-      m0 |= nonzeroBit(x0, i);
-      m1 |= nonzeroBit(x1, i);
-      m2 |= nonzeroBit(x2, i);
-      m3 |= nonzeroBit(x3, i);
-    }
     zero[0] = 0;
     zero[64] = 0;
     zero[128] = 0;
     zero[192] = 0;
-    groupNonzero[0] = m0;
-    groupNonzero[1] = m1;
-    groupNonzero[2] = m2;
-    groupNonzero[3] = m3;
-  }
-
-  /** The AC energy of the block at {@code base} of {@code u}, in the DCT's units, in double. */
-  private static double energy(float[] u, int base, int[] q) {
-    double energy = 0;
-    for (int k = 1; k < 64; k++) {
-      double c = u[base + k] * q[k];
-      energy += c * c;
-    }
-    return energy;
-  }
-
-  /** The trellis weight of a block of AC {@code energy}: mozjpeg's lambda x {@code texture}. */
-  private static float lambda(float texture, double energy) {
-    // mozjpeg measures on coefficients 8x ours: 64x the squared error in quantiser units.
-    return texture * (float) (64.0 * LAMBDA_SCALE / (LAMBDA_OFFSET + 64.0 * energy / 63.0));
-  }
-
-  /**
-   * The running zeroing error of the block at {@code base} of {@code u} into {@code zero} at the
-   * same place; returns its nonzero positions.
-   */
-  private static long zeroing(float[] u, int base, float weight, float[] zero) {
-    float z = 0;
-    long mask = 0;
-    zero[base] = 0;
     for (int i = 1; i < 64; i++) {
-      float x = Math.abs(u[base + i]);
-      z += weight * x * x;
-      zero[base + i] = z;
-      mask |= nonzeroBit(x, i);
+      z0 += errors[i];
+      z1 += errors[64 + i];
+      z2 += errors[128 + i];
+      z3 += errors[192 + i];
+      zero[i] = z0;
+      zero[64 + i] = z1;
+      zero[128 + i] = z2;
+      zero[192 + i] = z3;
     }
-    return mask;
-  }
-
-  /** Bit {@code i} when {@code x} (an absolute value, or NaN) rounds to nonzero, else 0. */
-  private static long nonzeroBit(float x, int i) {
-    return (long) (-(int) (x + 0.5f) >>> 31) << i;
   }
 
   /**
-   * Chooses the AC values of one block (zigzag, in quantiser units at {@code base} of {@link
-   * #groupU}; its {@code nonzero} positions, zeroing errors and {@code weight} from {@link
+   * Chooses the AC values of one block (zigzag, in quantiser units from {@code u[base]}; its {@code
+   * nonzero} positions, zeroing errors (from {@code groupZero[z]}) and {@code weight} from {@link
    * #trellisGroup}) minimising bits + weight x squared error, where bits are the Huffman lengths in
    * {@code cost} of each (run, size) symbol plus the size bits, and the block ends with an EOB
    * wherever that is cheapest. Writes them into {@code out} from {@code off} and returns their
@@ -1173,7 +1191,7 @@ final class JpegWriter {
    * costs is in the running zeroing error.
    */
   private long trellis(
-      float[] u, int base, long nonzero, float weight, float[] cost, short[] out, int off) {
+      float[] u, int base, long nonzero, int z, float weight, float[] cost, short[] out, int off) {
     float[] zero = groupZero;
     float zrl = cost[0xF0];
     float eob = cost[0x00];
@@ -1199,11 +1217,11 @@ final class JpegWriter {
       float best = Float.MAX_VALUE;
       int bestStart = 0;
       int bestValue = 0;
-      float zeroBefore = zero[base + i - 1];
+      float zeroBefore = zero[z + i - 1];
       for (int s = stateCount - 1; s >= 0; s--) {
         int j = states[s];
         int run = i - 1 - j;
-        float start = accCost[j] + zeroBefore - zero[base + j] + (run >> 4) * zrl;
+        float start = accCost[j] + zeroBefore - zero[z + j] + (run >> 4) * zrl;
         if (start + 1f > best) {
           continue;
         }
@@ -1229,11 +1247,11 @@ final class JpegWriter {
       states[stateCount++] = i;
     }
     int last = 0;
-    float all = zero[base + 63];
+    float all = zero[z + 63];
     float best = all + eob;
     for (int s = 1; s < stateCount; s++) {
       int i = states[s];
-      float total = accCost[i] + all - zero[base + i] + (i < 63 ? eob : 0);
+      float total = accCost[i] + all - zero[z + i] + (i < 63 ? eob : 0);
       if (total < best) {
         best = total;
         last = i;
@@ -1396,17 +1414,43 @@ final class JpegWriter {
     return 32 - Integer.numberOfLeadingZeros(Math.abs(v));
   }
 
-  /** libjpeg's float AAN forward DCT, in place; outputs scaled by 8 AAN[u] AAN[v]. */
-  static void forwardDct(float[] d) {
+  /**
+   * libjpeg's float AAN forward DCT of the 8x8 samples in {@code d} (row-major; its row pass
+   * overwrites them), written to {@code out} from {@code o} in zigzag order; outputs scaled by 8
+   * AAN[u] AAN[v]. Each column's outputs go straight to their zigzag places (constant indices once
+   * inlined), so quantisation reads a block in the order it codes it, with no gather.
+   */
+  static void forwardDct(float[] d, float[] out, int o) {
     for (int p = 0; p < 64; p += 8) {
-      dct8(d, p, 1);
+      dct8(d, p, 1, d, p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
     }
-    for (int p = 0; p < 8; p++) {
-      dct8(d, p, 8);
-    }
+    dct8(d, 0, 8, out, o, o + 2, o + 3, o + 9, o + 10, o + 20, o + 21, o + 35);
+    dct8(d, 1, 8, out, o + 1, o + 4, o + 8, o + 11, o + 19, o + 22, o + 34, o + 36);
+    dct8(d, 2, 8, out, o + 5, o + 7, o + 12, o + 18, o + 23, o + 33, o + 37, o + 48);
+    dct8(d, 3, 8, out, o + 6, o + 13, o + 17, o + 24, o + 32, o + 38, o + 47, o + 49);
+    dct8(d, 4, 8, out, o + 14, o + 16, o + 25, o + 31, o + 39, o + 46, o + 50, o + 57);
+    dct8(d, 5, 8, out, o + 15, o + 26, o + 30, o + 40, o + 45, o + 51, o + 56, o + 58);
+    dct8(d, 6, 8, out, o + 27, o + 29, o + 41, o + 44, o + 52, o + 55, o + 59, o + 62);
+    dct8(d, 7, 8, out, o + 28, o + 42, o + 43, o + 53, o + 54, o + 60, o + 61, o + 63);
   }
 
-  private static void dct8(float[] d, int p, int s) {
+  /**
+   * One 8-point pass over {@code d[p + i s]}, i = 0..7, output i into {@code out[oi]} (all inputs
+   * are read before the first output is written, so {@code out} may be {@code d}).
+   */
+  private static void dct8(
+      float[] d,
+      int p,
+      int s,
+      float[] out,
+      int o0,
+      int o1,
+      int o2,
+      int o3,
+      int o4,
+      int o5,
+      int o6,
+      int o7) {
     float tmp0 = d[p] + d[p + 7 * s];
     float tmp7 = d[p] - d[p + 7 * s];
     float tmp1 = d[p + s] + d[p + 6 * s];
@@ -1420,11 +1464,11 @@ final class JpegWriter {
     float tmp13 = tmp0 - tmp3;
     float tmp11 = tmp1 + tmp2;
     float tmp12 = tmp1 - tmp2;
-    d[p] = tmp10 + tmp11;
-    d[p + 4 * s] = tmp10 - tmp11;
+    out[o0] = tmp10 + tmp11;
+    out[o4] = tmp10 - tmp11;
     float z1 = (tmp12 + tmp13) * 0.707106781f;
-    d[p + 2 * s] = tmp13 + z1;
-    d[p + 6 * s] = tmp13 - z1;
+    out[o2] = tmp13 + z1;
+    out[o6] = tmp13 - z1;
 
     tmp10 = tmp4 + tmp5;
     tmp11 = tmp5 + tmp6;
@@ -1435,10 +1479,10 @@ final class JpegWriter {
     float z3 = tmp11 * 0.707106781f;
     float z11 = tmp7 + z3;
     float z13 = tmp7 - z3;
-    d[p + 5 * s] = z13 + z2;
-    d[p + 3 * s] = z13 - z2;
-    d[p + s] = z11 + z4;
-    d[p + 7 * s] = z11 - z4;
+    out[o5] = z13 + z2;
+    out[o3] = z13 - z2;
+    out[o1] = z11 + z4;
+    out[o7] = z11 - z4;
   }
 
   // ---- Output ----
@@ -1642,10 +1686,17 @@ final class JpegWriter {
       freq[t][size]++;
       return;
     }
-    out.bits(tables[t].code[size], tables[t].length[size]);
-    if (size > 0) {
-      out.bits(diff < 0 ? diff - 1 : diff, size);
-    }
+    codeAndValue(tables[t], size, diff, size, out);
+  }
+
+  /**
+   * Writes symbol {@code s}'s code and the low {@code size} bits of {@code value} (less one when
+   * negative) in one call: at most 16 + 12 bits.
+   */
+  private static void codeAndValue(
+      JpegHuffman table, int s, int value, int size, JpegBitWriter out) {
+    int bits = (value < 0 ? value - 1 : value) & ((1 << size) - 1);
+    out.bits((table.code[s] << size) | bits, table.length[s] + size);
   }
 
   /**
@@ -1862,8 +1913,7 @@ final class JpegWriter {
             run -= 16;
           }
           int size = bitSize(v);
-          symbol((run << 4) | size, null, table, out);
-          out.bits(v < 0 ? v - 1 : v, size);
+          codeAndValue(table, (run << 4) | size, v, size, out);
           prev = k;
         }
         if (prev < scan.se && ++eobRun == 0x7FFF) {
