@@ -1009,11 +1009,15 @@ final class JpegWriter {
           for (int j = 0; j < n; j++) {
             int off = (first + j) * 64;
             int from = base + j * 64;
+            // The nonzero positions first, branch-free; the values of those only.
             long mask = 0;
             for (int k = 1; k < 64; k++) {
-              int v = roundAc(u[from + k]);
-              out[off + k] = (short) v;
-              mask |= (long) ((v | -v) >>> 31) << k;
+              mask |= (long) roundsToNonzero(u[from + k]) << k;
+            }
+            Arrays.fill(out, off + 1, off + 64, (short) 0);
+            for (long m = mask; m != 0; m &= m - 1) {
+              int k = Long.numberOfTrailingZeros(m);
+              out[off + k] = (short) roundAc(u[from + k]);
             }
             masks[first + j] = mask;
           }
@@ -1036,6 +1040,15 @@ final class JpegWriter {
 
   private static int clamp(int v, int limit) {
     return Math.max(-limit, Math.min(limit, v));
+  }
+
+  /**
+   * 1 where {@link #roundAc} of {@code u} is nonzero, else 0: where |u| + 0.5 (as roundAc adds it,
+   * in float) is at least 1, which compares as its bits do (it is positive; the DCT of 8-bit
+   * samples is finite).
+   */
+  private static int roundsToNonzero(float u) {
+    return (0x3F7FFFFF - Float.floatToRawIntBits(Math.abs(u) + 0.5f)) >>> 31;
   }
 
   private static int roundAc(float u) {
