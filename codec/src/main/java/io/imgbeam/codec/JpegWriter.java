@@ -961,7 +961,9 @@ final class JpegWriter {
    * its nonzero AC coefficients ({@link #nonzero}). Reads the blocks' DCT; {@code keepScaled}
    * leaves each block in zigzag order in quantiser units in its place instead, which later passes
    * read as they are (the step table is fixed by then). Blocks go {@link #GROUP} at a time, so that
-   * the trellis can run their serial sums side by side ({@link #trellisGroup}).
+   * the trellis can run their serial sums side by side ({@link #trellisGroup}). The rounding pass
+   * runs first, on the fresh (zero) {@link #coef}, and writes only the nonzero values; the trellis
+   * pass right after it, on the rounding pass's nonzero positions (the same quantiser units).
    */
   private void quantiseAll(float[][] costs, boolean keepScaled) {
     if (costs != null) {
@@ -1009,12 +1011,12 @@ final class JpegWriter {
           for (int j = 0; j < n; j++) {
             int off = (first + j) * 64;
             int from = base + j * 64;
-            // The nonzero positions first, branch-free; the values of those only.
+            // The nonzero positions first, branch-free; the values of those only (the rest of a
+            // fresh coefficient array is 0 already).
             long mask = 0;
             for (int k = 1; k < 64; k++) {
               mask |= (long) roundsToNonzero(u[from + k]) << k;
             }
-            Arrays.fill(out, off + 1, off + 64, (short) 0);
             for (long m = mask; m != 0; m &= m - 1) {
               int k = Long.numberOfTrailingZeros(m);
               out[off + k] = (short) roundAc(u[from + k]);
@@ -1270,8 +1272,8 @@ final class JpegWriter {
         last = i;
       }
     }
-    for (int k = 1; k < 64; k++) {
-      out[off + k] = 0;
+    for (long m = nonzero; m != 0; m &= m - 1) {
+      out[off + Long.numberOfTrailingZeros(m)] = 0; // the rounding pass's values
     }
     long mask = 0;
     for (int i = last; i > 0; i = runStart[i]) {
