@@ -1049,11 +1049,11 @@ final class JpegWriter {
    * in float) is at least 1, which compares as its bits do (it is positive; the DCT of 8-bit
    * samples is finite).
    */
-  private static int roundsToNonzero(float u) {
+  static int roundsToNonzero(float u) {
     return (0x3F7FFFFF - Float.floatToRawIntBits(Math.abs(u) + 0.5f)) >>> 31;
   }
 
-  private static int roundAc(float u) {
+  static int roundAc(float u) {
     int m = Math.min(1023, (int) (Math.abs(u) + 0.5f));
     int sign = Float.floatToRawIntBits(u) >> 31; // -1 for negative (and -0, which rounds to 0)
     return (m ^ sign) - sign;
