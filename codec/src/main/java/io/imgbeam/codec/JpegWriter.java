@@ -1097,10 +1097,13 @@ final class JpegWriter {
    */
   private void trellisGroup(int n, float[] u, int base, float[] q, float[] textures, int first) {
     double[] squares = groupSquares;
-    int count = n * 64;
-    for (int i = 0; i < count; i++) {
-      double c = u[base + i] * q[i & 63];
-      squares[i] = c * c;
+    for (int j = 0; j < n; j++) {
+      int from = base + j * 64;
+      int to = j * 64;
+      for (int k = 0; k < 64; k++) {
+        double c = u[from + k] * q[k];
+        squares[to + k] = c * c;
+      }
     }
     double[] energy = groupEnergy;
     if (n < GROUP) {
