@@ -155,19 +155,42 @@ public final class Ssim {
     }
   }
 
-  /** The SSIM map of a row from its local sums, into {@code mx} (a loop of independent lanes). */
+  /**
+   * The SSIM map of a row from its local sums, into {@code mx}: {@code ((2 ux uy + C1) (2
+   * covariance + C2)) / ((ux^2 + uy^2 + C1) (variances + C2))}, in two loops of independent lanes,
+   * the denominators first (into {@code msquares}). As one loop HotSpot 17 left it scalar (1.46 ns
+   * a column in a microbenchmark, against 0.15 for the two), and it vectorises the numerator only
+   * with the doublings written as additions ({@code x + x} is {@code 2 * x} exactly): the same
+   * float operations on the same values, so the same map.
+   */
   private static void map(float[] mx, float[] my, float[] msquares, float[] mproducts, int n) {
+    denominators(mx, my, msquares, n);
+    ratios(mx, my, mproducts, msquares, n);
+  }
+
+  /** {@code (ux^2 + uy^2 + C1) (variances + C2)} of each column, into {@code msquares}. */
+  private static void denominators(float[] mx, float[] my, float[] msquares, int n) {
     for (int col = 0; col < n; col++) {
       float cx = mx[col];
       float cy = my[col];
       // Grouped so that identical images give variances of exactly twice the covariance: SSIM 1.
       float variances = msquares[col] - (cx * cx + cy * cy);
+      float ux = cx + OFFSET;
+      float uy = cy + OFFSET;
+      msquares[col] = (ux * ux + uy * uy + C1) * (variances + C2);
+    }
+  }
+
+  /** {@code (2 ux uy + C1) (2 covariance + C2)} over each column's denominator, into {@code mx}. */
+  private static void ratios(
+      float[] mx, float[] my, float[] mproducts, float[] denominators, int n) {
+    for (int col = 0; col < n; col++) {
+      float cx = mx[col];
+      float cy = my[col];
       float covariance = mproducts[col] - cx * cy;
       float ux = cx + OFFSET;
       float uy = cy + OFFSET;
-      mx[col] =
-          ((2 * ux * uy + C1) * (2 * covariance + C2))
-              / ((ux * ux + uy * uy + C1) * (variances + C2));
+      mx[col] = ((ux + ux) * uy + C1) * ((covariance + covariance) + C2) / denominators[col];
     }
   }
 
