@@ -34,14 +34,34 @@ final class JpegBitWriter {
     byteOut(code);
   }
 
-  /** Appends the low {@code n} (0..24) bits of {@code value}, most significant first. */
+  /**
+   * Appends the low {@code n} (0..32) bits of {@code value}, most significant first. Whole bytes
+   * leave the accumulator 32 bits at a time ({@link #flushBits} writes the rest), so most calls
+   * only shift.
+   */
   void bits(int value, int n) {
     acc = (acc << n) | (value & ((1L << n) - 1));
     accBits += n;
-    while (accBits >= 8) {
-      accBits -= 8;
-      int b = (int) (acc >>> accBits) & 0xFF;
-      ensure(2);
+    if (accBits >= 32) {
+      accBits -= 32;
+      word((int) (acc >>> accBits));
+    }
+  }
+
+  /** Writes four bytes, each 0xFF followed by a stuffed 0. */
+  private void word(int w) {
+    ensure(8);
+    int inverse = ~w;
+    if (((inverse - 0x01010101) & ~inverse & 0x80808080) == 0) { // no byte of w is 0xFF
+      buf[size] = (byte) (w >>> 24);
+      buf[size + 1] = (byte) (w >>> 16);
+      buf[size + 2] = (byte) (w >>> 8);
+      buf[size + 3] = (byte) w;
+      size += 4;
+      return;
+    }
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      int b = (w >>> shift) & 0xFF;
       buf[size++] = (byte) b;
       if (b == 0xFF) {
         buf[size++] = 0;
@@ -49,10 +69,19 @@ final class JpegBitWriter {
     }
   }
 
-  /** Pads the last byte of a scan with one bits. */
+  /** Writes the whole bytes held, then pads the last byte of a scan with one bits. */
   void flushBits() {
-    if (accBits > 0) {
-      bits(0x7F, 8 - accBits);
+    if (accBits % 8 != 0) {
+      bits(0x7F, 8 - accBits % 8);
+    }
+    ensure(8);
+    while (accBits >= 8) {
+      accBits -= 8;
+      int b = (int) (acc >>> accBits) & 0xFF;
+      buf[size++] = (byte) b;
+      if (b == 0xFF) {
+        buf[size++] = 0;
+      }
     }
     acc = 0;
     accBits = 0;

@@ -259,6 +259,98 @@ class JpegEncoderTest extends EncoderContract {
   }
 
   @Test
+  void forwardDctWritesEveryCoefficientAtItsZigzagPlace() {
+    java.util.Random random = new java.util.Random(11);
+    double[] aan = new double[8];
+    for (int k = 0; k < 8; k++) {
+      aan[k] = k == 0 ? 1 : Math.cos(k * Math.PI / 16) * Math.sqrt(2);
+    }
+    for (int trial = 0; trial < 20; trial++) {
+      float[] samples = new float[64];
+      for (int i = 0; i < 64; i++) {
+        samples[i] = random.nextInt(256) - 128f;
+      }
+      float[] pixels = samples.clone();
+      float[] out = new float[64 + 7];
+      JpegWriter.forwardDct(samples, out, 7);
+      for (int k = 0; k < 64; k++) {
+        int v = JpegWriter.ZIGZAG[k] >> 3;
+        int u = JpegWriter.ZIGZAG[k] & 7;
+        double sum = 0;
+        for (int y = 0; y < 8; y++) {
+          for (int x = 0; x < 8; x++) {
+            sum +=
+                pixels[y * 8 + x]
+                    * Math.cos((2 * x + 1) * u * Math.PI / 16)
+                    * Math.cos((2 * y + 1) * v * Math.PI / 16);
+          }
+        }
+        double coefficient =
+            0.25 * (u == 0 ? Math.sqrt(0.5) : 1) * (v == 0 ? Math.sqrt(0.5) : 1) * sum;
+        double expected = coefficient * 8 * aan[u] * aan[v];
+        assertEquals(expected, out[7 + k], 0.02, "zigzag " + k + ", trial " + trial);
+      }
+    }
+  }
+
+  @Test
+  void roundingFindsTheNonzeroCoefficientsFromTheirBits() {
+    java.util.Random random = new java.util.Random(12);
+    int nonzero = 0;
+    for (int i = 0; i < 2_000_000; i++) {
+      // every float near the rounding threshold 0.5, then values of every magnitude
+      float u =
+          i < 1_000_000
+              ? Float.intBitsToFloat(Float.floatToRawIntBits(0.5f) - 500_000 + i)
+              : Float.intBitsToFloat(random.nextInt(0x4B000000));
+      for (float signed : new float[] {u, -u}) {
+        int expected = JpegWriter.roundAc(signed) != 0 ? 1 : 0;
+        assertEquals(expected, JpegWriter.roundsToNonzero(signed), "at " + signed);
+        nonzero += expected;
+      }
+    }
+    assertTrue(nonzero > 1_000_000 && nonzero < 3_000_000, "both sides tested: " + nonzero);
+  }
+
+  @Test
+  void bitWriterStuffsEveryFfByteWhateverTheRunOfCalls() {
+    java.util.Random random = new java.util.Random(13);
+    for (int trial = 0; trial < 200; trial++) {
+      JpegBitWriter writer = new JpegBitWriter(16);
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      writer.marker(0xDA);
+      expected.write(0xFF);
+      expected.write(0xDA);
+      StringBuilder bits = new StringBuilder();
+      int calls = random.nextInt(400);
+      for (int c = 0; c < calls; c++) {
+        int n = random.nextInt(33);
+        // mostly ones, so that many bytes are 0xFF
+        int value = random.nextBoolean() ? -1 : random.nextInt();
+        writer.bits(value, n);
+        for (int b = n - 1; b >= 0; b--) {
+          bits.append((value >>> b & 1) == 1 ? '1' : '0');
+        }
+      }
+      writer.flushBits();
+      while (bits.length() % 8 != 0) {
+        bits.append('1');
+      }
+      for (int i = 0; i < bits.length(); i += 8) {
+        int b = Integer.parseInt(bits.substring(i, i + 8), 2);
+        expected.write(b);
+        if (b == 0xFF) {
+          expected.write(0);
+        }
+      }
+      writer.marker(0xD9);
+      expected.write(0xFF);
+      expected.write(0xD9);
+      assertArrayEquals(expected.toByteArray(), writer.toByteArray(), "trial " + trial);
+    }
+  }
+
+  @Test
   void smallImagesShareHuffmanTablesBetweenScansAndStillDecodeEverywhere() throws Exception {
     BufferedImage photo = TestData.decode("photo/coffee.jpg");
     BufferedImage small = scaled(photo, 48, 32, BufferedImage.TYPE_INT_RGB);
