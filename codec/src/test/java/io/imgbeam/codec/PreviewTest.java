@@ -105,6 +105,67 @@ class PreviewTest {
     assertTrue(result.previews().isEmpty());
   }
 
+  /**
+   * A thumbnail shows the image as the Lanczos resizer (in linear light, from every pixel) shrinks
+   * it: a photo, a grey image (which Java2D would brighten if it saw it as linear grey) and one
+   * with transparency (judged over white, as the JPEG thumbnail composites it); and a crop is the
+   * image's own pixels, losslessly.
+   */
+  @Test
+  void thumbnailsLookLikeTheImageAndCropsAreItsPixels() throws Exception {
+    for (String file : List.of("photo/coffee.jpg", "png/grey.png", "png/rgba.png")) {
+      BufferedImage image = ColourConversion.toSrgb(TestData.decode(TestData.bytes(file)));
+      Preview.Images pictures = Preview.of(image, image);
+      BufferedImage thumbnail = TestData.decode(pictures.before());
+      Resize.Plan plan =
+          Resize.NONE
+              .withMaxWidth(Preview.THUMBNAIL)
+              .withMaxHeight(Preview.THUMBNAIL)
+              .plan(image.getWidth(), image.getHeight());
+      BufferedImage reference = Resizer.apply(image, plan);
+      assertEquals(reference.getWidth(), thumbnail.getWidth(), file);
+      assertEquals(reference.getHeight(), thumbnail.getHeight(), file);
+      double ssim = Ssim.score(reference, thumbnail);
+      assertTrue(ssim > 0.85, file + ": SSIM " + ssim);
+      assertTrue(
+          meanLuma(thumbnail) - meanLuma(reference) < 4
+              && meanLuma(reference) - meanLuma(thumbnail) < 4,
+          file + ": mean luma " + meanLuma(thumbnail) + " against " + meanLuma(reference));
+      BufferedImage crop = TestData.decode(pictures.beforeCrop());
+      int[] spot = Preview.mostDifferent(image, image, crop.getWidth());
+      // Both read through Pixels: getRGB would brighten grey (a grey PNG too) as linear grey.
+      int[] row = new int[image.getWidth()];
+      int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
+      int[] cropRow = new int[crop.getWidth()];
+      int[] cropSamples = new int[crop.getWidth() * crop.getRaster().getNumBands()];
+      for (int y = 0; y < crop.getHeight(); y++) {
+        Pixels.argbRow(image, spot[1] + y, row, samples);
+        Pixels.argbRow(crop, y, cropRow, cropSamples);
+        for (int x = 0; x < crop.getWidth(); x++) {
+          assertEquals(
+              Pixels.overWhite(row[spot[0] + x]) & 0xFFFFFF,
+              Pixels.overWhite(cropRow[x]) & 0xFFFFFF,
+              file + ": crop pixel " + x + "," + y);
+        }
+      }
+    }
+  }
+
+  /** The mean Rec.601 luma of the image over white, 0-255, read through {@link Pixels}. */
+  private static double meanLuma(BufferedImage image) {
+    double sum = 0;
+    int[] row = new int[image.getWidth()];
+    int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
+    for (int y = 0; y < image.getHeight(); y++) {
+      Pixels.argbRow(image, y, row, samples);
+      for (int x = 0; x < image.getWidth(); x++) {
+        int rgb = Pixels.overWhite(row[x]);
+        sum += 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
+      }
+    }
+    return sum / ((double) image.getWidth() * image.getHeight());
+  }
+
   private static void assertSimilar(byte[] expected, byte[] actual) {
     BufferedImage a = TestData.decode(expected);
     BufferedImage b = TestData.decode(actual);
