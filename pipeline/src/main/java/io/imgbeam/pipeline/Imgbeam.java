@@ -43,7 +43,6 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -86,11 +85,10 @@ public final class Imgbeam {
       // another core readies the codec for the first images.
       Warmup.start();
     }
-    PipelineOptionsFactory.register(ImgbeamOptions.class);
     ImgbeamOptions options;
     Job job;
     try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ImgbeamOptions.class);
+      options = OptionsRegistry.parse(args);
       checkProgressSeconds(options.getProgressSeconds());
       job = Job.of(options, List.of(args));
     } catch (IllegalArgumentException e) {
