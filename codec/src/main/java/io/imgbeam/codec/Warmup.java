@@ -22,6 +22,9 @@ public final class Warmup {
   /** Compressions of it: enough for the JIT's optimising tier to compile the hot loops. */
   private static final int ROUNDS = 8;
 
+  /** A quality at which the photo takes more than 2 bits a pixel. */
+  static final int DETAILED_QUALITY = 95;
+
   private Warmup() {}
 
   /**
@@ -45,7 +48,12 @@ public final class Warmup {
     TurboJpeg.available();
     byte[] photo;
     try {
-      photo = new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY).encode(photo()).bytes();
+      BufferedImage pixels = photo();
+      // First a detailed encode, whose stream outgrows the buffer sized for it (2 bits a pixel), as
+      // a detailed photo's does: compiled without that path, the entropy coder's scans were thrown
+      // out and compiled again when the first such photo came.
+      new JpegEncoder(DETAILED_QUALITY).encode(pixels);
+      photo = new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY).encode(pixels).bytes();
     } catch (IOException | RuntimeException e) {
       // Nothing to warm: the first real image meets the same problem and records it.
       return 0;

@@ -29,6 +29,16 @@ class WarmupTest {
   }
 
   @Test
+  void theDetailedEncodeOutgrowsTheStreamBufferSizedForIt() throws Exception {
+    BufferedImage photo = Warmup.photo();
+    byte[] jpeg = new JpegEncoder(Warmup.DETAILED_QUALITY).encode(photo).bytes();
+    // JpegWriter starts its stream at 2 bits a pixel (a quarter byte) and grows it when full.
+    assertTrue(
+        jpeg.length > photo.getWidth() * photo.getHeight() / 4,
+        jpeg.length + " bytes for " + photo.getWidth() + "x" + photo.getHeight());
+  }
+
+  @Test
   void startReturnsADaemonThreadThatEnds() throws InterruptedException {
     Thread thread = Warmup.start();
     assertTrue(thread.isDaemon());
