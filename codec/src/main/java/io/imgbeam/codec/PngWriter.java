@@ -78,6 +78,16 @@ final class PngWriter {
     }
   }
 
+  /**
+   * The PNG of {@code layout} with every row unfiltered, deflated once at zlib's default level: for
+   * small pictures, where the filter trials cost more than they could save.
+   */
+  static byte[] unfiltered(Layout layout) {
+    byte[] rows = filter(layout, List.of(NONE))[0];
+    return png(
+        layout, false, deflate(rows, Deflater.DEFAULT_COMPRESSION, Deflater.DEFAULT_STRATEGY));
+  }
+
   /** The PNG of {@code layout} at {@code effort} (see {@link PngOptions}). */
   static byte[] write(Layout layout, int effort, boolean interlace) {
     return finish(deflate(layout, effort, interlace), effort).png();
@@ -311,7 +321,8 @@ final class PngWriter {
 
   /**
    * The filtered rows of {@code layout} under each mode: each row is filtered once with each of the
-   * five filters, and every mode picks from those.
+   * five filters the modes may pick (all five when one mode chooses per row), and every mode picks
+   * from those.
    */
   private static byte[][] filter(Layout layout, List<Integer> modes) {
     int rowBytes = layout.rowBytes();
@@ -322,6 +333,14 @@ final class PngWriter {
     long[] sums = new long[5];
     double[] costs = new double[5];
     int[] histogram = new int[256];
+    boolean[] used = new boolean[5];
+    for (int mode : modes) {
+      if (mode < MIN_SUM) {
+        used[mode] = true;
+      } else {
+        Arrays.fill(used, true);
+      }
+    }
     long[] seen = modes.contains(BIGRAMS) ? new long[1 << 10] : null;
     Deflater rowDeflater =
         modes.contains(BRUTE_FORCE) ? new Deflater(Deflater.BEST_COMPRESSION) : null;
@@ -331,7 +350,9 @@ final class PngWriter {
         Progress.checkInterrupted();
         int row = y * rowBytes;
         for (int type = 0; type < 5; type++) {
-          sums[type] = filterRow(raw, row, rowBytes, bpp, y == 0, type, rows[type]);
+          if (used[type]) {
+            sums[type] = filterRow(raw, row, rowBytes, bpp, y == 0, type, rows[type]);
+          }
         }
         int dst = y * (rowBytes + 1);
         for (int m = 0; m < out.length; m++) {

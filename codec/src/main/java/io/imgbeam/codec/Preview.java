@@ -16,13 +16,6 @@ public final class Preview {
   /** The longest side of a thumbnail, in pixels. */
   public static final int THUMBNAIL = 120;
 
-  /**
-   * Crops are lossless at effort 0: a 48x48 crop is a few kilobytes at any effort, and the higher
-   * efforts' filter and deflate searches, run once per crop, cost the report more JIT compilation
-   * (measured: 1.7 s of C2 time in a 60-image run) than they save bytes.
-   */
-  private static final PngOptions CROP_PNG = PngOptions.DEFAULT.withEffort(0);
-
   /** The side of the square crop, in output pixels. */
   public static final int CROP = 48;
 
@@ -260,15 +253,36 @@ public final class Preview {
     return (299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF)) / 1000;
   }
 
+  /**
+   * The crop as an unfiltered PNG (see {@link PngWriter#unfiltered}), RGB when opaque, else RGBA: a
+   * 48-pixel crop is a few kilobytes either way, and its code stays too small to cost the run's JIT
+   * compiler much.
+   */
   private static byte[] crop(BufferedImage image, int x, int y, int size) {
-    BufferedImage part = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+    int[] argb = new int[size * size];
     int[] row = new int[image.getWidth()];
     int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
+    boolean opaque = true;
     for (int r = 0; r < size; r++) {
       // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
       Pixels.argbRow(image, y + r, row, samples);
-      part.setRGB(0, r, size, 1, row, x, size);
+      for (int c = 0; c < size; c++) {
+        int p = row[x + c];
+        argb[r * size + c] = p;
+        opaque &= p >>> 24 == 0xFF;
+      }
     }
-    return new PngEncoder(CROP_PNG).encode(part).bytes();
+    int channels = opaque ? 3 : 4;
+    byte[] raw = new byte[argb.length * channels];
+    for (int i = 0, o = 0; i < argb.length; i++, o += channels) {
+      raw[o] = (byte) (argb[i] >> 16);
+      raw[o + 1] = (byte) (argb[i] >> 8);
+      raw[o + 2] = (byte) argb[i];
+      if (!opaque) {
+        raw[o + 3] = (byte) (argb[i] >>> 24);
+      }
+    }
+    return PngWriter.unfiltered(
+        new PngWriter.Layout(size, size, opaque ? PngWriter.RGB : PngWriter.RGBA, 8, null, raw));
   }
 }

@@ -151,6 +151,43 @@ class PngEncoderTest extends EncoderContract {
     assertTrue(PixelEquality.equal(image, TestData.decode(png)));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {RGB, RGBA})
+  void unfilteredKeepsThePixelsAndFiltersNoRow(int type) throws Exception {
+    BufferedImage source = TestData.decode("png/rgba.png");
+    int w = source.getWidth();
+    int h = source.getHeight();
+    int channels = type == RGB ? 3 : 4;
+    byte[] raw = new byte[w * h * channels];
+    BufferedImage expected = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0, o = 0; y < h; y++) {
+      for (int x = 0; x < w; x++, o += channels) {
+        int p = source.getRGB(x, y) | (type == RGB ? 0xFF000000 : 0);
+        expected.setRGB(x, y, p);
+        raw[o] = (byte) (p >> 16);
+        raw[o + 1] = (byte) (p >> 8);
+        raw[o + 2] = (byte) p;
+        if (type == RGBA) {
+          raw[o + 3] = (byte) (p >>> 24);
+        }
+      }
+    }
+    byte[] png = PngWriter.unfiltered(new PngWriter.Layout(w, h, type, 8, null, raw));
+    assertTrue(PixelEquality.equal(expected, TestData.decode(png)));
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    for (int pos = 8; pos < png.length; ) {
+      int length = ByteBuffer.wrap(png, pos, 4).getInt();
+      if (new String(png, pos + 4, 4, StandardCharsets.US_ASCII).equals("IDAT")) {
+        idat.write(png, pos + 8, length);
+      }
+      pos += 12 + length;
+    }
+    byte[] rows = inflate(idat.toByteArray(), (w * channels + 1) * h);
+    for (int y = 0; y < h; y++) {
+      assertEquals(0, rows[y * (w * channels + 1)], "filter type of row " + y);
+    }
+  }
+
   @Test
   void dropsAnOpaqueAlphaChannelAt16Bits() throws Exception {
     ComponentColorModel cm = rgba16Model();
