@@ -23,14 +23,14 @@ class OptionsRegistryTest {
     "--input=/photos/*.jpg", "--output=/tmp/out", "--quality=70", "--targetParallelism=3"
   };
 
+  /** By name: javac would warn that it cannot read the class's {@code @AutoService} annotation. */
+  private static final String DIRECT_REGISTRAR =
+      "org.apache.beam.runners.direct.DirectRegistrar$Options";
+
   @AfterEach
   void wholeRegistryForTheNextTest() {
     PipelineOptionsFactory.resetCache();
   }
-
-  /** By name: javac would warn that it cannot read the class's {@code @AutoService} annotation. */
-  private static final String DIRECT_REGISTRAR =
-      "org.apache.beam.runners.direct.DirectRegistrar$Options";
 
   @Test
   void embeddedRegistrarsAreTheDirectRunnersAloneOfThoseOnTheClassPath() {
