@@ -39,6 +39,7 @@ import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -227,6 +228,29 @@ public final class Imgbeam {
       this.imagesInFlight = imagesInFlight;
     }
 
+    /**
+     * Refuses {@code input} (with a scheme, {@code gs://...}) when no file system on the class path
+     * reads its scheme: up front, rather than as a failed job. The bundled jar reads local and
+     * mounted folders only.
+     */
+    private static void requireFileSystem(ImgbeamOptions options, String input) {
+      String scheme = input.substring(0, input.indexOf("://"));
+      FileSystems.setDefaultPipelineOptions(options);
+      try {
+        // A bare root of the scheme: only the scheme is looked up, whatever the pattern holds.
+        FileSystems.matchNewResource(scheme + "://root/", true);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "expected an input on a file system imgbeam can read, got "
+                + input
+                + ": no file system on the class path reads "
+                + scheme
+                + "://"
+                + CompressImages.NO_FILE_SYSTEM_HINT,
+            e);
+      }
+    }
+
     static Job of(ImgbeamOptions options, List<String> args) {
       List<String> inputs =
           options.getInput() == null ? List.of() : rejoinBraces(options.getInput());
@@ -248,8 +272,12 @@ public final class Imgbeam {
                 + readLink(outputRoot));
       }
       for (String input : inputs) {
+        if (input.contains("://")) {
+          requireFileSystem(options, input);
+          continue;
+        }
         Path base = Paths.get(MatchImages.globBase(input)).toAbsolutePath().normalize();
-        if (!input.contains("://") && base.startsWith(outputRoot)) {
+        if (base.startsWith(outputRoot)) {
           throw new IllegalArgumentException(
               "expected an output folder outside the inputs, got output "
                   + outputRoot

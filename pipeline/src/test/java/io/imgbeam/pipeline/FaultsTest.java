@@ -31,6 +31,43 @@ class FaultsTest {
   @TempDir Path dir;
 
   @Test
+  void listedInputsOnAFileSystemTheJarLacksEachGetAFailedRecordAndTheJobGoesOn() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path out = dir.resolve("out");
+    Files.write(in.resolve("local.jpg"), TestData.bytes("photo/coffee.jpg"));
+    Path list =
+        Files.writeString(
+            dir.resolve("list.txt"),
+            String.join(
+                "\n",
+                in.resolve("local.jpg").toString(),
+                "gs://bucket/a.jpg",
+                "gs://bucket/photos/*.jpg"));
+
+    JobRun run = JobRun.of("--inputList=" + list, "--output=" + out);
+    assertEquals(0, run.code(), run.err());
+    Map<String, ImageOutcome> byPath = new TreeMap<>();
+    for (ImageOutcome o : JobRun.readOutcomes(out)) {
+      byPath.put(o.getInputPath(), o);
+    }
+    assertEquals(
+        List.of("gs://bucket/a.jpg", "gs://bucket/photos/*.jpg", in.resolve("local.jpg").toString())
+            .stream()
+            .sorted()
+            .collect(Collectors.toList()),
+        List.copyOf(byPath.keySet()),
+        "one outcome per listed entry");
+    assertEquals("WRITTEN", byPath.get(in.resolve("local.jpg").toString()).getStatus().name());
+    for (String remote : List.of("gs://bucket/a.jpg", "gs://bucket/photos/*.jpg")) {
+      ImageOutcome o = byPath.get(remote);
+      assertEquals("FAILED", o.getStatus().name(), remote);
+      assertEquals("read", o.getErrorStage(), remote);
+      assertTrue(o.getErrorMessage().contains("scheme gs"), o.getErrorMessage());
+      assertTrue(o.getErrorMessage().contains("Beam's I/O module"), o.getErrorMessage());
+    }
+  }
+
+  @Test
   void oddNamesSymlinksAndAFifoEachGetOneRecordWithoutHanging() throws Exception {
     Path in = Files.createDirectories(dir.resolve("in"));
     Path outside = Files.createDirectories(dir.resolve("outside"));

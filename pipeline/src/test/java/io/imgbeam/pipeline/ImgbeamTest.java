@@ -282,6 +282,9 @@ class ImgbeamTest {
     JobRun inside = JobRun.of("--input=" + dir + "/out/**", "--output=" + dir);
     assertEquals(2, inside.code());
     assertTrue(inside.err().contains("outside the inputs"), inside.err());
+    JobRun remote = JobRun.of("--input=gs://bucket/photos/*.jpg", "--output=" + dir);
+    assertEquals(2, remote.code());
+    assertTrue(remote.err().contains("no file system on the class path reads gs://"), remote.err());
   }
 
   @Test

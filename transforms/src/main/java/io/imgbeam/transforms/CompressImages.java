@@ -49,6 +49,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -101,6 +102,13 @@ import org.joda.time.Instant;
  */
 public final class CompressImages
     extends PTransform<PCollection<ImageInput>, PCollection<ImageOutcome>> {
+  /**
+   * Added to the error of an input whose scheme no file system on the class path reads (Beam's "No
+   * filesystem found for scheme gs"): the bundled jar reads local and mounted folders only.
+   */
+  public static final String NO_FILE_SYSTEM_HINT =
+      ": put Beam's I/O module for it on the class path, or use a mounted folder";
+
   /** The suffix of the temp file every output passes through before its atomic rename. */
   public static final String TEMP_SUFFIX = ".imgbeam-tmp";
 
@@ -800,8 +808,14 @@ public final class CompressImages
       if (!input.path().contains("://")) {
         return readLocal(Paths.get(input.path()), input.relativePath(), limit);
       }
-      try (ReadableByteChannel channel =
-              FileSystems.open(FileSystems.matchNewResource(input.path(), false));
+      ResourceId resource;
+      try {
+        resource = FileSystems.matchNewResource(input.path(), false);
+      } catch (IllegalArgumentException e) {
+        throw new DataError(
+            Status.FAILED, Stage.READ, e.getClass(), e.getMessage() + NO_FILE_SYSTEM_HINT);
+      }
+      try (ReadableByteChannel channel = FileSystems.open(resource);
           InputStream in = Channels.newInputStream(channel)) {
         return readLimited(in, limit);
       } catch (FileNotFoundException | NoSuchFileException | AccessDeniedException e) {

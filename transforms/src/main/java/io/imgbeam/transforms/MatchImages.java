@@ -254,7 +254,15 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
         matchLocal(pattern, base, out);
         return;
       }
-      MatchResult match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+      MatchResult match;
+      try {
+        match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+      } catch (IllegalArgumentException noFileSystem) {
+        // No file system on the class path reads the pattern's scheme: the pattern itself gets a
+        // FAILED outcome downstream, which says so, instead of failing the job.
+        emit(pattern, base, -1, out);
+        return;
+      }
       for (MatchResult.Metadata file : match.metadata()) {
         if (!file.resourceId().isDirectory()) {
           emit(file.resourceId().toString(), base, file.sizeBytes(), out);
