@@ -4,10 +4,13 @@ import io.imgbeam.codec.CompressionSettings;
 import io.imgbeam.transforms.avro.ImageOutcome;
 import io.imgbeam.transforms.avro.ManifestEntry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -86,8 +89,10 @@ public final class WriteRunFiles extends PTransform<PCollection<ImageOutcome>, P
 
   /**
    * Writes the files from the one group (the records and a null marker), each through a temp file
-   * renamed into place, so that a retried group rewrites them; the report last, as it clears the
-   * pictures the run kept for it.
+   * renamed into place, so that a retried group rewrites them. The report is written on a thread of
+   * its own meanwhile: at the end of a run the other cores are idle, and it is the slowest of the
+   * files (pictures and a page of a few hundred kilobytes). It clears the pictures the run kept for
+   * it once written, so a retried group makes them again from the files.
    */
   private static final class WriteEveryFileFn
       extends DoFn<KV<Integer, Iterable<ImageOutcome>>, Void> {
@@ -123,15 +128,58 @@ public final class WriteRunFiles extends PTransform<PCollection<ImageOutcome>, P
         summary.add(outcome);
         stats.add(outcome);
       }
-      String folder = outputRoot + "/" + OutputFiles.RUN_FOLDER + "/";
-      WriteOneFile.writeAvro(
-          ImageOutcome.class, outcomes, outputRoot, folder + "outcomes" + ONE_SHARD);
-      WriteOneFile.writeAvro(
-          ImageOutcome.class, failures, outputRoot, folder + "failures" + ONE_SHARD);
-      WriteOneFile.writeAvro(
-          ManifestEntry.class, manifest, outputRoot, folder + WriteManifest.FILE_NAME);
-      WriteOneFile.writeText(List.of(summary.toJson()), outputRoot, folder + SummarizeRun.FILE);
-      RunReport.write(Paths.get(outputRoot), summary, stats, settings);
+      FutureTask<Path> report =
+          new FutureTask<>(() -> RunReport.write(Paths.get(outputRoot), summary, stats, settings));
+      Thread reportThread = new Thread(report, "imgbeam-report");
+      reportThread.setDaemon(true);
+      reportThread.start();
+      try {
+        String folder = outputRoot + "/" + OutputFiles.RUN_FOLDER + "/";
+        WriteOneFile.writeAvro(
+            ImageOutcome.class, outcomes, outputRoot, folder + "outcomes" + ONE_SHARD);
+        WriteOneFile.writeAvro(
+            ImageOutcome.class, failures, outputRoot, folder + "failures" + ONE_SHARD);
+        WriteOneFile.writeAvro(
+            ManifestEntry.class, manifest, outputRoot, folder + WriteManifest.FILE_NAME);
+        WriteOneFile.writeText(List.of(summary.toJson()), outputRoot, folder + SummarizeRun.FILE);
+      } catch (IOException | RuntimeException e) {
+        try {
+          awaitReport(report);
+        } catch (IOException | RuntimeException alsoTheReport) {
+          e.addSuppressed(alsoTheReport);
+        }
+        throw e;
+      }
+      awaitReport(report);
+    }
+
+    /** The report's outcome: its exception, if it failed, is this step's. */
+    private static void awaitReport(FutureTask<Path> report) throws IOException {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            report.get();
+            return;
+          } catch (InterruptedException e) {
+            // The report thread writes through a temp file, and a step must not end while it runs.
+            interrupted = true;
+          }
+        }
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IOException("writing the report failed", cause);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 }

@@ -79,6 +79,26 @@ class ReportStatsTest {
   }
 
   @Test
+  void thePageIsAsciiWithEveryOtherCharacterAsAReference() {
+    ImageOutcome named =
+        ImageOutcome.newBuilder(outcome(0))
+            .setInputPath("/in/caf\u00e9/\u5317\u4eac \ud83d\udcf7.jpg")
+            .setErrorMessage("bell \u0007 here")
+            .build();
+    String page =
+        ReportPage.render(
+            "/out",
+            new RunSummary().add(named).add(outcome(1)),
+            new ReportStats().add(named).add(outcome(1)),
+            Map.of());
+    assertTrue(page.chars().allMatch(c -> c < 0x80), "a character outside ASCII");
+    assertTrue(page.contains("800&times;600 &rarr; 400&times;"), "a written row's dimensions");
+    assertTrue(page.contains("/in/caf&#xe9;/&#x5317;&#x4eac; &#x1f4f7;.jpg"), "the path");
+    assertTrue(page.contains("bell &#xfffd; here"), "a control character");
+    assertTrue(page.contains("&#x2265;1"), "the last ratio bucket");
+  }
+
+  @Test
   void ssimulacra2ScoresFallInBucketsOnTheirOwnScale() {
     ReportStats stats = new ReportStats();
     RunSummary summary = new RunSummary();
