@@ -16,10 +16,26 @@ import java.io.IOException;
  * changes nothing: every image still goes through the full checks on its own.
  */
 public final class Warmup {
-  /** Side of the synthetic photo: big enough to run every loop many times, small to be quick. */
-  private static final int SIZE = 320;
+  /**
+   * Size of the synthetic photo: big enough to run every loop many times, small to be quick. 41 x
+   * 39 luma blocks, 1,599: not a whole number of the trellis's groups of four, as most photos are
+   * not, so that its last, partial group is compiled in.
+   */
+  static final int WIDTH = 328;
 
-  /** Compressions of it: enough for the JIT's optimising tier to compile the hot loops. */
+  /** See {@link #WIDTH}. */
+  static final int HEIGHT = 312;
+
+  /** Side of the photo's flat patch, in its top left corner. */
+  static final int FLAT_PATCH = 64;
+
+  /**
+   * Side of the flat image of {@link #rarePaths}: over 0x7FFF luma blocks (32,767, the longest
+   * end-of-band run a progressive scan may code), so that its scans code runs that long.
+   */
+  static final int FLAT_SIDE = 1456;
+
+  /** Compressions of the photo: enough for the JIT's optimising tier to compile the hot loops. */
   private static final int ROUNDS = 8;
 
   /**
@@ -61,7 +77,9 @@ public final class Warmup {
       // a detailed photo's does: compiled without that path, the entropy coder's scans were thrown
       // out and compiled again when the first such photo came.
       new JpegEncoder(DETAILED_QUALITY).encode(pixels);
-      photo = new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY).encode(pixels).bytes();
+      photo =
+          withExif(
+              new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY).encode(pixels).bytes());
     } catch (IOException | RuntimeException e) {
       // Nothing to warm: the first real image meets the same problem and records it.
       return 0;
@@ -77,22 +95,105 @@ public final class Warmup {
         written++;
       }
     }
+    rarePaths();
     return written;
   }
 
-  /** Smooth gradients with fine texture and a few edges, as a photo has. */
+  /**
+   * Branches a photo of a few megapixels takes and the small photo never does, taken once each
+   * after the rounds have compiled the rest. The JIT compiles a loop without the branches its
+   * profile never saw; the first real image to take one threw out the compiled loop, finished in
+   * the interpreter and waited for it to be compiled again (JFR, 60 photos: a deoptimisation of the
+   * scans' end-of-band runs, two of the Huffman tables' length limit, in the middle of a large
+   * image each).
+   */
+  static void rarePaths() {
+    // Code lengths over 16 bits, which the table must shorten: counts that double from symbol to
+    // symbol make a Huffman tree as deep as it has symbols.
+    long[] counts = new long[256];
+    for (int i = 0; i < 24; i++) {
+      counts[i] = 1L << i;
+    }
+    JpegHuffman.of(counts);
+    // End-of-band runs of 0x7FFF blocks, which a scan must end and start again.
+    try {
+      new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY)
+          .encode(new BufferedImage(FLAT_SIDE, FLAT_SIDE, BufferedImage.TYPE_INT_RGB));
+    } catch (IOException | RuntimeException e) {
+      // Nothing to warm: a real image meets the same problem and records it.
+    }
+  }
+
+  /**
+   * {@code jpeg} with an Exif segment after its start marker, as a camera's photo has one: the
+   * metadata scan and the container check read it, and the stripper drops it. Its one tag is the
+   * orientation, 1 (upright).
+   */
+  static byte[] withExif(byte[] jpeg) {
+    byte[] exif = {
+      'E',
+      'x',
+      'i',
+      'f',
+      0,
+      0, // Exif header
+      'M',
+      'M',
+      0,
+      42,
+      0,
+      0,
+      0,
+      8, // TIFF header, big-endian, first IFD at 8
+      0,
+      1, // one entry
+      0x01,
+      0x12,
+      0,
+      3,
+      0,
+      0,
+      0,
+      1,
+      0,
+      1,
+      0,
+      0, // Orientation, SHORT, count 1, value 1
+      0,
+      0,
+      0,
+      0 // no next IFD
+    };
+    int length = exif.length + 2;
+    byte[] out = new byte[jpeg.length + 2 + length];
+    out[0] = jpeg[0];
+    out[1] = jpeg[1];
+    out[2] = (byte) 0xFF;
+    out[3] = (byte) 0xE1;
+    out[4] = (byte) (length >> 8);
+    out[5] = (byte) length;
+    System.arraycopy(exif, 0, out, 6, exif.length);
+    System.arraycopy(jpeg, 2, out, 6 + exif.length, jpeg.length - 2);
+    return out;
+  }
+
+  /**
+   * Smooth gradients with fine texture and a few edges, as a photo has, and a flat patch (a clear
+   * sky's blocks, which have no texture to look at; the loops that skip them are compiled in).
+   */
   static BufferedImage photo() {
-    BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     long seed = 0x9E3779B97F4A7C15L;
-    for (int y = 0; y < SIZE; y++) {
-      for (int x = 0; x < SIZE; x++) {
+    for (int y = 0; y < HEIGHT; y++) {
+      for (int x = 0; x < WIDTH; x++) {
         seed = seed * 6364136223846793005L + 1442695040888963407L;
-        int noise = (int) ((seed >>> 59) - 16);
-        boolean edge = ((x / 40) + (y / 40)) % 3 == 0;
-        int r = clamp(x * 255 / SIZE + noise + (edge ? 40 : 0));
-        int g = clamp(y * 255 / SIZE + noise);
-        int b = clamp((x + y) * 255 / (2 * SIZE) - noise);
-        image.setRGB(x, y, (r << 16) | (g << 8) | b);
+        boolean flat = x < FLAT_PATCH && y < FLAT_PATCH;
+        int noise = flat ? 0 : (int) ((seed >>> 59) - 16);
+        boolean edge = !flat && ((x / 40) + (y / 40)) % 3 == 0;
+        int r = clamp(x * 255 / WIDTH + noise + (edge ? 40 : 0));
+        int g = clamp(y * 255 / HEIGHT + noise);
+        int b = clamp((x + y) * 255 / (WIDTH + HEIGHT) - noise);
+        image.setRGB(x, y, flat ? 0x7A9CC8 : (r << 16) | (g << 8) | b);
       }
     }
     return image;

@@ -29,6 +29,55 @@ class WarmupTest {
   }
 
   @Test
+  void thePhotoEndsInAPartialTrellisGroupAndHasFlatBlocks() {
+    int blocks = ((Warmup.WIDTH + 7) / 8) * ((Warmup.HEIGHT + 7) / 8);
+    assertTrue(blocks % 4 != 0, blocks + " luma blocks, a whole number of groups of 4");
+    BufferedImage photo = Warmup.photo();
+    int corner = photo.getRGB(0, 0);
+    for (int y = 0; y < Warmup.FLAT_PATCH; y++) {
+      for (int x = 0; x < Warmup.FLAT_PATCH; x++) {
+        assertEquals(corner, photo.getRGB(x, y), "patch pixel " + x + "," + y);
+      }
+    }
+    assertTrue(Warmup.FLAT_PATCH % 8 == 0, "the patch covers whole blocks");
+  }
+
+  @Test
+  void theExifSegmentIsReadAsACameraPhotosIs() throws Exception {
+    byte[] jpeg =
+        Warmup.withExif(
+            new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY)
+                .encode(Warmup.photo())
+                .bytes());
+    MetadataScan scan = MetadataScan.of(jpeg);
+    assertTrue(scan.has(MetadataScan.EXIF), "groups " + scan.groups());
+    assertEquals(1, scan.orientation());
+    BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+    assertEquals(Warmup.WIDTH, decoded.getWidth());
+    assertEquals(Warmup.HEIGHT, decoded.getHeight());
+  }
+
+  @Test
+  void theFlatImageCodesEndOfBandRunsOverTheLongestAScanMayCode() {
+    assertTrue(Warmup.FLAT_SIDE / 8 * (Warmup.FLAT_SIDE / 8) > 0x7FFF);
+  }
+
+  @Test
+  void theRarePathsRunWithoutAnError() {
+    Warmup.rarePaths();
+    long[] counts = new long[256];
+    for (int i = 0; i < 24; i++) {
+      counts[i] = 1L << i;
+    }
+    JpegHuffman table = JpegHuffman.of(counts);
+    int codes = 0;
+    for (int len = 1; len <= 16; len++) {
+      codes += table.bits[len];
+    }
+    assertEquals(24, codes, "every symbol coded in 16 bits or fewer");
+  }
+
+  @Test
   void theDetailedEncodeOutgrowsTheStreamBufferSizedForIt() throws Exception {
     BufferedImage photo = Warmup.photo();
     byte[] jpeg = new JpegEncoder(Warmup.DETAILED_QUALITY).encode(photo).bytes();
