@@ -30,7 +30,7 @@ public final class Warmup {
   static final int FLAT_PATCH = 64;
 
   /**
-   * Side of the flat image of {@link #rarePaths}: over 0x7FFF luma blocks (32,767, the longest
+   * Side of the flat image of {@link #longRuns}: over 0x7FFF luma blocks (32,767, the longest
    * end-of-band run a progressive scan may code), so that its scans code runs that long.
    */
   static final int FLAT_SIDE = 1456;
@@ -88,6 +88,7 @@ public final class Warmup {
         ImageCompressor.of(CompressionSettings.create().withOutputFormat(OutputFormat.JPEG));
     int written = 0;
     for (int i = 0; i < ROUNDS; i++) {
+      longCodes();
       // The first rounds make the report's pictures too, which a run makes for its first images.
       boolean pictures = i < PICTURE_ROUNDS;
       if (compressor.compress(photo, new Progress(), (millis, score) -> pictures).status()
@@ -95,27 +96,35 @@ public final class Warmup {
         written++;
       }
     }
-    rarePaths();
+    longRuns();
     return written;
   }
 
   /**
-   * Branches a photo of a few megapixels takes and the small photo never does, taken once each
-   * after the rounds have compiled the rest. The JIT compiles a loop without the branches its
-   * profile never saw; the first real image to take one threw out the compiled loop, finished in
-   * the interpreter and waited for it to be compiled again (JFR, 60 photos: a deoptimisation of the
-   * scans' end-of-band runs, two of the Huffman tables' length limit, in the middle of a large
-   * image each).
+   * Huffman code lengths over 16 bits, which a table must shorten: large photos have them, the
+   * small photo never does. Done in every round (a few microseconds), so that whenever C2 compiles
+   * the table builder (the loops' on-stack replacements too), its profile has the branch: the
+   * interpreter records none before the builder's first compilation, and a single call after the
+   * rounds came too late for the versions compiled during them. Built without it, the first large
+   * photos threw the compiled code out in the middle of their encode and waited for it to be
+   * compiled again (JFR, 60 photos: twice a run). Counts that double from symbol to symbol make a
+   * Huffman tree as deep as it has symbols.
    */
-  static void rarePaths() {
-    // Code lengths over 16 bits, which the table must shorten: counts that double from symbol to
-    // symbol make a Huffman tree as deep as it has symbols.
+  static void longCodes() {
     long[] counts = new long[256];
     for (int i = 0; i < 24; i++) {
       counts[i] = 1L << i;
     }
     JpegHuffman.of(counts);
-    // End-of-band runs of 0x7FFF blocks, which a scan must end and start again.
+  }
+
+  /**
+   * End-of-band runs of 0x7FFF blocks, which a progressive scan must end and start again: photos of
+   * a few megapixels with smooth areas have them, the small photo never does (JFR, 60 photos: a
+   * deoptimisation of the scans in the middle of a large image, three times a run). An encode of a
+   * flat image over 32,767 luma blocks, after the rounds have compiled the encoder.
+   */
+  static void longRuns() {
     try {
       new JpegEncoder(CompressionSettings.DEFAULT_JPEG_QUALITY)
           .encode(new BufferedImage(FLAT_SIDE, FLAT_SIDE, BufferedImage.TYPE_INT_RGB));

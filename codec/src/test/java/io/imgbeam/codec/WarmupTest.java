@@ -63,8 +63,9 @@ class WarmupTest {
   }
 
   @Test
-  void theRarePathsRunWithoutAnError() {
-    Warmup.rarePaths();
+  void theLongCodesAndRunsAreCodedWithoutAnError() {
+    Warmup.longCodes();
+    Warmup.longRuns();
     long[] counts = new long[256];
     for (int i = 0; i < 24; i++) {
       counts[i] = 1L << i;
