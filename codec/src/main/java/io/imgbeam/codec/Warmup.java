@@ -2,6 +2,7 @@ package io.imgbeam.codec;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.HexFormat;
 
 /**
  * Readies the codec on a background thread while the caller does something else: loads the native
@@ -139,40 +140,14 @@ public final class Warmup {
    * orientation, 1 (upright).
    */
   static byte[] withExif(byte[] jpeg) {
-    byte[] exif = {
-      'E',
-      'x',
-      'i',
-      'f',
-      0,
-      0, // Exif header
-      'M',
-      'M',
-      0,
-      42,
-      0,
-      0,
-      0,
-      8, // TIFF header, big-endian, first IFD at 8
-      0,
-      1, // one entry
-      0x01,
-      0x12,
-      0,
-      3,
-      0,
-      0,
-      0,
-      1,
-      0,
-      1,
-      0,
-      0, // Orientation, SHORT, count 1, value 1
-      0,
-      0,
-      0,
-      0 // no next IFD
-    };
+    byte[] exif =
+        HexFormat.of()
+            .parseHex(
+                "457869660000" // "Exif", two zeros
+                    + "4d4d002a00000008" // TIFF header: big-endian, first IFD at 8
+                    + "0001" // one entry
+                    + "011200030000000100010000" // Orientation, SHORT, count 1, value 1
+                    + "00000000"); // no next IFD
     int length = exif.length + 2;
     byte[] out = new byte[jpeg.length + 2 + length];
     out[0] = jpeg[0];
