@@ -1,6 +1,7 @@
 package io.imgbeam.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.codec.CompressionSettings;
@@ -17,10 +18,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,6 +71,27 @@ class WriteRunFilesTest {
     String page = Files.readString(folder.resolve(RunReport.FILE), StandardCharsets.UTF_8);
     assertTrue(page.contains("/in/broken.jpg"), "the report lists the failures");
     assertNoTempFiles();
+  }
+
+  /**
+   * The report is written on a thread of its own beside the other files; when it cannot be written,
+   * the step fails with its error (and a retried group writes every file again), as when it was
+   * written last on the step's own thread.
+   */
+  @Test
+  void aReportThatCannotBeWrittenFailsTheStep(TestPipeline p) throws IOException {
+    // A folder where the page must go: the rename into place fails.
+    Files.createDirectories(out.resolve(OutputFiles.RUN_FOLDER).resolve(RunReport.FILE));
+    p.apply(
+            Create.of(List.of(written("/in/photo.jpg", 1000, 400)))
+                .withCoder(AvroCoder.of(ImageOutcome.class)))
+        .apply(WriteRunFiles.to(out.toString()).withSettings(SETTINGS).withOneWorker(true));
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+    assertTrue(e.getCause().getMessage().contains(RunReport.FILE), e.getCause().getMessage());
+    // The other files were written meanwhile.
+    assertTrue(Files.isRegularFile(out.resolve(OutputFiles.RUN_FOLDER).resolve(SummarizeRun.FILE)));
   }
 
   /** A run without inputs still leaves every file, with no records and zero counts. */
