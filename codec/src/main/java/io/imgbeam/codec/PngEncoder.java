@@ -389,7 +389,7 @@ final class PngEncoder implements ImageEncoder {
   }
 
   /** The best layout without a palette: grey (narrowest exact depth), grey+alpha, RGB or RGBA. */
-  private static PngWriter.Layout direct8(int w, int h, int[] argb) {
+  static PngWriter.Layout direct8(int w, int h, int[] argb) {
     boolean opaque = true;
     boolean grey = true;
     for (int p : argb) {

@@ -254,35 +254,19 @@ public final class Preview {
   }
 
   /**
-   * The crop as an unfiltered PNG (see {@link PngWriter#unfiltered}), RGB when opaque, else RGBA: a
-   * 48-pixel crop is a few kilobytes either way, and its code stays too small to cost the run's JIT
-   * compiler much.
+   * The crop as an unfiltered PNG (see {@link PngWriter#unfiltered}) in the narrowest layout
+   * without a palette ({@link PngEncoder#direct8}: grey, RGB, or with alpha): a 48-pixel crop is a
+   * few kilobytes either way, and its code stays too small to cost the run's JIT compiler much.
    */
   private static byte[] crop(BufferedImage image, int x, int y, int size) {
     int[] argb = new int[size * size];
     int[] row = new int[image.getWidth()];
     int[] samples = new int[image.getWidth() * image.getRaster().getNumBands()];
-    boolean opaque = true;
     for (int r = 0; r < size; r++) {
       // Grey images read through Pixels, not getRGB, which would brighten them as linear grey.
       Pixels.argbRow(image, y + r, row, samples);
-      for (int c = 0; c < size; c++) {
-        int p = row[x + c];
-        argb[r * size + c] = p;
-        opaque &= p >>> 24 == 0xFF;
-      }
+      System.arraycopy(row, x, argb, r * size, size);
     }
-    int channels = opaque ? 3 : 4;
-    byte[] raw = new byte[argb.length * channels];
-    for (int i = 0, o = 0; i < argb.length; i++, o += channels) {
-      raw[o] = (byte) (argb[i] >> 16);
-      raw[o + 1] = (byte) (argb[i] >> 8);
-      raw[o + 2] = (byte) argb[i];
-      if (!opaque) {
-        raw[o + 3] = (byte) (argb[i] >>> 24);
-      }
-    }
-    return PngWriter.unfiltered(
-        new PngWriter.Layout(size, size, opaque ? PngWriter.RGB : PngWriter.RGBA, 8, null, raw));
+    return PngWriter.unfiltered(PngEncoder.direct8(size, size, argb));
   }
 }
