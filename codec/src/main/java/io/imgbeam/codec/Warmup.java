@@ -111,12 +111,12 @@ public final class Warmup {
    * compiled again (JFR, 60 photos: twice a run). Counts that double from symbol to symbol make a
    * Huffman tree as deep as it has symbols.
    */
-  static void longCodes() {
+  static JpegHuffman longCodes() {
     long[] counts = new long[256];
     for (int i = 0; i < 24; i++) {
       counts[i] = 1L << i;
     }
-    JpegHuffman.of(counts);
+    return JpegHuffman.of(counts);
   }
 
   /**
