@@ -63,14 +63,10 @@ class ReportStatsTest {
 
   @Test
   void escapesFileNamesAndMessages() {
-    ImageOutcome bad =
-        ImageOutcome.newBuilder(outcome(0))
-            .setInputPath("/in/<script>alert(1)</script>.jpg")
-            .setErrorMessage("bad <b>marker</b> & \"more\"")
-            .build();
     String page =
-        ReportPage.render(
-            "/out/<x>", new RunSummary().add(bad), new ReportStats().add(bad), Map.of());
+        page(
+            "/out/<x>",
+            failed("/in/<script>alert(1)</script>.jpg", "bad <b>marker</b> & \"more\""));
     assertFalse(page.contains("<script>"), "unescaped path");
     assertFalse(page.contains("<b>marker"), "unescaped message");
     assertFalse(page.contains("/out/<x>"), "unescaped output folder");
@@ -80,17 +76,11 @@ class ReportStatsTest {
 
   @Test
   void thePageIsAsciiWithEveryOtherCharacterAsAReference() {
-    ImageOutcome named =
-        ImageOutcome.newBuilder(outcome(0))
-            .setInputPath("/in/caf\u00e9/\u5317\u4eac \ud83d\udcf7.jpg")
-            .setErrorMessage("bell \u0007 here")
-            .build();
     String page =
-        ReportPage.render(
+        page(
             "/out",
-            new RunSummary().add(named).add(outcome(1)),
-            new ReportStats().add(named).add(outcome(1)),
-            Map.of());
+            failed("/in/caf\u00e9/\u5317\u4eac \ud83d\udcf7.jpg", "bell \u0007 here"),
+            outcome(1));
     assertTrue(page.chars().allMatch(c -> c < 0x80), "a character outside ASCII");
     assertTrue(page.contains("800&times;600 &rarr; 400&times;"), "a written row's dimensions");
     assertTrue(page.contains("/in/caf&#xe9;/&#x5317;&#x4eac; &#x1f4f7;.jpg"), "the path");
@@ -124,6 +114,22 @@ class ReportStatsTest {
 
   private static long millis(int i) {
     return i % 1000 == 998 ? i : i % 97;
+  }
+
+  /** The page of {@code outcomes} for the output folder {@code root}, without pictures. */
+  private static String page(String root, ImageOutcome... outcomes) {
+    RunSummary summary = new RunSummary();
+    ReportStats stats = new ReportStats();
+    for (ImageOutcome o : outcomes) {
+      summary.add(o);
+      stats.add(o);
+    }
+    return ReportPage.render(root, summary, stats, Map.of());
+  }
+
+  /** A failed outcome (as {@code outcome(0)}) of {@code path}, with {@code message}. */
+  private static ImageOutcome failed(String path, String message) {
+    return ImageOutcome.newBuilder(outcome(0)).setInputPath(path).setErrorMessage(message).build();
   }
 
   private static ImageOutcome outcome(int i) {
