@@ -14,6 +14,7 @@ import io.imgbeam.transforms.avro.OutcomeStatus;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.AccessDeniedException;
@@ -234,11 +235,13 @@ public final class CompressImages
    * How many images each instance of the compression step works on at once (1 to 256); default 1.
    * Above 1, every bundle's images are handed to that many threads of the instance as they arrive,
    * and the step waits only when all of them are busy; each image's outcome leaves the step as it
-   * finishes (the last ones when the bundle ends), so one bundle keeps that many cores busy. That
-   * suits a runner that schedules few bundles at a time: the DirectRunner, to which imgbeam gives
-   * one thread of its own and the cores' worth of images here. On a cluster, keep 1 and let the
-   * runner's parallelism (task slots) run an instance per core. Every image in flight holds its
-   * decoded pixels, within the decoded-pixel budget.
+   * finishes (the last ones when the bundle ends), so one bundle keeps that many cores busy. One
+   * more input is read ahead meanwhile and waits for the first free thread, so that no core waits
+   * for a read, or for an output to be written, between two images. That suits a runner that
+   * schedules few bundles at a time: the DirectRunner, to which imgbeam gives one thread of its own
+   * and the cores' worth of images here. On a cluster, keep 1 and let the runner's parallelism
+   * (task slots) run an instance per core. Every image in flight holds its decoded pixels, within
+   * the decoded-pixel budget; the one read ahead, only its file's bytes.
    */
   public CompressImages withImagesInFlight(int value) {
     if (value < 1 || value > 256) {
@@ -555,7 +558,7 @@ public final class CompressImages
         AtomicInteger threads = new AtomicInteger();
         callers =
             Executors.newFixedThreadPool(
-                imagesInFlight,
+                imagesInFlight + 1,
                 task -> {
                   Thread thread = new Thread(task, "imgbeam-image-" + threads.incrementAndGet());
                   thread.setDaemon(true);
@@ -591,25 +594,17 @@ public final class CompressImages
         MultiOutputReceiver out)
         throws IOException {
       if (callers == null) {
-        emit(compressOne(element, compressors.peek()), out);
+        emit(compressOne(element, false), out);
         return;
       }
-      completed.submit(
-          () -> {
-            BoundedCompressor compressor = compressors.take();
-            try {
-              return compressOne(element, compressor).at(timestamp, window);
-            } finally {
-              compressors.add(compressor);
-            }
-          });
+      completed.submit(() -> compressOne(element, true).at(timestamp, window));
       inFlight++;
-      // Emit what has finished, and wait while every slot is taken, so that the counters (and the
-      // progress lines) follow the images as they finish.
+      // Emit what has finished, and wait while every compressor is taken and one more image is
+      // read ahead, so that the counters (and the progress lines) follow the images as they finish.
       for (Done done = next(false); done != null; done = next(false)) {
         emit(done, out);
       }
-      while (inFlight >= imagesInFlight) {
+      while (inFlight > imagesInFlight) {
         emit(next(true), out);
       }
     }
@@ -627,6 +622,16 @@ public final class CompressImages
           context.output(FINAL, done.outcome, done.timestamp, done.window);
         }
         count(done);
+      }
+    }
+
+    /** A free compressor, waiting for one; its image read, an image is ready to use it at once. */
+    private BoundedCompressor takeCompressor() throws IOException {
+      try {
+        return compressors.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a compressor");
       }
     }
 
@@ -682,8 +687,13 @@ public final class CompressImages
       DONE.inc();
     }
 
-    /** One input, start to finish: its outcome, staged output or final. */
-    private Done compressOne(KV<ImageInput, ManifestEntry> element, BoundedCompressor compressor)
+    /**
+     * One input, start to finish: its outcome, staged output or final. {@code pooled}: on one of
+     * the instance's threads, which takes a compressor only once the input is read, and gives it
+     * back as soon as the image is compressed, before its output is written; its times leave out
+     * the wait for a compressor.
+     */
+    private Done compressOne(KV<ImageInput, ManifestEntry> element, boolean pooled)
         throws IOException {
       long start = System.nanoTime();
       ImageInput input = element.getKey();
@@ -700,11 +710,22 @@ public final class CompressImages
         record.setInputBytes((long) bytes.length);
         ManifestEntry previous = element.getValue();
         if (!incremental || previous == null || !skipUnchanged(record, input, bytes, previous)) {
-          long readMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          CompressionResult result =
-              compressor.compress(
-                  bytes,
-                  reportPictures ? reportCandidates.after(readMillis) : Preview.Wanted.NEVER);
+          long readNanos = System.nanoTime() - start;
+          BoundedCompressor compressor = pooled ? takeCompressor() : compressors.peek();
+          start = System.nanoTime() - readNanos;
+          CompressionResult result;
+          try {
+            result =
+                compressor.compress(
+                    bytes,
+                    reportPictures
+                        ? reportCandidates.after(TimeUnit.NANOSECONDS.toMillis(readNanos))
+                        : Preview.Wanted.NEVER);
+          } finally {
+            if (pooled) {
+              compressors.add(compressor);
+            }
+          }
           fill(record, result);
           if (result.output().isPresent()) {
             Path dest = stage(record, input, result);
