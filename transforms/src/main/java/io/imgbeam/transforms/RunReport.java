@@ -130,39 +130,61 @@ public final class RunReport {
   private static ReportPage.Previews previews(
       Path outputRoot, ReportStats.Row row, CompressionSettings limits) {
     try {
-      byte[] input = read(row.inputPath, limits.maxInputBytes());
-      byte[] output = read(row.outputPath, limits.maxInputBytes());
-      if (!Hashes.sha256(input).equals(row.inputSha256)) {
-        return new ReportPage.Previews(null, "the input changed since the run");
-      }
-      if (!Hashes.sha256(output).equals(row.outputSha256)) {
-        return new ReportPage.Previews(null, "the output changed since the run");
-      }
+      long limit = limits.maxInputBytes();
       Optional<Preview.Images> made =
           PreviewCache.read(outputRoot, row.inputSha256, row.outputSha256);
       if (made.isPresent()) {
-        return new ReportPage.Previews(made.get(), null);
+        // Only the files' hashes are needed: taken as they stream, without holding the files.
+        String changed = changed(row, sha256(row.inputPath, limit), sha256(row.outputPath, limit));
+        return new ReportPage.Previews(changed == null ? made.get() : null, changed);
       }
-      return new ReportPage.Previews(Preview.of(input, output, limits.maxInputPixels()), null);
+      byte[] input = read(row.inputPath, limit);
+      byte[] output = read(row.outputPath, limit);
+      String changed = changed(row, Hashes.sha256(input), Hashes.sha256(output));
+      return changed == null
+          ? new ReportPage.Previews(Preview.of(input, output, limits.maxInputPixels()), null)
+          : new ReportPage.Previews(null, changed);
     } catch (IOException | RuntimeException e) {
       // Pictures decorate the report; a missing one is said on the page, the page still comes.
       return new ReportPage.Previews(null, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
-  private static byte[] read(String path, long limit) throws IOException {
-    if (path == null) {
-      throw new IOException("no file recorded");
+  /**
+   * Why the row gets no pictures when its files now hash as given; null when they are the run's.
+   */
+  private static String changed(ReportStats.Row row, String inputSha256, String outputSha256) {
+    if (!inputSha256.equals(row.inputSha256)) {
+      return "the input changed since the run";
     }
-    try (InputStream in =
-        path.contains("://")
-            ? Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))
-            : Files.newInputStream(Path.of(path))) {
+    if (!outputSha256.equals(row.outputSha256)) {
+      return "the output changed since the run";
+    }
+    return null;
+  }
+
+  private static String sha256(String path, long limit) throws IOException {
+    try (InputStream in = open(path)) {
+      return Hashes.sha256(in, limit);
+    }
+  }
+
+  private static byte[] read(String path, long limit) throws IOException {
+    try (InputStream in = open(path)) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
       if (bytes.length > limit) {
         throw new IOException("over " + limit + " bytes");
       }
       return bytes;
     }
+  }
+
+  private static InputStream open(String path) throws IOException {
+    if (path == null) {
+      throw new IOException("no file recorded");
+    }
+    return path.contains("://")
+        ? Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))
+        : Files.newInputStream(Path.of(path));
   }
 }
