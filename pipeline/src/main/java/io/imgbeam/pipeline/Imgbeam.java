@@ -109,6 +109,9 @@ public final class Imgbeam {
     EngineDefaults.apply(options, List.of(args));
     Pipeline pipeline = Pipeline.create(options);
     job.build(pipeline);
+    if (DirectRunner.class.equals(options.getRunner())) {
+      InvokersAhead.start(pipeline);
+    }
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     // Only the DirectRunner returns from run() while the job runs and answers metrics queries then.
