@@ -625,7 +625,10 @@ public final class CompressImages
       }
     }
 
-    /** A free compressor, waiting for one; its image read, an image is ready to use it at once. */
+    /**
+     * A free compressor, waiting for one. Called once the image's input is read, so that the image
+     * starts as soon as another gives its compressor back.
+     */
     private BoundedCompressor takeCompressor() throws IOException {
       try {
         return compressors.take();
