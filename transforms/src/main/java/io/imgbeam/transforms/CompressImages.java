@@ -594,10 +594,10 @@ public final class CompressImages
         MultiOutputReceiver out)
         throws IOException {
       if (callers == null) {
-        emit(compressOne(element, false), out);
+        emit(compressOne(element), out);
         return;
       }
-      completed.submit(() -> compressOne(element, true).at(timestamp, window));
+      completed.submit(() -> compressOne(element).at(timestamp, window));
       inFlight++;
       // Emit what has finished, and wait while every compressor is taken and one more image is
       // read ahead, so that the counters (and the progress lines) follow the images as they finish.
@@ -691,13 +691,13 @@ public final class CompressImages
     }
 
     /**
-     * One input, start to finish: its outcome, staged output or final. {@code pooled}: on one of
-     * the instance's threads, which takes a compressor only once the input is read, and gives it
-     * back as soon as the image is compressed, before its output is written; its times leave out
+     * One input, start to finish: its outcome, staged output or final. With the instance's threads
+     * (more than one image in flight), it takes a compressor only once the input is read, and gives
+     * it back as soon as the image is compressed, before its output is written; its times leave out
      * the wait for a compressor.
      */
-    private Done compressOne(KV<ImageInput, ManifestEntry> element, boolean pooled)
-        throws IOException {
+    private Done compressOne(KV<ImageInput, ManifestEntry> element) throws IOException {
+      boolean pooled = callers != null;
       long start = System.nanoTime();
       ImageInput input = element.getKey();
       ImageOutcome.Builder record =
