@@ -62,9 +62,13 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVOutputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
@@ -77,6 +81,23 @@ final class AvifNative {
   private static final String AV1 = "libaom-av1";
 
   static {
+    // FFmpeg's libraries (avformat's preset inherits avcodec's and avutil's), and the classes of
+    // the structures the calls below use (NativesTest runs them).
+    Natives.load(
+        avformat.class,
+        BytePointer.class,
+        AVFormatContext.class,
+        AVOutputFormat.class,
+        AVIOContext.class,
+        AVStream.class,
+        AVCodec.class,
+        AVCodecContext.class,
+        AVCodecParameters.class,
+        AVPacket.class,
+        AVFrame.class,
+        AVRational.class,
+        AVChannelLayout.class,
+        AVDictionary.class);
     // Errors come back as return codes and become exceptions; FFmpeg's own log would be
     // per-image noise on stderr.
     av_log_set_level(AV_LOG_QUIET);

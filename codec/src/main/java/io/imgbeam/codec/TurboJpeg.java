@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -33,7 +32,7 @@ final class TurboJpeg {
 
   private static String load() {
     try {
-      Loader.load(opencv_imgcodecs.class);
+      Natives.load(opencv_imgcodecs.class, BytePointer.class, Mat.class);
       // Decode on the calling thread: the runner already runs one image per core.
       opencv_core.setNumThreads(0);
       return null;
