@@ -5,10 +5,12 @@
 # has registered, then prints the REST address to pass as --flinkMaster as its last line.
 #
 #   runners/flink/start-cluster.sh [--taskmanagers N] [--slots S] [--tm-memory SIZE]
-#                                  [--jm-memory SIZE] [--work DIR]
+#                                  [--jm-memory SIZE] [--work DIR] [--java-opts 'FLAGS']
 #
 # Defaults: 2 TaskManagers with 2 slots and 2048m each, a 1024m JobManager, work folder
-# runners/flink/work (lib/, conf/, log/, pids). Stop it with stop-cluster.sh --work DIR.
+# runners/flink/work (lib/, conf/, log/, pids). --java-opts: more JVM flags for every process,
+# separated by spaces (for example -Dorg.bytedeco.javacpp.cachedir=DIR, where the job's native
+# libraries are extracted). Stop it with stop-cluster.sh --work DIR.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +19,7 @@ slots=2
 tm_memory=2048m
 jm_memory=1024m
 work="$here/work"
+java_opts=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -25,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --tm-memory) tm_memory="$2"; shift 2 ;;
     --jm-memory) jm_memory="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
+    --java-opts) java_opts="$2"; shift 2 ;;
     *) echo "start-cluster.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -137,7 +141,7 @@ fi
 start_process() {
   local name="$1" main="$2" jvm="$3" dynamic="$4"
   # shellcheck disable=SC2086
-  nohup java $jvm -Dlog.file="$log/$name.log" \
+  nohup java $jvm $java_opts -Dlog.file="$log/$name.log" \
     -Dlog4j.configurationFile="file:$conf/log4j.properties" \
     -cp "$lib/*" "$main" --configDir "$conf" $dynamic \
     >"$log/$name.out" 2>&1 </dev/null &

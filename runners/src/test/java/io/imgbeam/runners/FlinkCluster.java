@@ -35,7 +35,10 @@ final class FlinkCluster implements AutoCloseable {
                 "--slots",
                 Integer.toString(slots),
                 "--work",
-                work.toString())
+                work.toString(),
+                // The natives the job's jar brings are extracted here, not in the user's home.
+                "--java-opts",
+                "-D" + JAVACPP_CACHE + "=" + work.resolve(JAVACPP_FOLDER))
             .redirectError(log.toFile())
             .start();
     String stdout = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -46,6 +49,11 @@ final class FlinkCluster implements AutoCloseable {
     return new FlinkCluster(work, lines.get(lines.size() - 1));
   }
 
+  /** Where JavaCPP extracts native libraries (a system property of JavaCPP's). */
+  private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
+
+  private static final String JAVACPP_FOLDER = "javacpp-cache";
+
   /** The REST address to pass as {@code --flinkMaster}. */
   String master() {
     return master;
@@ -53,6 +61,11 @@ final class FlinkCluster implements AutoCloseable {
 
   Path logFolder() {
     return work.resolve("log");
+  }
+
+  /** JavaCPP's cache folder of every process of the cluster, shared as on one host. */
+  Path javacppCache() {
+    return work.resolve(JAVACPP_FOLDER);
   }
 
   /** The process id of a TaskManager, 1-based, as the start script recorded it. */

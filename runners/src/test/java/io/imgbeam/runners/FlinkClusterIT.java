@@ -151,6 +151,28 @@ class FlinkClusterIT {
     assertSameOutputs(clean, out, input);
   }
 
+  /**
+   * Each job's jar reaches a TaskManager as a new blob file; the natives it brings (OpenCV and
+   * OpenBLAS, 120 MB) are still extracted into one folder for all jobs and TaskManagers of the
+   * host, not into a folder per jar (JavaCPP's default, which kept 120 MB per job and TaskManager).
+   */
+  @Test
+  @Order(3)
+  void nativesAreExtractedOnceForAllJobs() throws IOException {
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(cluster.javacppCache())) {
+      entries = list.toList();
+    }
+    assertEquals(1, entries.size(), entries.toString());
+    Path folder = entries.get(0);
+    assertTrue(folder.getFileName().toString().startsWith("imgbeam-javacpp-"), folder.toString());
+    assertTrue(Files.isRegularFile(folder.resolve("libjniopencv_imgcodecs.so")), folder.toString());
+    try (Stream<Path> files = Files.list(folder)) {
+      List<Path> folders = files.filter(Files::isDirectory).toList();
+      assertTrue(folders.isEmpty(), "folders per jar: " + folders);
+    }
+  }
+
   /** Same statuses, and outputs that decode to the same pixels, input by input. */
   private static void assertSameOutputs(Path expectedOut, Path actualOut, Path inputRoot)
       throws IOException {
