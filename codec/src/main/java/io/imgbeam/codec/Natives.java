@@ -2,6 +2,9 @@ package io.imgbeam.codec;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -14,15 +17,21 @@ import org.bytedeco.javacpp.Loader;
  * extraction alone took 0.36 s more CPU than a load from the cache) and left them in {@code
  * ~/.javacpp/cache} for good. Here they go into {@code <cache>/imgbeam-javacpp-<version>}, without
  * a folder per jar: extracted once, and checked by size and time after that, as JavaCPP checks
- * every cached file. A job whose TaskManager still holds an earlier job's class loader gets
- * numbered copies of the libraries from JavaCPP (JNI binds a library file to one class loader), as
- * many as there are such class loaders.
+ * every cached file.
+ *
+ * <p>JNI binds a library file to the first class loader that loads it, and a Flink TaskManager
+ * gives each job a class loader of its own, which outlives the job until it is collected. A class
+ * loader that finds the folder's libraries held by another one of its JVM takes the next folder,
+ * {@code imgbeam-javacpp-<version>-2} and so on, each a whole set: so a TaskManager keeps as many
+ * sets as it has had such class loaders at once, not one per job, and no library is ever taken from
+ * elsewhere (JavaCPP's own answer, for a library it cannot load from its cache, is to try the
+ * system's copy).
  *
  * <p>{@code <cache>} is JavaCPP's: {@code org.bytedeco.javacpp.cachedir} (or {@code cacheDir}) when
  * set, else {@code ~/.javacpp/cache}. A user who sets {@code
- * org.bytedeco.javacpp.cachedir.nosubdir} (either way) gets JavaCPP's own behaviour, as does a JVM
- * where JavaCPP's cache folder was chosen before the first load here (its first choice is kept for
- * the JVM's class loader).
+ * org.bytedeco.javacpp.cachedir.nosubdir} (either way) gets JavaCPP's own behaviour, as does a
+ * class loader whose JavaCPP chose its cache folder before the first load here (JavaCPP keeps its
+ * first choice).
  */
 final class Natives {
   static final String CACHE_DIR = "org.bytedeco.javacpp.cachedir";
@@ -30,6 +39,9 @@ final class Natives {
 
   /** The other spelling JavaCPP reads, after {@link #CACHE_DIR}. */
   private static final String CACHE_DIR_OLD_NAME = "org.bytedeco.javacpp.cacheDir";
+
+  /** The folder of this class loader, chosen at its first load; guarded by the runtime's lock. */
+  private static File folder;
 
   private Natives() {}
 
@@ -50,11 +62,15 @@ final class Natives {
         Loader.load(preset);
         return;
       }
-      File folder = folder(cache != null ? cache : System.getProperty(CACHE_DIR_OLD_NAME));
-      System.setProperty(CACHE_DIR, folder.getPath());
       try {
+        if (folder == null) {
+          folder = free(base(cache != null ? cache : System.getProperty(CACHE_DIR_OLD_NAME)));
+        }
+        System.setProperty(CACHE_DIR, folder.getPath());
         if (folder.equals(chosenCache())) {
           System.setProperty(NO_SUBDIR, "true");
+        } else {
+          System.clearProperty(NO_SUBDIR);
         }
         Loader.load(preset);
         for (Class<?> c : used) {
@@ -73,8 +89,8 @@ final class Natives {
     }
   }
 
-  /** The cache folder of this release of JavaCPP under {@code cache} (null: JavaCPP's default). */
-  static File folder(String cache) {
+  /** The first cache folder of this release of JavaCPP under {@code cache} (null: the default). */
+  static File base(String cache) {
     File parent =
         cache != null
             ? new File(cache)
@@ -85,11 +101,47 @@ final class Natives {
     } catch (IOException e) {
       version = null;
     }
-    File folder = new File(parent, "imgbeam-javacpp" + (version == null ? "" : "-" + version));
+    File base = new File(parent, "imgbeam-javacpp" + (version == null ? "" : "-" + version));
     try {
-      return folder.getCanonicalFile();
+      return base.getCanonicalFile();
     } catch (IOException e) {
-      return folder.getAbsoluteFile();
+      return base.getAbsoluteFile();
+    }
+  }
+
+  /**
+   * The folder this class loader is to use: {@code base}, {@code base-2}, ... the first whose
+   * JavaCPP library no other class loader of this JVM has loaded (this one then holds it). The
+   * probe runs under JavaCPP's own lock file, which it holds while it extracts, so that it never
+   * loads a file another JVM is writing; and with JavaCPP's properties naming the candidate, since
+   * the library's {@code JNI_OnLoad} starts JavaCPP, which then picks its cache folder for good.
+   */
+  private static File free(File base) {
+    String probe = System.mapLibraryName("jnijavacpp");
+    for (int n = 1; ; n++) {
+      File candidate = n == 1 ? base : new File(base.getPath() + "-" + n);
+      File library = new File(candidate, probe);
+      if (!library.isFile()) {
+        return candidate;
+      }
+      System.setProperty(CACHE_DIR, candidate.getPath());
+      System.setProperty(NO_SUBDIR, "true");
+      try (FileChannel lock =
+              FileChannel.open(
+                  new File(candidate, ".lock").toPath(),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE);
+          FileLock held = lock.lock()) {
+        System.load(library.getPath());
+        return candidate;
+      } catch (UnsatisfiedLinkError e) {
+        if (!String.valueOf(e.getMessage()).contains("another classloader")) {
+          // A file JavaCPP will check, and extract again if it is not its own.
+          return candidate;
+        }
+      } catch (IOException e) {
+        return candidate;
+      }
     }
   }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +32,7 @@ class NativesTest {
   @Test
   void oneFolderForEveryJarNameAndNoExtractionTheSecondTime() throws Exception {
     Path cache = dir.resolve("cache");
-    File folder = Natives.folder(cache.toString());
+    File folder = Natives.base(cache.toString());
     assertTrue(folder.getName().startsWith("imgbeam-javacpp-1.5."), folder.getName());
 
     // A JVM that finds the natives in jars named as Maven names them.
@@ -51,6 +54,52 @@ class NativesTest {
     assertEquals("turbo=64x48 avif=64x48 cachedir=" + cache, second.strip());
     assertEquals(List.of(folder.getName()), names(cache), "no folder for the renamed jars");
     assertEquals(inode, Files.getAttribute(jni, "unix:ino"), "not extracted again");
+  }
+
+  /**
+   * Two class loaders of one JVM, as a Flink TaskManager has for two jobs: JNI lets only one of
+   * them load a given library file, so the second takes the next folder, and both decode.
+   */
+  @Test
+  void aSecondClassLoaderTakesTheNextFolder() throws Exception {
+    Path cache = dir.resolve("cache");
+    String before = System.getProperty(Natives.CACHE_DIR);
+    System.setProperty(Natives.CACHE_DIR, cache.toString());
+    try (URLClassLoader one = isolated();
+        URLClassLoader two = isolated()) {
+      assertEquals("turbo=64x48 avif=64x48", run(one));
+      assertEquals("turbo=64x48 avif=64x48", run(two));
+    } finally {
+      if (before == null) {
+        System.clearProperty(Natives.CACHE_DIR);
+      } else {
+        System.setProperty(Natives.CACHE_DIR, before);
+      }
+    }
+    String base = Natives.base(cache.toString()).getName();
+    assertEquals(List.of(base, base + "-2"), names(cache));
+    for (String name : names(cache)) {
+      try (Stream<Path> files = Files.list(cache.resolve(name))) {
+        List<Path> all = files.toList();
+        assertTrue(all.contains(cache.resolve(name).resolve("libjniopencv_imgcodecs.so")), name);
+        assertFalse(all.stream().anyMatch(Files::isDirectory), "no folder per jar in " + name);
+      }
+    }
+  }
+
+  /** The test class path in a class loader of its own, as Flink loads a job's jar. */
+  private static URLClassLoader isolated() throws IOException {
+    List<URL> urls = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      urls.add(Path.of(entry).toUri().toURL());
+    }
+    return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+  }
+
+  private static String run(ClassLoader loader) throws Exception {
+    Method run = Class.forName(Child.class.getName(), true, loader).getMethod("run");
+    run.setAccessible(true);
+    return (String) run.invoke(null);
   }
 
   /** The class path with every JavaCPP platform jar copied under a blob-like name. */
@@ -104,6 +153,10 @@ class NativesTest {
    */
   static final class Child {
     public static void main(String[] args) throws Exception {
+      System.out.println(run() + " cachedir=" + System.getProperty(Natives.CACHE_DIR));
+    }
+
+    public static String run() throws Exception {
       // With alpha, so that the AVIF has its auxiliary alpha image too.
       BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_ARGB);
       for (int y = 0; y < 48; y++) {
@@ -118,17 +171,14 @@ class NativesTest {
       if (!decoded.getColorModel().hasAlpha()) {
         throw new AssertionError("the AVIF lost its alpha");
       }
-      System.out.println(
-          "turbo="
-              + turbo.getWidth()
-              + "x"
-              + turbo.getHeight()
-              + " avif="
-              + decoded.getWidth()
-              + "x"
-              + decoded.getHeight()
-              + " cachedir="
-              + System.getProperty(Natives.CACHE_DIR));
+      return "turbo="
+          + turbo.getWidth()
+          + "x"
+          + turbo.getHeight()
+          + " avif="
+          + decoded.getWidth()
+          + "x"
+          + decoded.getHeight();
     }
   }
 }

@@ -153,23 +153,26 @@ class FlinkClusterIT {
 
   /**
    * Each job's jar reaches a TaskManager as a new blob file; the natives it brings (OpenCV and
-   * OpenBLAS, 120 MB) are still extracted into one folder for all jobs and TaskManagers of the
-   * host, not into a folder per jar (JavaCPP's default, which kept 120 MB per job and TaskManager).
+   * OpenBLAS, 120 MB) are still extracted into shared folders, not into a folder per jar (JavaCPP's
+   * default, which kept 120 MB per job and TaskManager): one, and a second only for a job whose
+   * TaskManager still held the first job's class loader (JNI lets one class loader load a file).
    */
   @Test
   @Order(3)
-  void nativesAreExtractedOnceForAllJobs() throws IOException {
+  void nativesAreNotExtractedPerJob() throws IOException {
     List<Path> entries;
     try (Stream<Path> list = Files.list(cluster.javacppCache())) {
-      entries = list.toList();
+      entries = list.sorted().toList();
     }
-    assertEquals(1, entries.size(), entries.toString());
-    Path folder = entries.get(0);
-    assertTrue(folder.getFileName().toString().startsWith("imgbeam-javacpp-"), folder.toString());
-    assertTrue(Files.isRegularFile(folder.resolve("libjniopencv_imgcodecs.so")), folder.toString());
-    try (Stream<Path> files = Files.list(folder)) {
-      List<Path> folders = files.filter(Files::isDirectory).toList();
-      assertTrue(folders.isEmpty(), "folders per jar: " + folders);
+    assertTrue(entries.size() == 1 || entries.size() == 2, "two jobs ran: " + entries);
+    for (Path folder : entries) {
+      String name = folder.getFileName().toString();
+      assertTrue(name.matches("imgbeam-javacpp-[0-9.]+(-2)?"), entries.toString());
+      assertTrue(Files.isRegularFile(folder.resolve("libjniopencv_imgcodecs.so")), name);
+      try (Stream<Path> files = Files.list(folder)) {
+        List<Path> folders = files.filter(Files::isDirectory).toList();
+        assertTrue(folders.isEmpty(), "folders per jar: " + folders);
+      }
     }
   }
 
