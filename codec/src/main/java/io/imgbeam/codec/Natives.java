@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.Loader;
 
@@ -40,7 +41,13 @@ final class Natives {
   /** The other spelling JavaCPP reads, after {@link #CACHE_DIR}. */
   private static final String CACHE_DIR_OLD_NAME = "org.bytedeco.javacpp.cacheDir";
 
-  /** The folder of this class loader, chosen at its first load; guarded by the runtime's lock. */
+  /**
+   * A lock for every class loader of the JVM: a string constant is interned, one object for the
+   * whole JVM whatever the class loader of the class that names it.
+   */
+  private static final String LOCK = "io.imgbeam.codec.Natives: loads take turns";
+
+  /** The folder of this class loader, chosen at its first load; guarded by {@link #LOCK}. */
   private static File folder;
 
   private Natives() {}
@@ -53,10 +60,11 @@ final class Natives {
    * UnsatisfiedLinkError} on a platform without the natives).
    */
   static void load(Class<?> preset, Class<?>... used) {
-    // JavaCPP takes this lock around each extraction, so other loads in this JVM wait for this
-    // one; the two properties are set for its length only (a JavaCPP of another class loader that
-    // reads them meanwhile would extract without a folder per jar too).
-    synchronized (Runtime.getRuntime()) {
+    // The two properties are the JVM's, so the loads of every class loader take turns; they are
+    // set for the length of this load only (a JavaCPP of another class loader, not imgbeam's,
+    // that reads them meanwhile would extract without a folder per jar too). Not the runtime's
+    // lock, which JavaCPP takes around each extraction: every System.load in the JVM takes it too.
+    synchronized (LOCK) {
       String cache = System.getProperty(CACHE_DIR);
       if (System.getProperty(NO_SUBDIR) != null) {
         Loader.load(preset);
@@ -127,12 +135,18 @@ final class Natives {
       System.setProperty(CACHE_DIR, candidate.getPath());
       System.setProperty(NO_SUBDIR, "true");
       try (FileChannel lock =
-              FileChannel.open(
-                  new File(candidate, ".lock").toPath(),
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE);
-          FileLock held = lock.lock()) {
-        System.load(library.getPath());
+          FileChannel.open(
+              new File(candidate, ".lock").toPath(),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+        FileLock held = lockAgainstOtherJvms(lock);
+        try {
+          System.load(library.getPath());
+        } finally {
+          if (held != null) {
+            held.release();
+          }
+        }
         return candidate;
       } catch (UnsatisfiedLinkError e) {
         if (!String.valueOf(e.getMessage()).contains("another classloader")) {
@@ -142,6 +156,19 @@ final class Natives {
       } catch (IOException e) {
         return candidate;
       }
+    }
+  }
+
+  /**
+   * The lock JavaCPP takes on its cache folder while it extracts, or null when a thread of this JVM
+   * holds it: a JavaCPP of this JVM extracts under the runtime's lock, which {@code System.load}
+   * takes too, so no file of the folder is half written while the probe loads it.
+   */
+  private static FileLock lockAgainstOtherJvms(FileChannel channel) throws IOException {
+    try {
+      return channel.lock();
+    } catch (OverlappingFileLockException e) {
+      return null;
     }
   }
 
