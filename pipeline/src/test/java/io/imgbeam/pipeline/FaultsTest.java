@@ -7,17 +7,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.imgbeam.codec.Hashes;
 import io.imgbeam.testing.TestData;
+import io.imgbeam.transforms.WriteManifest;
 import io.imgbeam.transforms.avro.ImageOutcome;
+import io.imgbeam.transforms.avro.ManifestEntry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -211,6 +219,88 @@ class FaultsTest {
     assertEquals(0, full.code(), full.err());
     assertFalse(statuses(JobRun.readOutcomes(out)).containsValue("SKIPPED_UNCHANGED"));
     assertEquals(sources, hashes(in), "no source file changed");
+  }
+
+  /**
+   * A rerun's {@code SKIPPED_UNCHANGED} records say what their inputs hold and what the outputs
+   * lack, as the first run's did, so that a nightly incremental run's privacy audit counts every
+   * input; a manifest from before it carried those facts makes the next run compress its inputs
+   * again.
+   */
+  @Test
+  void aRerunKeepsThePrivacyAuditOfSkippedInputs() throws IOException {
+    Path in = dir.resolve("in");
+    Path out = dir.resolve("out");
+    for (String name :
+        List.of("photo/astronaut-gps.jpg", "privacy/camera.jpg", "photo/coffee.jpg")) {
+      Files.createDirectories(in.resolve(name).getParent());
+      Files.copy(TestData.path(name), in.resolve(name));
+    }
+    JobRun first = JobRun.of("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, first.code(), first.err());
+    Map<String, ImageOutcome> was = byFileName(JobRun.readOutcomes(out));
+    assertTrue(was.get("astronaut-gps.jpg").getHadGps());
+    assertEquals(Boolean.TRUE, was.get("camera.jpg").getHadSerial());
+    assertEquals(Boolean.TRUE, was.get("camera.jpg").getHadOwner());
+    assertTrue(was.get("camera.jpg").getMetadataRemoved().contains("gps"));
+
+    JobRun second = JobRun.of("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, second.code(), second.err());
+    Map<String, ImageOutcome> now = byFileName(JobRun.readOutcomes(out));
+    for (String name : was.keySet()) {
+      ImageOutcome before = was.get(name);
+      ImageOutcome after = now.get(name);
+      assertEquals("SKIPPED_UNCHANGED", after.getStatus().name(), name);
+      assertEquals(before.getHadGps(), after.getHadGps(), name);
+      assertEquals(before.getHadSerial(), after.getHadSerial(), name);
+      assertEquals(before.getHadOwner(), after.getHadOwner(), name);
+      assertEquals(before.getMetadataRemoved(), after.getMetadataRemoved(), name);
+    }
+    assertEquals(audit(first.out()), audit(second.out()));
+    assertEquals(
+        List.of("with GPS 2", "with serials 2", "with owner names 2"), audit(second.out()));
+
+    // The manifest of an earlier version, without the facts: every input is compressed again.
+    Path manifest = out.resolve("_imgbeam").resolve(WriteManifest.FILE_NAME);
+    List<ManifestEntry> entries = new ArrayList<>();
+    try (DataFileReader<ManifestEntry> reader =
+        new DataFileReader<>(manifest.toFile(), new SpecificDatumReader<>(ManifestEntry.class))) {
+      reader.forEach(
+          e ->
+              entries.add(
+                  ManifestEntry.newBuilder(e)
+                      .setMetadataRemoved(null)
+                      .setHadGps(null)
+                      .setHadSerial(null)
+                      .setHadOwner(null)
+                      .build()));
+    }
+    assertEquals(3, entries.size());
+    try (DataFileWriter<ManifestEntry> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ManifestEntry.class))) {
+      writer.create(ManifestEntry.getClassSchema(), manifest.toFile());
+      entries.forEach(
+          e -> {
+            try {
+              writer.append(e);
+            } catch (IOException ex) {
+              throw new UncheckedIOException(ex);
+            }
+          });
+    }
+    JobRun third = JobRun.of("--input=" + in + "/**", "--output=" + out);
+    assertEquals(0, third.code(), third.err());
+    assertFalse(statuses(JobRun.readOutcomes(out)).containsValue("SKIPPED_UNCHANGED"));
+    assertEquals(audit(first.out()), audit(third.out()));
+  }
+
+  /** The privacy audit's lines of a run's printed summary, spaces squeezed. */
+  private static List<String> audit(String printed) {
+    return printed
+        .lines()
+        .map(line -> line.strip().replaceAll(" +", " "))
+        .filter(line -> line.startsWith("with "))
+        .collect(Collectors.toList());
   }
 
   @Test

@@ -776,7 +776,11 @@ public final class CompressImages
         throws IOException {
       String sha = Hashes.sha256(bytes);
       if (!previous.getSettings().equals(settings.fingerprint())
-          || !previous.getInputSha256().equals(sha)) {
+          || !previous.getInputSha256().equals(sha)
+          // A manifest from before it carried the privacy audit's facts: compressed again, so
+          // that this run's record says what the input holds.
+          || previous.getHadGps() == null
+          || previous.getMetadataRemoved() == null) {
         return false;
       }
       Path expected;
@@ -816,6 +820,11 @@ public final class CompressImages
           .setScore(previous.getScore())
           .setTarget(previous.getTarget())
           .setTargetMet(previous.getTargetMet())
+          // What the input holds and what its output lacks: the same bytes as the earlier run's.
+          .setMetadataRemoved(previous.getMetadataRemoved())
+          .setHadGps(previous.getHadGps())
+          .setHadSerial(previous.getHadSerial())
+          .setHadOwner(previous.getHadOwner())
           .setEncodesTried(0);
       return true;
     }

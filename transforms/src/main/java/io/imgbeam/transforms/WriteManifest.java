@@ -93,6 +93,10 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
         .setScore(o.getScore())
         .setTarget(o.getTarget())
         .setTargetMet(o.getTargetMet())
+        .setMetadataRemoved(o.getMetadataRemoved())
+        .setHadGps(o.getHadGps())
+        .setHadSerial(o.getHadSerial())
+        .setHadOwner(o.getHadOwner())
         .build();
   }
 }
