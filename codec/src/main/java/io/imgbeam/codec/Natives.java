@@ -24,9 +24,10 @@ import org.bytedeco.javacpp.Loader;
  * gives each job a class loader of its own, which outlives the job until it is collected. A class
  * loader that finds the folder's libraries held by another one of its JVM takes the next folder,
  * {@code imgbeam-javacpp-<version>-2} and so on, each a whole set: so a TaskManager keeps as many
- * sets as it has had such class loaders at once, not one per job, and no library is ever taken from
- * elsewhere (JavaCPP's own answer, for a library it cannot load from its cache, is to try the
- * system's copy).
+ * sets as it has had such class loaders at once, not one per job, and a second class loader does
+ * not fall back to a system copy of a library that another one holds from the cache (JavaCPP's own
+ * answer for a library it cannot load from its cache is to try the system's, which the Flink test
+ * cluster's second job did with OpenBLAS, linking the cache's file to it).
  *
  * <p>{@code <cache>} is JavaCPP's: {@code org.bytedeco.javacpp.cachedir} (or {@code cacheDir}) when
  * set, else {@code ~/.javacpp/cache}. A user who sets {@code

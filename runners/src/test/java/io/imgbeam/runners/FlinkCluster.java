@@ -13,6 +13,12 @@ import java.util.concurrent.TimeUnit;
  * the JVM exiting) stops it, so a failing test never leaves a cluster behind.
  */
 final class FlinkCluster implements AutoCloseable {
+  /** Where JavaCPP extracts native libraries (a system property of JavaCPP's). */
+  private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
+
+  /** The folder under the work folder that the cluster's processes take as JavaCPP's cache. */
+  private static final String JAVACPP_FOLDER = "javacpp-cache";
+
   private final Path work;
   private final String master;
   private final Thread stopOnExit;
@@ -48,11 +54,6 @@ final class FlinkCluster implements AutoCloseable {
     List<String> lines = stdout.strip().lines().toList();
     return new FlinkCluster(work, lines.get(lines.size() - 1));
   }
-
-  /** Where JavaCPP extracts native libraries (a system property of JavaCPP's). */
-  private static final String JAVACPP_CACHE = "org.bytedeco.javacpp.cachedir";
-
-  private static final String JAVACPP_FOLDER = "javacpp-cache";
 
   /** The REST address to pass as {@code --flinkMaster}. */
   String master() {
