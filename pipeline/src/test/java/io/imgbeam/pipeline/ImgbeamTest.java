@@ -130,9 +130,20 @@ class ImgbeamTest {
     Path auto = dir.resolve("auto");
     JobRun both = JobRun.of(photos, "--output=" + auto, "--format=auto", "--formats=jpeg,png");
     assertEquals(0, both.code(), both.err());
+    Map<String, List<String>> tried = new HashMap<>();
     for (ImageOutcome outcome : JobRun.readOutcomes(auto)) {
       assertEquals(2, outcome.getCandidates().size(), outcome.toString());
       assertTrue(outcome.getCandidates().get(0).toString().startsWith("jpeg:"), outcome.toString());
+      tried.put(outcome.getInputPath(), outcome.getCandidates());
+    }
+    // A rerun skips the unchanged inputs, and their records keep what the first run tried.
+    JobRun again = JobRun.of(photos, "--output=" + auto, "--format=auto", "--formats=jpeg,png");
+    assertEquals(0, again.code(), again.err());
+    List<ImageOutcome> skipped = JobRun.readOutcomes(auto);
+    assertEquals(tried.size(), skipped.size());
+    for (ImageOutcome outcome : skipped) {
+      assertEquals("SKIPPED_UNCHANGED", outcome.getStatus().name(), outcome.toString());
+      assertEquals(tried.get(outcome.getInputPath()), outcome.getCandidates(), outcome.toString());
     }
   }
 

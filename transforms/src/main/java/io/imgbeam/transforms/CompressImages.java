@@ -825,6 +825,7 @@ public final class CompressImages
           .setHadGps(previous.getHadGps())
           .setHadSerial(previous.getHadSerial())
           .setHadOwner(previous.getHadOwner())
+          .setCandidates(previous.getCandidates())
           .setEncodesTried(0);
       return true;
     }

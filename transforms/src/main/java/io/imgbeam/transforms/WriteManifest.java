@@ -97,6 +97,7 @@ public final class WriteManifest extends PTransform<PCollection<ImageOutcome>, P
         .setHadGps(o.getHadGps())
         .setHadSerial(o.getHadSerial())
         .setHadOwner(o.getHadOwner())
+        .setCandidates(o.getCandidates())
         .build();
   }
 }
