@@ -15,7 +15,7 @@ import org.bytedeco.javacpp.Loader;
  * <p>By default JavaCPP extracts a jar's natives into a folder named after the jar file. On Flink
  * every job's jar is a new blob file ({@code blob_p-<hash>-<random>}), so every job extracted them
  * again on every TaskManager (120 MB for OpenCV and OpenBLAS, 56 MB more for FFmpeg; OpenCV's
- * extraction alone took 0.36 s more CPU than a load from the cache) and left them in {@code
+ * extraction alone took 0.3-0.4 s more CPU than a load from the cache) and left them in {@code
  * ~/.javacpp/cache} for good. Here they go into {@code <cache>/imgbeam-javacpp-<version>}, without
  * a folder per jar: extracted once, and checked by size and time after that, as JavaCPP checks
  * every cached file.
