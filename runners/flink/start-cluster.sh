@@ -6,11 +6,15 @@
 #
 #   runners/flink/start-cluster.sh [--taskmanagers N] [--slots S] [--tm-memory SIZE]
 #                                  [--jm-memory SIZE] [--work DIR] [--java-opts 'FLAGS']
+#                                  [--no-jvm-options]
 #
 # Defaults: 2 TaskManagers with 2 slots and 2048m each, a 1024m JobManager, work folder
 # runners/flink/work (lib/, conf/, log/, pids). --java-opts: more JVM flags for every process,
 # separated by spaces (for example -Dorg.bytedeco.javacpp.cachedir=DIR, where the job's native
-# libraries are extracted). Stop it with stop-cluster.sh --work DIR.
+# libraries are extracted). TaskManagers also get the JVM flags of the repository's jvm.options, as
+# ./imgbeam does (JIT thresholds for the codec, the collector's marking threshold; Flink's own
+# heap flags win over its heap lines); --no-jvm-options leaves them out. Stop it with
+# stop-cluster.sh --work DIR.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +24,7 @@ tm_memory=2048m
 jm_memory=1024m
 work="$here/work"
 java_opts=""
+jvm_options_file="$here/../../jvm.options"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -29,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --jm-memory) jm_memory="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --java-opts) java_opts="$2"; shift 2 ;;
+    --no-jvm-options) jvm_options_file=""; shift ;;
     *) echo "start-cluster.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -138,10 +144,17 @@ if [[ ${#jm_params[@]} -lt 2 || ${#tm_params[@]} -lt 2 ]]; then
   exit 1
 fi
 
+# The flags ./imgbeam runs a job with, for the TaskManagers, which run the codec: one per line there.
+tm_java_opts=""
+if [[ -n "$jvm_options_file" ]]; then
+  [[ -f "$jvm_options_file" ]] || { echo "start-cluster.sh: no $jvm_options_file (or pass --no-jvm-options)" >&2; exit 2; }
+  tm_java_opts="$(grep -v -e '^#' -e '^[[:space:]]*$' "$jvm_options_file" | tr '\n' ' ')"
+fi
+
 start_process() {
-  local name="$1" main="$2" jvm="$3" dynamic="$4"
+  local name="$1" main="$2" jvm="$3" dynamic="$4" extra="${5:-}"
   # shellcheck disable=SC2086
-  nohup java $jvm $java_opts -Dlog.file="$log/$name.log" \
+  nohup java $jvm $extra $java_opts -Dlog.file="$log/$name.log" \
     -Dlog4j.configurationFile="file:$conf/log4j.properties" \
     -cp "$lib/*" "$main" --configDir "$conf" $dynamic \
     >"$log/$name.out" 2>&1 </dev/null &
@@ -180,7 +193,7 @@ wait_for "the JobManager's REST endpoint" '[[ "$(overview)" == *"\"taskmanagers\
 
 for i in $(seq 1 "$taskmanagers"); do
   start_process "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    "${tm_params[0]}" "${tm_params[1]}"
+    "${tm_params[0]}" "${tm_params[1]}" "$tm_java_opts"
 done
 wait_for "$taskmanagers TaskManagers" \
   '[[ "$(overview)" == *"\"taskmanagers\":$taskmanagers,"* ]]'

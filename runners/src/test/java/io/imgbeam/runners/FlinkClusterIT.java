@@ -176,6 +176,32 @@ class FlinkClusterIT {
     }
   }
 
+  /**
+   * The TaskManagers, which run the codec, run with the JVM flags {@code ./imgbeam} runs a job with
+   * ({@code jvm.options}: the codec's JIT thresholds, the collector's marking threshold), as the
+   * start script gives them.
+   */
+  @Test
+  @Order(0)
+  void taskManagersRunWithTheLaunchersFlags() throws IOException {
+    List<String> flags =
+        Files.readAllLines(TestData.root().resolve("jvm.options")).stream()
+            .map(String::strip)
+            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+            .toList();
+    assertTrue(flags.contains("-XX:-G1UseAdaptiveIHOP"), flags.toString());
+    for (int tm = 1; tm <= 2; tm++) {
+      List<String> command =
+          List.of(
+              Files.readString(
+                      Path.of("/proc", Long.toString(cluster.taskManagerPid(tm)), "cmdline"))
+                  .split("\0"));
+      for (String flag : flags) {
+        assertTrue(command.contains(flag), "taskmanager-" + tm + " runs without " + flag);
+      }
+    }
+  }
+
   /** Same statuses, and outputs that decode to the same pixels, input by input. */
   private static void assertSameOutputs(Path expectedOut, Path actualOut, Path inputRoot)
       throws IOException {
