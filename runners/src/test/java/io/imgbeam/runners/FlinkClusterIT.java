@@ -95,6 +95,20 @@ class FlinkClusterIT {
     for (String counter : List.of("images", "written", "bytesIn", "bytesOut", "failures")) {
       assertTrue(shown.contains(counter), counter + " not in the web UI's accumulators: " + shown);
     }
+
+    // The inputs come from a source whose splits the TaskManagers take as they ask for more, and
+    // each image is compressed in the task that read it: no shuffle between them.
+    JsonNode plan = rest("/jobs/" + jobs.get(0).get("jid").asText() + "/plan").get("plan");
+    List<String> vertices = new ArrayList<>();
+    plan.get("nodes").forEach(node -> vertices.add(node.get("description").asText()));
+    assertTrue(
+        vertices.stream()
+            .anyMatch(
+                v ->
+                    v.contains("DataSource")
+                        && v.contains("ReadInputs")
+                        && v.contains("CompressEachImage")),
+        "no task reads the inputs and compresses them: " + vertices);
   }
 
   private JsonNode rest(String path) throws IOException, InterruptedException {

@@ -14,10 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -74,11 +76,11 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
   }
 
   /**
-   * Into how many groups the matched files are redistributed: 0 (the default) gives every file a
-   * random key of its own, which spreads them over any number of workers; N puts them in N random
-   * groups; 1 gathers them all into one group (a {@code GroupByKey}, see {@link GatherAll}), which
-   * on the DirectRunner hands every later step one bundle of them all instead of one per file, each
-   * with a fixed cost.
+   * How the matched files reach the next step: 0 (the default) reads them from a source ({@link
+   * ImageInputSource}) whose splits of about equal bytes the runner hands to its workers as they
+   * ask for more, the largest files first; N puts them in N random groups; 1 gathers them all into
+   * one group (a {@code GroupByKey}, see {@link GatherAll}), which on the DirectRunner hands every
+   * later step one bundle of them all instead of one per file, each with a fixed cost.
    */
   public MatchImages withRedistributeBuckets(int value) {
     if (value < 0 || value > 65536) {
@@ -120,6 +122,11 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
 
   @Override
   public PCollection<ImageInput> expand(PBegin begin) {
+    if (buckets == 0) {
+      // Matched when the source is split, and handed to the workers as they ask (see the source).
+      return begin.apply(
+          "ReadInputs", Read.from(ImageInputSource.of(patterns, inputList, excludedRoot)));
+    }
     List<KV<String, String>> specs = new ArrayList<>();
     for (String pattern : patterns) {
       specs.add(KV.of(pattern, globBase(pattern)));
@@ -215,19 +222,29 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
 
     @ProcessElement
     public void processElement(@Element String line, OutputReceiver<KV<String, String>> out) {
-      String entry = line.strip();
-      if (entry.isEmpty() || entry.startsWith("#")) {
-        return;
-      }
-      if (SCHEME.matcher(entry).matches()) {
-        out.output(KV.of(entry, globBase(entry)));
-      } else if (entry.startsWith("/")) {
-        out.output(KV.of(entry, firstWildcard(entry) < 0 ? "/" : globBase(entry)));
-      } else {
-        String pattern = listFolder + entry;
-        out.output(KV.of(pattern, firstWildcard(entry) < 0 ? listFolder : globBase(pattern)));
+      KV<String, String> spec = listed(line, listFolder);
+      if (spec != null) {
+        out.output(spec);
       }
     }
+  }
+
+  /**
+   * One line of the list file as a (pattern, base) pair, relative lines resolved against {@code
+   * listFolder}; null for a blank line or a comment.
+   */
+  static KV<String, String> listed(String line, String listFolder) {
+    String entry = line.strip();
+    if (entry.isEmpty() || entry.startsWith("#")) {
+      return null;
+    }
+    if (SCHEME.matcher(entry).matches()) {
+      return KV.of(entry, globBase(entry));
+    } else if (entry.startsWith("/")) {
+      return KV.of(entry, firstWildcard(entry) < 0 ? "/" : globBase(entry));
+    }
+    String pattern = listFolder + entry;
+    return KV.of(pattern, firstWildcard(entry) < 0 ? listFolder : globBase(pattern));
   }
 
   /** Matches one pattern against its file system. */
@@ -243,89 +260,102 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
     @ProcessElement
     public void processElement(@Element KV<String, String> spec, OutputReceiver<ImageInput> out)
         throws IOException {
-      String pattern = spec.getKey();
-      String base = spec.getValue();
-      if (firstWildcard(pattern) < 0) {
-        // Not globbed: a missing file must still get its own FAILED outcome downstream.
-        emit(pattern, base, -1, out);
-        return;
-      }
-      if (!SCHEME.matcher(pattern).matches()) {
-        matchLocal(pattern, base, out);
-        return;
-      }
-      MatchResult match;
-      try {
-        match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
-      } catch (IllegalArgumentException noFileSystem) {
-        // No file system on the class path reads the pattern's scheme: the pattern itself gets a
-        // FAILED outcome downstream, which says so, instead of failing the job.
-        emit(pattern, base, -1, out);
-        return;
-      }
-      for (MatchResult.Metadata file : match.metadata()) {
-        if (!file.resourceId().isDirectory()) {
-          emit(file.resourceId().toString(), base, file.sizeBytes(), out);
-        }
-      }
-    }
-
-    /**
-     * Walks the local tree under the pattern's base without following symbolic links and emits
-     * every entry that is not a folder: regular files, but also links, FIFOs, devices and names
-     * with control characters, which Beam's local match leaves out silently. Each of them gets its
-     * own outcome downstream (UNSUPPORTED or FAILED), so nothing in the tree goes unreported, and a
-     * link loop cannot make the walk endless.
-     */
-    private void matchLocal(String pattern, String base, OutputReceiver<ImageInput> out)
-        throws IOException {
-      Path start = Paths.get(base.isEmpty() ? "/" : base);
-      if (!Files.isDirectory(start)) {
-        return;
-      }
-      PathMatcher matcher = defaultFileSystem().getPathMatcher("glob:" + pattern);
-      Files.walkFileTree(
-          start,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (!attrs.isDirectory() && matches(matcher, file)) {
-                emit(file.toString(), base, attrs.isRegularFile() ? attrs.size() : -1, out);
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              // An unreadable folder or entry is still an input the job was pointed at.
-              if (matches(matcher, file)) {
-                emit(file.toString(), base, -1, out);
-              }
-              return FileVisitResult.CONTINUE;
-            }
+      expand(
+          spec.getKey(),
+          spec.getValue(),
+          excludedRoot,
+          input -> {
+            MATCHED.inc();
+            out.output(input);
           });
     }
+  }
 
-    /**
-     * The JDK's glob turns {@code **} into {@code .*}, which stops at a line break: a name with a
-     * newline would drop out unseen. Line breaks are matched as ordinary characters instead.
-     */
-    private static boolean matches(PathMatcher matcher, Path file) {
-      return matcher.matches(
-          Paths.get(file.toString().replaceAll("[\\n\\r\\u0085\\u2028\\u2029]", "_")));
+  /**
+   * Every input {@code pattern} names, with paths relative to {@code base}, into {@code out}; none
+   * under {@code excludedRoot} (null: none excluded).
+   */
+  static void expand(String pattern, String base, String excludedRoot, Consumer<ImageInput> out)
+      throws IOException {
+    Consumer<ImageInput> kept =
+        input -> {
+          if (excludedRoot == null || !input.path().startsWith(excludedRoot)) {
+            out.accept(input);
+          }
+        };
+    if (firstWildcard(pattern) < 0) {
+      // Not globbed: a missing file must still get its own FAILED outcome downstream.
+      kept.accept(ImageInput.of(pattern, relativeTo(base, pattern), -1));
+      return;
     }
-
-    private static java.nio.file.FileSystem defaultFileSystem() {
-      return java.nio.file.FileSystems.getDefault();
+    if (!SCHEME.matcher(pattern).matches()) {
+      matchLocal(pattern, base, kept);
+      return;
     }
-
-    private void emit(String path, String base, long size, OutputReceiver<ImageInput> out) {
-      if (excludedRoot != null && path.startsWith(excludedRoot)) {
-        return;
+    MatchResult match;
+    try {
+      match = FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+    } catch (IllegalArgumentException noFileSystem) {
+      // No file system on the class path reads the pattern's scheme: the pattern itself gets a
+      // FAILED outcome downstream, which says so, instead of failing the job.
+      kept.accept(ImageInput.of(pattern, relativeTo(base, pattern), -1));
+      return;
+    }
+    for (MatchResult.Metadata file : match.metadata()) {
+      if (!file.resourceId().isDirectory()) {
+        String path = file.resourceId().toString();
+        kept.accept(ImageInput.of(path, relativeTo(base, path), file.sizeBytes()));
       }
-      MATCHED.inc();
-      out.output(ImageInput.of(path, relativeTo(base, path), size));
     }
+  }
+
+  /**
+   * Walks the local tree under the pattern's base without following symbolic links and emits every
+   * entry that is not a folder: regular files, but also links, FIFOs, devices and names with
+   * control characters, which Beam's local match leaves out silently. Each of them gets its own
+   * outcome downstream (UNSUPPORTED or FAILED), so nothing in the tree goes unreported, and a link
+   * loop cannot make the walk endless.
+   */
+  private static void matchLocal(String pattern, String base, Consumer<ImageInput> out)
+      throws IOException {
+    Path start = Paths.get(base.isEmpty() ? "/" : base);
+    if (!Files.isDirectory(start)) {
+      return;
+    }
+    PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (!attrs.isDirectory() && matches(matcher, file)) {
+              String path = file.toString();
+              out.accept(
+                  ImageInput.of(
+                      path, relativeTo(base, path), attrs.isRegularFile() ? attrs.size() : -1));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            // An unreadable folder or entry is still an input the job was pointed at.
+            if (matches(matcher, file)) {
+              String path = file.toString();
+              out.accept(ImageInput.of(path, relativeTo(base, path), -1));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /**
+   * The JDK's glob turns {@code **} into {@code .*}, which stops at a line break: a name with a
+   * newline would drop out unseen. Line breaks are matched as ordinary characters instead.
+   */
+  private static boolean matches(PathMatcher matcher, Path file) {
+    return matcher.matches(
+        Paths.get(file.toString().replaceAll("[\\n\\r\\u0085\\u2028\\u2029]", "_")));
   }
 
   /** Keeps one input per path, choosing the smallest relative path so the choice is stable. */
@@ -337,7 +367,7 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
   }
 
   /** Of two matches of one file, the one with the smaller relative path. */
-  private static ImageInput first(ImageInput left, ImageInput right) {
+  static ImageInput first(ImageInput left, ImageInput right) {
     return left.relativePath().compareTo(right.relativePath()) <= 0 ? left : right;
   }
 

@@ -38,8 +38,8 @@ class MatchImagesTest {
   }
 
   /**
-   * 0: a random key per file (the default); 2: fewer groups than files; 1: one group, as on the
-   * DirectRunner. Every way every file comes out once.
+   * 0: a source split by bytes (the default, as on Flink); 2: random groups; 1: one group, as on
+   * the DirectRunner. Every way every file comes out once.
    */
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 2})
