@@ -24,6 +24,7 @@ final class ImageReading {
   static {
     // Decoding in memory: no temp files in java.io.tmpdir for every image.
     ImageIO.setUseCache(false);
+    ImagePlugins.ensureRegistered();
   }
 
   private ImageReading() {}
@@ -177,7 +178,9 @@ final class ImageReading {
     ImageReader fallback = null;
     while (readers.hasNext()) {
       ImageReader reader = readers.next();
-      if (reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
+      // TwelveMonkeys' reader of this class loader's copy (another job's may be registered too).
+      if (reader.getClass().getName().startsWith("com.twelvemonkeys.")
+          && reader.getClass().getClassLoader() == ImageReading.class.getClassLoader()) {
         if (fallback != null) {
           fallback.dispose();
         }

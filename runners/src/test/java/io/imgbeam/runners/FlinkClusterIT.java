@@ -111,6 +111,43 @@ class FlinkClusterIT {
         "no task reads the inputs and compresses them: " + vertices);
   }
 
+  /**
+   * A second job on the same TaskManagers, each job in a class loader of its own that Flink closes
+   * when the job ends: an incremental rerun into the first job's folder, whose report decodes the
+   * inputs again. ImageIO's registry is one per JVM and handed this job the first job's closed
+   * plugins (its report failed with {@code NoClassDefFoundError} for TwelveMonkeys' {@code
+   * ColorProfiles$sRGB}) until each job registered its own ({@code ImagePlugins}).
+   */
+  @Test
+  @Order(2)
+  void aSecondJobOnTheSameTaskManagersReadsWithItsOwnPlugins() throws Exception {
+    Path flinkOut = dir.resolve("flink-out");
+    Map<String, String> first = new TreeMap<>();
+    for (ImageOutcome o : ImgbeamJob.outcomes(flinkOut)) {
+      first.put(o.getInputPath(), o.getStatus().name());
+    }
+    String log =
+        ImgbeamJob.start(
+                dir.resolve("flink-rerun.log"),
+                "--runner=FlinkRunner",
+                "--flinkMaster=" + cluster.master(),
+                "--parallelism=2",
+                "--input=" + TestData.images() + "/**",
+                "--output=" + flinkOut)
+            .finish(5);
+    Map<String, String> rerun = new TreeMap<>();
+    for (ImageOutcome o : ImgbeamJob.outcomes(flinkOut)) {
+      rerun.put(o.getInputPath(), o.getStatus().name());
+    }
+    assertEquals(first.keySet(), rerun.keySet(), log);
+    for (Map.Entry<String, String> input : first.entrySet()) {
+      if (input.getValue().equals("WRITTEN")) {
+        assertEquals("SKIPPED_UNCHANGED", rerun.get(input.getKey()), input.getKey());
+      }
+    }
+    assertTrue(Files.size(flinkOut.resolve("_imgbeam/report.html")) > 0, log);
+  }
+
   private JsonNode rest(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
@@ -126,7 +163,7 @@ class FlinkClusterIT {
    * result is exactly that of a clean run.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void survivesAKilledTaskManager() throws Exception {
     Path input = dir.resolve("many");
     int count = generateImages(input, 300);
@@ -168,20 +205,21 @@ class FlinkClusterIT {
   /**
    * Each job's jar reaches a TaskManager as a new blob file; the natives it brings (OpenCV and
    * OpenBLAS, 120 MB) are still extracted into shared folders, not into a folder per jar (JavaCPP's
-   * default, which kept 120 MB per job and TaskManager): one, and a second only for a job whose
-   * TaskManager still held the first job's class loader (JNI lets one class loader load a file).
+   * default, which kept 120 MB per job and TaskManager): one, and another only for a job whose
+   * TaskManager still held an earlier job's class loader (JNI lets one class loader load a file):
+   * at most one per job of the three that ran.
    */
   @Test
-  @Order(3)
+  @Order(4)
   void nativesAreNotExtractedPerJob() throws IOException {
     List<Path> entries;
     try (Stream<Path> list = Files.list(cluster.javacppCache())) {
       entries = list.sorted().toList();
     }
-    assertTrue(entries.size() == 1 || entries.size() == 2, "two jobs ran: " + entries);
+    assertTrue(entries.size() >= 1 && entries.size() <= 3, "three jobs ran: " + entries);
     for (Path folder : entries) {
       String name = folder.getFileName().toString();
-      assertTrue(name.matches("imgbeam-javacpp-[0-9.]+(-2)?"), entries.toString());
+      assertTrue(name.matches("imgbeam-javacpp-[0-9.]+(-[23])?"), entries.toString());
       assertTrue(Files.isRegularFile(folder.resolve("libjniopencv_imgcodecs.so")), name);
       try (Stream<Path> files = Files.list(folder)) {
         List<Path> folders = files.filter(Files::isDirectory).toList();
