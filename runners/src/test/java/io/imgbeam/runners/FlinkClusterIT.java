@@ -70,15 +70,7 @@ class FlinkClusterIT {
     Path flinkOut = dir.resolve("flink-out");
     Path directOut = dir.resolve("direct-out");
     String input = "--input=" + TestData.images() + "/**";
-    String log =
-        ImgbeamJob.start(
-                dir.resolve("flink.log"),
-                "--runner=FlinkRunner",
-                "--flinkMaster=" + cluster.master(),
-                "--parallelism=2",
-                input,
-                "--output=" + flinkOut)
-            .finish(5);
+    String log = sampleJobOnFlink("flink.log", flinkOut);
     ImgbeamJob.start(dir.resolve("direct.log"), input, "--output=" + directOut).finish(5);
 
     List<ImageOutcome> flink = ImgbeamJob.outcomes(flinkOut);
@@ -126,15 +118,7 @@ class FlinkClusterIT {
     for (ImageOutcome o : ImgbeamJob.outcomes(flinkOut)) {
       first.put(o.getInputPath(), o.getStatus().name());
     }
-    String log =
-        ImgbeamJob.start(
-                dir.resolve("flink-rerun.log"),
-                "--runner=FlinkRunner",
-                "--flinkMaster=" + cluster.master(),
-                "--parallelism=2",
-                "--input=" + TestData.images() + "/**",
-                "--output=" + flinkOut)
-            .finish(5);
+    String log = sampleJobOnFlink("flink-rerun.log", flinkOut);
     Map<String, String> rerun = new TreeMap<>();
     for (ImageOutcome o : ImgbeamJob.outcomes(flinkOut)) {
       rerun.put(o.getInputPath(), o.getStatus().name());
@@ -146,6 +130,18 @@ class FlinkClusterIT {
       }
     }
     assertTrue(Files.size(flinkOut.resolve("_imgbeam/report.html")) > 0, log);
+  }
+
+  /** The sample images compressed on the cluster at parallelism 2 into {@code output}; its log. */
+  private String sampleJobOnFlink(String logName, Path output) throws Exception {
+    return ImgbeamJob.start(
+            dir.resolve(logName),
+            "--runner=FlinkRunner",
+            "--flinkMaster=" + cluster.master(),
+            "--parallelism=2",
+            "--input=" + TestData.images() + "/**",
+            "--output=" + output)
+        .finish(5);
   }
 
   private JsonNode rest(String path) throws IOException, InterruptedException {
