@@ -18,15 +18,13 @@ import javax.imageio.spi.IIORegistry;
  * no longer load their own class files, and registers its own, once, before its first read.
  */
 final class ImagePlugins {
-  private static boolean registered;
-
   private ImagePlugins() {}
 
-  /** Drops closed class loaders' plugins and registers this class loader's; once per loader. */
-  static synchronized void ensureRegistered() {
-    if (registered) {
-      return;
-    }
+  /**
+   * Drops closed class loaders' plugins and registers this class loader's. Called once per class
+   * loader, from {@link ImageReading}'s static initializer.
+   */
+  static void register() {
     IIORegistry registry = IIORegistry.getDefaultInstance();
     ClassLoader own = ImagePlugins.class.getClassLoader();
     for (Iterator<Class<?>> categories = registry.getCategories(); categories.hasNext(); ) {
@@ -41,7 +39,6 @@ final class ImagePlugins {
     } finally {
       thread.setContextClassLoader(context);
     }
-    registered = true;
   }
 
   private static <T> void dropClosed(IIORegistry registry, Class<T> category, ClassLoader own) {

@@ -24,7 +24,7 @@ final class ImageReading {
   static {
     // Decoding in memory: no temp files in java.io.tmpdir for every image.
     ImageIO.setUseCache(false);
-    ImagePlugins.ensureRegistered();
+    ImagePlugins.register();
   }
 
   private ImageReading() {}
@@ -173,28 +173,43 @@ final class ImageReading {
     return new MemoryCacheImageInputStream(Progress.interruptible(new ByteArrayInputStream(data)));
   }
 
+  /**
+   * TwelveMonkeys' reader of this class loader's copy (on a Flink TaskManager another job's may be
+   * registered too), else another TwelveMonkeys reader (its jars on a parent class loader), else
+   * the JDK's.
+   */
   private static ImageReader readerFor(ImageFormat format) throws IOException {
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.recordName());
-    ImageReader fallback = null;
+    ImageReader chosen = null;
+    int rank = 0;
     while (readers.hasNext()) {
       ImageReader reader = readers.next();
-      // TwelveMonkeys' reader of this class loader's copy (another job's may be registered too).
-      if (reader.getClass().getName().startsWith("com.twelvemonkeys.")
-          && reader.getClass().getClassLoader() == ImageReading.class.getClassLoader()) {
-        if (fallback != null) {
-          fallback.dispose();
+      int r = rank(reader);
+      if (r > rank || chosen == null) {
+        if (chosen != null) {
+          chosen.dispose();
         }
-        return reader;
-      }
-      if (fallback == null) {
-        fallback = reader;
+        chosen = reader;
+        rank = r;
+        if (rank == 2) {
+          // The best there is: the readers after it are not even made.
+          return chosen;
+        }
       } else {
         reader.dispose();
       }
     }
-    if (fallback == null) {
+    if (chosen == null) {
       throw new IOException("no ImageIO reader for " + format.recordName());
     }
-    return fallback;
+    return chosen;
+  }
+
+  /** 2: TwelveMonkeys' of this class loader; 1: TwelveMonkeys' of another; 0: any other. */
+  private static int rank(ImageReader reader) {
+    if (!reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
+      return 0;
+    }
+    return reader.getClass().getClassLoader() == ImageReading.class.getClassLoader() ? 2 : 1;
   }
 }
