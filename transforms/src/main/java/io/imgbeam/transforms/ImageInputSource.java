@@ -7,9 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
@@ -98,26 +96,15 @@ final class ImageInputSource extends BoundedSource<ImageInput> {
     }
     if (matched == null) {
       FileSystems.setDefaultPipelineOptions(options);
-      Map<String, ImageInput> byPath = new LinkedHashMap<>();
-      for (String pattern : patterns) {
-        MatchImages.expand(
-            pattern,
-            MatchImages.globBase(pattern),
-            excludedRoot,
-            input -> byPath.merge(input.path(), input, MatchImages::first));
-      }
+      List<KV<String, String>> specs = MatchImages.specs(patterns);
       if (inputList != null) {
-        for (KV<String, String> spec : listedSpecs()) {
-          MatchImages.expand(
-              spec.getKey(),
-              spec.getValue(),
-              excludedRoot,
-              input -> byPath.merge(input.path(), input, MatchImages::first));
-        }
+        specs.addAll(listedSpecs());
       }
-      List<ImageInput> all = new ArrayList<>(byPath.values());
-      all.sort(MatchImages.LARGEST_FIRST);
-      matched = all;
+      List<ImageInput> all = new ArrayList<>();
+      for (KV<String, String> spec : specs) {
+        MatchImages.expand(spec.getKey(), spec.getValue(), excludedRoot, all::add);
+      }
+      matched = MatchImages.distinctLargestFirst(all);
     }
     return matched;
   }
@@ -155,10 +142,7 @@ final class ImageInputSource extends BoundedSource<ImageInput> {
       throws IOException {
     List<ImageInput> all = inputs(options);
     long unknown = unknownWeight(all);
-    long remaining = 0;
-    for (ImageInput input : all) {
-      remaining += weight(input, unknown);
-    }
+    long remaining = totalWeight(all, unknown);
     long workers =
         Math.max(1, Math.round((double) remaining / Math.max(1, desiredBundleSizeBytes)));
     List<ImageInputSource> splits = new ArrayList<>();
@@ -205,16 +189,19 @@ final class ImageInputSource extends BoundedSource<ImageInput> {
     return input.sizeBytes() >= 0 ? input.sizeBytes() : unknown;
   }
 
+  private static long totalWeight(List<ImageInput> all, long unknown) {
+    long total = 0;
+    for (ImageInput input : all) {
+      total += weight(input, unknown);
+    }
+    return total;
+  }
+
   /** The files' bytes, a file of unknown size counted as {@link #unknownWeight} (see there). */
   @Override
   public long getEstimatedSizeBytes(PipelineOptions options) throws IOException {
     List<ImageInput> all = inputs(options);
-    long unknown = unknownWeight(all);
-    long bytes = 0;
-    for (ImageInput input : all) {
-      bytes += weight(input, unknown);
-    }
-    return bytes;
+    return totalWeight(all, unknownWeight(all));
   }
 
   @Override

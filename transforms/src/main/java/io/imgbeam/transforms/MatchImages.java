@@ -127,10 +127,7 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
       return begin.apply(
           "ReadInputs", Read.from(ImageInputSource.of(patterns, inputList, excludedRoot)));
     }
-    List<KV<String, String>> specs = new ArrayList<>();
-    for (String pattern : patterns) {
-      specs.add(KV.of(pattern, globBase(pattern)));
-    }
+    List<KV<String, String>> specs = specs(patterns);
     KvCoder<String, String> specCoder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
     PCollection<KV<String, String>> fromPatterns =
         begin.apply("CreatePatterns", Create.of(specs).withCoder(specCoder));
@@ -169,6 +166,15 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
             buckets == 0
                 ? Reshuffle.viaRandomKey()
                 : Reshuffle.<ImageInput>viaRandomKey().withNumBuckets(buckets));
+  }
+
+  /** Each pattern with its base ({@link #globBase}). */
+  static List<KV<String, String>> specs(List<String> patterns) {
+    List<KV<String, String>> specs = new ArrayList<>();
+    for (String pattern : patterns) {
+      specs.add(KV.of(pattern, globBase(pattern)));
+    }
+    return specs;
   }
 
   /**
@@ -380,14 +386,21 @@ public final class MatchImages extends PTransform<PBegin, PCollection<ImageInput
     @ProcessElement
     public void processElement(
         @Element KV<Integer, Iterable<ImageInput>> group, OutputReceiver<ImageInput> out) {
-      Map<String, ImageInput> byPath = new HashMap<>();
-      for (ImageInput input : group.getValue()) {
-        byPath.merge(input.path(), input, MatchImages::first);
-      }
-      List<ImageInput> distinct = new ArrayList<>(byPath.values());
-      distinct.sort(LARGEST_FIRST);
-      distinct.forEach(out::output);
+      distinctLargestFirst(group.getValue()).forEach(out::output);
     }
+  }
+
+  /**
+   * Each file of {@code inputs} once, with {@link #first}'s relative path, {@link #LARGEST_FIRST}.
+   */
+  static List<ImageInput> distinctLargestFirst(Iterable<ImageInput> inputs) {
+    Map<String, ImageInput> byPath = new HashMap<>();
+    for (ImageInput input : inputs) {
+      byPath.merge(input.path(), input, MatchImages::first);
+    }
+    List<ImageInput> distinct = new ArrayList<>(byPath.values());
+    distinct.sort(LARGEST_FIRST);
+    return distinct;
   }
 
   /**
