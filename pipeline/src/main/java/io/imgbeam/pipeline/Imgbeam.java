@@ -515,6 +515,12 @@ public final class Imgbeam {
         new ObjectMapper().readTree(job.runFolder().resolve(SummarizeRun.FILE).toFile());
     out.printf(
         Locale.ROOT, "imgbeam: %d inputs in %.1f s%n", summary.get("inputs").asLong(), seconds);
+    if (summary.get("inputs").asLong() == 0) {
+      // A mistyped path, or a cluster host that does not see the files, ends here: say which.
+      out.println(
+          "  nothing matched --input or --inputList: check the paths; on a cluster every host"
+              + " must see them, the JobManager too (it lists them)");
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = summary.get("by_status").fields();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> status = it.next();

@@ -29,6 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ImgbeamTest {
   @TempDir Path dir;
 
+  /** A pattern that matches nothing ends the job normally, and its summary says so and why. */
+  @Test
+  void saysWhenNothingMatched(@TempDir Path dir) {
+    JobRun run =
+        JobRun.of("--input=" + dir.resolve("missing") + "/**", "--output=" + dir.resolve("out"));
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("imgbeam: 0 inputs in"), run.out());
+    assertTrue(run.out().contains("nothing matched --input or --inputList"), run.out());
+  }
+
   @Test
   void compressesTheSampleTreeAndRecordsEveryInput() throws IOException {
     Path in = dir.resolve("in");
