@@ -42,7 +42,9 @@ sharp_version="0.35.5"
 cache="$root/bench/.cache"
 photos="$cache/photos"
 
-if ! command -v convert >/dev/null; then
+# Some machines have a `convert` on the PATH that is not ImageMagick's (a stand-in that only prints
+# PNGs); ask it what it is.
+if ! convert -version 2>/dev/null | grep -q ImageMagick; then
   apt-get install -y -q imagemagick >/dev/null 2>&1 ||
     { apt-get update -q >/dev/null && apt-get install -y -q imagemagick >/dev/null; }
 fi
