@@ -1,5 +1,6 @@
 package io.imgbeam.codec;
 
+import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
@@ -73,8 +74,9 @@ final class ImageReading {
   /**
    * Decodes a file imgbeam wrote itself (verification, report pictures): a plain JPEG through
    * libjpeg-turbo ({@link TurboJpeg}), several times faster than ImageIO on progressive files;
-   * anything else as {@link #decode(byte[], ImageFormat)} does. Never for inputs: libjpeg-turbo's
-   * warnings are not reported, and an input's warnings must fail it.
+   * anything else as {@link #decode(byte[], ImageFormat)} does. Not for inputs: libjpeg-turbo's
+   * warnings are not reported, and an input's warnings must fail it (inputs reach it through {@link
+   * #decode(byte[], ImageFormat, FailOn, boolean, int, int)} only after ImageIO has checked them).
    */
   static BufferedImage decodeOwn(byte[] data, ImageFormat format) throws IOException {
     if (format == ImageFormat.JPEG && TurboJpeg.available()) {
@@ -107,8 +109,90 @@ final class ImageReading {
   static BufferedImage decode(
       byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile, int stepX, int stepY)
       throws IOException {
-    ImageReader reader = readerFor(format);
+    if (format == ImageFormat.JPEG && stepX == 1 && stepY == 1 && TurboJpeg.available()) {
+      int components = TurboJpeg.plainComponents(data);
+      Header header = components > 0 && TurboJpeg.progressive(data) ? TurboJpeg.frame(data) : null;
+      if (header != null && data.length < CHECKED_PROGRESSIVE_BYTES_PER_PIXEL * header.pixels()) {
+        // The JDK's reader renders a progressive JPEG once for every scan (buffered-image mode:
+        // about ten whole-image passes for a common scan script); libjpeg-turbo renders it once,
+        // with the same IDCT, upsampling and colour conversion (a plain file has no profile to
+        // convert), but reports no warnings and gives up on a truncated file. So ImageIO first
+        // reads the first row only: every scan is entropy-decoded, and so checked, and each pass
+        // renders one row. Under CHECKED_PROGRESSIVE_BYTES_PER_PIXEL rendering costs more than the
+        // second entropy decode. A file with warnings, when they are accepted, is decoded whole by
+        // ImageIO below, which pads what is missing.
+        List<String> warnings = new ArrayList<>();
+        read(data, format, (reader, param) -> firstRow(param, header), warnings);
+        if (warnings.isEmpty()) {
+          try {
+            return TurboJpeg.decode(data, components);
+          } catch (IOException e) {
+            // ImageIO's decode below reports what is wrong in its own words.
+          }
+        } else if (failOn == FailOn.WARNING) {
+          throw corrupt(warnings);
+        }
+      }
+    }
+    return imageIo(data, format, failOn, embeddedProfile, stepX, stepY);
+  }
+
+  /**
+   * Decodes as {@link #decode(byte[], ImageFormat, FailOn, boolean, int, int)} does, by ImageIO.
+   */
+  static BufferedImage imageIo(
+      byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile, int stepX, int stepY)
+      throws IOException {
     List<String> warnings = new ArrayList<>();
+    BufferedImage image =
+        read(
+            data,
+            format,
+            (reader, param) -> {
+              if (embeddedProfile) {
+                param.setDestinationType(embeddedProfileType(reader));
+              }
+              if (stepX > 1 || stepY > 1) {
+                param.setSourceSubsampling(stepX, stepY, stepX / 2, stepY / 2);
+              } else if (!embeddedProfile && format == ImageFormat.JPEG) {
+                param.setDestination(rgbDestination(reader));
+              }
+            },
+            warnings);
+    if (!warnings.isEmpty() && failOn == FailOn.WARNING) {
+      throw corrupt(warnings);
+    }
+    return image;
+  }
+
+  private static IOException corrupt(List<String> warnings) {
+    return new IOException("corrupt image data: " + String.join("; ", warnings));
+  }
+
+  /**
+   * Below this many file bytes per pixel a plain progressive JPEG is checked through ImageIO and
+   * decoded by libjpeg-turbo (see {@link #decode(byte[], ImageFormat, FailOn, boolean, int, int)}):
+   * 4 bits a pixel, about half the break-even of a ten-scan file, and several times what photos
+   * saved at web qualities take (the bench's progressive wallpapers: 0.04 and 0.14).
+   */
+  static final double CHECKED_PROGRESSIVE_BYTES_PER_PIXEL = 0.5;
+
+  /** Sets up an ImageIO read of image 0. */
+  private interface ReadSetup {
+    void apply(ImageReader reader, ImageReadParam param) throws IOException;
+  }
+
+  private static void firstRow(ImageReadParam param, Header header) {
+    param.setSourceRegion(new Rectangle(0, 0, header.width(), 1));
+  }
+
+  /**
+   * Reads image 0 through ImageIO, adding the reader's warnings (but those about an embedded ICC
+   * profile) to {@code warnings}.
+   */
+  private static BufferedImage read(
+      byte[] data, ImageFormat format, ReadSetup setup, List<String> warnings) throws IOException {
+    ImageReader reader = readerFor(format);
     reader.addIIOReadWarningListener(
         (source, warning) -> {
           if (!warning.contains("ICC")) {
@@ -120,19 +204,9 @@ final class ImageReading {
     try (ImageInputStream in = stream(data)) {
       reader.setInput(in, true, true);
       ImageReadParam param = reader.getDefaultReadParam();
-      if (embeddedProfile) {
-        param.setDestinationType(embeddedProfileType(reader));
-      }
-      if (stepX > 1 || stepY > 1) {
-        param.setSourceSubsampling(stepX, stepY, stepX / 2, stepY / 2);
-      } else if (!embeddedProfile && format == ImageFormat.JPEG) {
-        param.setDestination(rgbDestination(reader));
-      }
+      setup.apply(reader, param);
       BufferedImage image = reader.read(0, param);
       Progress.checkInterrupted();
-      if (!warnings.isEmpty() && failOn == FailOn.WARNING) {
-        throw new IOException("corrupt image data: " + String.join("; ", warnings));
-      }
       return image;
     } finally {
       progress.onCancel(null);

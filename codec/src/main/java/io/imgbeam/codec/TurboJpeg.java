@@ -21,9 +21,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>Only for plain files ({@link #plainComponents}): JFIF YCbCr or grey, 8-bit Huffman, no ICC
  * profile and no Adobe marker. Everything else (CMYK, YCCK, profiles the ImageIO path converts)
- * goes through ImageIO. OpenCV prints libjpeg's warnings instead of reporting them, so a truncated
- * file would be padded silently: this decoder is for files imgbeam wrote itself (verification,
- * report pictures), never for inputs, whose warnings must fail the image.
+ * goes through ImageIO. OpenCV prints libjpeg's warnings instead of reporting them (a file with a
+ * hole in its scans decodes without a word) and gives up on a truncated file, so it decodes files
+ * imgbeam wrote itself (verification, report pictures) and only those inputs ImageIO has read
+ * without a warning: progressive files, checked on their first row (see {@link
+ * ImageReading#decode(byte[], ImageFormat, FailOn, boolean, int, int)}).
  */
 final class TurboJpeg {
   /** Why the natives did not load, or null when they did. */
@@ -57,6 +59,21 @@ final class TurboJpeg {
   static int plainComponents(byte[] jpeg) {
     int frame = plainFrame(jpeg);
     return frame < 0 ? 0 : jpeg[frame + 5] & 0xFF;
+  }
+
+  /** Whether a {@link #plainComponents} file is progressive (SOF2). */
+  static boolean progressive(byte[] jpeg) {
+    int frame = plainFrame(jpeg);
+    return frame >= 0 && (jpeg[frame - 3] & 0xFF) == 0xC2;
+  }
+
+  /** The frame header's size of a {@link #plainComponents} file (height 0: set by a DNL marker). */
+  static ImageReading.Header frame(byte[] jpeg) {
+    int frame = plainFrame(jpeg);
+    if (frame < 0) {
+      throw new IllegalArgumentException("not a plain JPEG");
+    }
+    return new ImageReading.Header(Bytes.u16be(jpeg, frame + 3), Bytes.u16be(jpeg, frame + 1), 1);
   }
 
   /** Where the frame header's body starts in a {@link #plainComponents} file, else -1. */

@@ -23,7 +23,7 @@ import java.util.Locale;
  */
 final class CodecStepBench {
   private static final String[] STEPS = {
-    "decode input (ImageIO)",
+    "decode input",
     "encode, effort 0",
     "encode, effort 1 (default)",
     "verification decode (libjpeg-turbo)",

@@ -1,16 +1,20 @@
 package io.imgbeam.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * libjpeg-turbo decodes imgbeam's own JPEGs to the pixels ImageIO gives, and only plain JFIF files
- * are given to it.
+ * libjpeg-turbo decodes imgbeam's own JPEGs, and progressive inputs ImageIO has checked, to the
+ * pixels ImageIO gives, and only plain JFIF files are given to it.
  */
 class TurboJpegTest {
   @Test
@@ -36,6 +40,57 @@ class TurboJpegTest {
         assertSamePixels(jdk, turbo, name);
       }
     }
+  }
+
+  @Test
+  void decodesProgressiveInputsOnceAfterImageIoCheckedThem() throws IOException {
+    // imgbeam's own JPEGs are plain progressive JFIF files, like many on the web.
+    byte[] jpeg = new JpegEncoder(80).encode(photo()).bytes();
+    assertTrue(TurboJpeg.progressive(jpeg));
+    BufferedImage fast = ImageReading.decode(jpeg, ImageFormat.JPEG);
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, fast.getType(), "libjpeg-turbo's layout");
+    assertSamePixels(imageIo(jpeg), fast, "coffee.jpg at q80");
+  }
+
+  @Test
+  void damagedProgressiveInputsStillFailOrArePaddedByImageIo() throws IOException {
+    byte[] jpeg = new JpegEncoder(80).encode(photo()).bytes();
+    byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 6 / 10);
+    IOException e =
+        assertThrows(IOException.class, () -> ImageReading.decode(cut, ImageFormat.JPEG));
+    assertTrue(e.getMessage().startsWith("corrupt image data: "), e.getMessage());
+    // A twentieth of the file cut out of the middle of the scans: libjpeg-turbo would decode it,
+    // warning only on stderr; ImageIO's check of the first row finds what its whole read finds.
+    byte[] hole = new byte[jpeg.length - jpeg.length / 20];
+    int from = jpeg.length * 4 / 10;
+    System.arraycopy(jpeg, 0, hole, 0, from);
+    System.arraycopy(jpeg, from + jpeg.length / 20, hole, from, hole.length - from);
+    IOException whole = assertThrows(IOException.class, () -> imageIo(hole));
+    e = assertThrows(IOException.class, () -> ImageReading.decode(hole, ImageFormat.JPEG));
+    assertEquals(whole.getMessage(), e.getMessage());
+    // Warnings accepted: ImageIO pads what is missing, as it does for baseline files.
+    BufferedImage padded = ImageReading.decode(cut, ImageFormat.JPEG, FailOn.ERROR, false);
+    assertNotEquals(BufferedImage.TYPE_3BYTE_BGR, padded.getType());
+    assertEquals(photo().getWidth(), padded.getWidth());
+    assertEquals(photo().getHeight(), padded.getHeight());
+  }
+
+  @Test
+  void denseProgressiveFilesStayWithImageIo() throws IOException {
+    // Noise at quality 100: far over half a byte a pixel, where a second entropy decode costs
+    // more than ImageIO's extra renders save.
+    BufferedImage noise = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(7);
+    for (int y = 0; y < 256; y++) {
+      for (int x = 0; x < 256; x++) {
+        noise.setRGB(x, y, random.nextInt());
+      }
+    }
+    byte[] jpeg = new JpegEncoder(100).encode(noise).bytes();
+    assertTrue(TurboJpeg.progressive(jpeg));
+    assertTrue(jpeg.length > ImageReading.CHECKED_PROGRESSIVE_BYTES_PER_PIXEL * 256 * 256, "dense");
+    assertNotEquals(
+        BufferedImage.TYPE_3BYTE_BGR, ImageReading.decode(jpeg, ImageFormat.JPEG).getType());
   }
 
   @Test
@@ -66,7 +121,7 @@ class TurboJpegTest {
   }
 
   private static BufferedImage imageIo(byte[] jpeg) throws IOException {
-    return ImageReading.decode(jpeg, ImageFormat.JPEG);
+    return ImageReading.imageIo(jpeg, ImageFormat.JPEG, FailOn.WARNING, false, 1, 1);
   }
 
   /** libjpeg-turbo in the JDK and in OpenCV differ by a level or two here and there. */
