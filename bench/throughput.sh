@@ -15,6 +15,9 @@
 # Goals (issue 9): b/a >= 0.90, b/c >= 1.00.
 #
 #   bench/throughput.sh            the throughput table
+#   PROGRESSIVE=85 bench/throughput.sh
+#                                  the same on the photos saved again as progressive JPEGs at
+#                                  quality 85 (made once with ImageMagick, cached)
 #   bench/throughput.sh --memory   100 inputs of 24 MP through the pipeline under -Xmx2g with
 #                                  parallelism 2: heap after GC and peak heap at 25, 50, 100 images
 #                                  (PIXEL_BUDGET=N sets the decoded-pixel budget, default half the
@@ -101,6 +104,21 @@ if [ ! -d "$cache/sharp/node_modules/sharp" ]; then
   mkdir -p "$cache/sharp"
   (cd "$cache/sharp" && npm init -y >/dev/null && npm install -q --no-audit --no-fund \
     "sharp@$sharp_version" >/dev/null)
+fi
+
+if [ -n "${PROGRESSIVE:-}" ]; then
+  # The same photos saved again as progressive JPEGs at quality $PROGRESSIVE (ImageMagick:
+  # -strip -interlace JPEG), as web pipelines and CMSs often deliver them.
+  progressive="$cache/photos-progressive-$PROGRESSIVE"
+  if [ ! -f "$progressive/.complete" ]; then
+    rm -rf "$progressive"
+    mkdir -p "$progressive"
+    for photo in "$photos"/*.jpg; do
+      convert "$photo" -strip -interlace JPEG -quality "$PROGRESSIVE" "$progressive/$(basename "$photo")"
+    done
+    touch "$progressive/.complete"
+  fi
+  photos="$progressive"
 fi
 
 rm -rf "$cache/inputs"
