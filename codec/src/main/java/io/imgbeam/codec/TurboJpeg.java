@@ -166,7 +166,7 @@ final class TurboJpeg {
    * gets memory of its own, freed after its decode, so that a rare huge image does not pin its size
    * to a worker thread.
    */
-  static final long KEPT_SCRATCH_BYTES = 96L << 20;
+  private static final long KEPT_SCRATCH_BYTES = 96L << 20;
 
   /** This thread's native memory that libjpeg-turbo decodes into; see {@link #scratch}. */
   private static final ThreadLocal<BytePointer> SCRATCH = new ThreadLocal<>();
