@@ -46,8 +46,8 @@ cache="$root/bench/.cache"
 photos="$cache/photos"
 
 # Some machines have a `convert` on the PATH that is not ImageMagick's (a stand-in that only prints
-# PNGs); ask it what it is.
-if ! convert -version 2>/dev/null | grep -q ImageMagick; then
+# PNGs, and names ImageMagick in its message); ask it for ImageMagick's version line.
+if [[ "$(convert -version 2>/dev/null || true)" != *"Version: ImageMagick"* ]]; then
   apt-get install -y -q imagemagick >/dev/null 2>&1 ||
     { apt-get update -q >/dev/null && apt-get install -y -q imagemagick >/dev/null; }
 fi
