@@ -80,9 +80,9 @@ final class ImageReading {
    */
   static BufferedImage decodeOwn(byte[] data, ImageFormat format) throws IOException {
     if (format == ImageFormat.JPEG && TurboJpeg.available()) {
-      int components = TurboJpeg.plainComponents(data);
-      if (components > 0) {
-        return TurboJpeg.decode(data, components);
+      TurboJpeg.Frame frame = TurboJpeg.plain(data);
+      if (frame != null) {
+        return TurboJpeg.decode(data, frame);
       }
     }
     return decode(data, format);
@@ -110,9 +110,10 @@ final class ImageReading {
       byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile, int stepX, int stepY)
       throws IOException {
     if (format == ImageFormat.JPEG && stepX == 1 && stepY == 1 && TurboJpeg.available()) {
-      int components = TurboJpeg.plainComponents(data);
-      Header header = components > 0 && TurboJpeg.progressive(data) ? TurboJpeg.frame(data) : null;
-      if (header != null && data.length < CHECKED_PROGRESSIVE_BYTES_PER_PIXEL * header.pixels()) {
+      TurboJpeg.Frame frame = TurboJpeg.plain(data);
+      if (frame != null
+          && frame.progressive()
+          && data.length < CHECKED_PROGRESSIVE_BYTES_PER_PIXEL * frame.pixels()) {
         // The JDK's reader renders a progressive JPEG once for every scan (buffered-image mode:
         // about ten whole-image passes for a common scan script); libjpeg-turbo renders it once,
         // with the same IDCT, upsampling and colour conversion (a plain file has no profile to
@@ -122,10 +123,10 @@ final class ImageReading {
         // second entropy decode. A file with warnings, when they are accepted, is decoded whole by
         // ImageIO below, which pads what is missing.
         List<String> warnings = new ArrayList<>();
-        read(data, format, (reader, param) -> firstRow(param, header), warnings);
+        read(data, format, (reader, param) -> firstRow(param, frame), warnings);
         if (warnings.isEmpty()) {
           try {
-            return TurboJpeg.decode(data, components);
+            return TurboJpeg.decode(data, frame);
           } catch (IOException e) {
             // ImageIO's decode below reports what is wrong in its own words.
           }
@@ -182,8 +183,8 @@ final class ImageReading {
     void apply(ImageReader reader, ImageReadParam param) throws IOException;
   }
 
-  private static void firstRow(ImageReadParam param, Header header) {
-    param.setSourceRegion(new Rectangle(0, 0, header.width(), 1));
+  private static void firstRow(ImageReadParam param, TurboJpeg.Frame frame) {
+    param.setSourceRegion(new Rectangle(0, 0, frame.width(), 1));
   }
 
   /**

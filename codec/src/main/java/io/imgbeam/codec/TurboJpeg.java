@@ -19,13 +19,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * and several times faster than the JDK's libjpeg 6b on progressive files, with the same IDCT,
  * upsampling and YCbCr conversion, so the pixels agree with the ImageIO path.
  *
- * <p>Only for plain files ({@link #plainComponents}): JFIF YCbCr or grey, 8-bit Huffman, no ICC
- * profile and no Adobe marker. Everything else (CMYK, YCCK, profiles the ImageIO path converts)
- * goes through ImageIO. OpenCV prints libjpeg's warnings instead of reporting them (a file with a
- * hole in its scans decodes without a word) and gives up on a truncated file, so it decodes files
- * imgbeam wrote itself (verification, report pictures) and only those inputs ImageIO has read
- * without a warning: progressive files, checked on their first row (see {@link
- * ImageReading#decode(byte[], ImageFormat, FailOn, boolean, int, int)}).
+ * <p>Only for plain files ({@link #plain}): JFIF YCbCr or grey, 8-bit Huffman, no ICC profile and
+ * no Adobe marker. Everything else (CMYK, YCCK, profiles the ImageIO path converts) goes through
+ * ImageIO. OpenCV prints libjpeg's warnings instead of reporting them (a file with a hole in its
+ * scans decodes without a word) and gives up on a truncated file, so it decodes files imgbeam wrote
+ * itself (verification, report pictures) and only those inputs ImageIO has read without a warning:
+ * progressive files, checked on their first row (see {@link ImageReading#decode(byte[],
+ * ImageFormat, FailOn, boolean, int, int)}).
  */
 final class TurboJpeg {
   /** Why the natives did not load, or null when they did. */
@@ -52,40 +52,29 @@ final class TurboJpeg {
   private static final byte[] JFIF = Bytes.ascii("JFIF\0");
 
   /**
-   * The number of components (1 or 3) when {@code jpeg} is a plain JFIF file this decoder reads as
-   * ImageIO does, else 0: a JFIF APP0, no ICC profile (APP2) or Adobe marker (APP14), and a
-   * baseline, extended or progressive Huffman frame of 8-bit samples with one or three components.
+   * The frame header of a plain file: {@code components} 1 or 3, and {@code height} 0 when a DNL
+   * marker sets it after the first scan.
    */
-  static int plainComponents(byte[] jpeg) {
-    int frame = plainFrame(jpeg);
-    return frame < 0 ? 0 : jpeg[frame + 5] & 0xFF;
-  }
-
-  /** Whether a {@link #plainComponents} file is progressive (SOF2). */
-  static boolean progressive(byte[] jpeg) {
-    int frame = plainFrame(jpeg);
-    return frame >= 0 && (jpeg[frame - 3] & 0xFF) == 0xC2;
-  }
-
-  /** The frame header's size of a {@link #plainComponents} file (height 0: set by a DNL marker). */
-  static ImageReading.Header frame(byte[] jpeg) {
-    int frame = plainFrame(jpeg);
-    if (frame < 0) {
-      throw new IllegalArgumentException("not a plain JPEG");
+  record Frame(int components, int width, int height, boolean progressive) {
+    long pixels() {
+      return (long) width * height;
     }
-    return new ImageReading.Header(Bytes.u16be(jpeg, frame + 3), Bytes.u16be(jpeg, frame + 1), 1);
   }
 
-  /** Where the frame header's body starts in a {@link #plainComponents} file, else -1. */
-  private static int plainFrame(byte[] jpeg) {
+  /**
+   * The frame of {@code jpeg} when it is a plain JFIF file this decoder reads as ImageIO does, else
+   * null: a JFIF APP0, no ICC profile (APP2) or Adobe marker (APP14), and a baseline, extended or
+   * progressive Huffman frame of 8-bit samples with one or three components.
+   */
+  static Frame plain(byte[] jpeg) {
     if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
-      return -1;
+      return null;
     }
     boolean jfif = false;
     int pos = 2;
     while (pos + 4 <= jpeg.length) {
       if ((jpeg[pos] & 0xFF) != 0xFF) {
-        return -1;
+        return null;
       }
       int marker = jpeg[pos + 1] & 0xFF;
       if (marker == 0xFF) {
@@ -95,38 +84,41 @@ final class TurboJpeg {
       int length = Bytes.u16be(jpeg, pos + 2);
       int body = pos + 4;
       if (length < 2 || body + length - 2 > jpeg.length) {
-        return -1;
+        return null;
       }
       switch (marker) {
         case 0xE0 -> jfif |= Bytes.startsWith(jpeg, body, length - 2, JFIF);
         case 0xC0, 0xC1, 0xC2 -> {
           int components = length >= 8 ? jpeg[body + 5] & 0xFF : 0;
           boolean plain = jfif && (jpeg[body] & 0xFF) == 8;
-          return plain && (components == 1 || components == 3) ? body : -1;
+          return plain && (components == 1 || components == 3)
+              ? new Frame(
+                  components,
+                  Bytes.u16be(jpeg, body + 3),
+                  Bytes.u16be(jpeg, body + 1),
+                  marker == 0xC2)
+              : null;
         }
         // ICC profile, Adobe (CMYK, YCCK, RGB), other frame types, or a scan before any frame.
         case 0xE2, 0xEE, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xDA -> {
-          return -1;
+          return null;
         }
         default -> {}
       }
       pos = body + length - 2;
     }
-    return -1;
+    return null;
   }
 
   /**
-   * Decodes a file of {@code components} {@link #plainComponents} into {@code TYPE_3BYTE_BGR} (or
-   * {@code TYPE_BYTE_GRAY} for one component), as stored: the EXIF orientation is not applied.
+   * Decodes a {@link #plain} file of this {@code frame} into {@code TYPE_3BYTE_BGR} (or {@code
+   * TYPE_BYTE_GRAY} for one component), as stored: the EXIF orientation is not applied.
    */
-  static BufferedImage decode(byte[] jpeg, int components) throws IOException {
-    boolean grey = components == 1;
+  static BufferedImage decode(byte[] jpeg, Frame frame) throws IOException {
+    boolean grey = frame.components() == 1;
     int channels = grey ? 1 : 3;
     int flags = (grey ? IMREAD_GRAYSCALE : IMREAD_COLOR) | IMREAD_IGNORE_ORIENTATION;
-    int frame = plainFrame(jpeg);
-    int height = frame < 0 ? 0 : Bytes.u16be(jpeg, frame + 1);
-    int width = frame < 0 ? 0 : Bytes.u16be(jpeg, frame + 3);
-    long bytes = (long) width * height * channels;
+    long bytes = frame.pixels() * channels;
     // Into this thread's scratch, when the frame header gives the size (a height of 0 defers it to
     // a DNL marker): OpenCV would allocate, and the C library map and unmap, fresh memory for every
     // image over 32 MB. The page faults of that memory were 8 % of the CPU samples of the
@@ -137,7 +129,7 @@ final class TurboJpeg {
         Mat into =
             scratch == null
                 ? new Mat()
-                : new Mat(height, width, grey ? CV_8UC1 : CV_8UC3, scratch);
+                : new Mat(frame.height(), frame.width(), grey ? CV_8UC1 : CV_8UC3, scratch);
         Mat decoded = opencv_imgcodecs.imdecode(encoded, flags, into)) {
       if (decoded.empty()) {
         throw new IOException("libjpeg-turbo could not decode the JPEG");

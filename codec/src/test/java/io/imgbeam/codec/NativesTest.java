@@ -165,7 +165,7 @@ class NativesTest {
         }
       }
       byte[] jpeg = new JpegEncoder(80).encode(Pixels.toRgb8(image)).bytes();
-      BufferedImage turbo = TurboJpeg.decode(jpeg, TurboJpeg.plainComponents(jpeg));
+      BufferedImage turbo = TurboJpeg.decode(jpeg, TurboJpeg.plain(jpeg));
       AvifEncoder avif = new AvifEncoder(60, 4, false, 8);
       BufferedImage decoded = avif.decode(avif.encode(image).bytes());
       if (!decoded.getColorModel().hasAlpha()) {

@@ -2,6 +2,7 @@ package io.imgbeam.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,8 +31,7 @@ class TurboJpegTest {
           ImageReading.decode(TestData.bytes(name), ImageFormat.sniff(TestData.bytes(name)));
       for (BufferedImage pixels : new BufferedImage[] {source, grey(source)}) {
         byte[] jpeg = new JpegEncoder(80).encode(pixels).bytes();
-        int components = TurboJpeg.plainComponents(jpeg);
-        assertEquals(Pixels.isGrey(pixels) ? 1 : 3, components, name);
+        assertEquals(Pixels.isGrey(pixels) ? 1 : 3, TurboJpeg.plain(jpeg).components(), name);
         BufferedImage turbo = ImageReading.decodeOwn(jpeg, ImageFormat.JPEG);
         BufferedImage jdk = imageIo(jpeg);
         assertEquals(jdk.getWidth(), turbo.getWidth());
@@ -46,7 +46,7 @@ class TurboJpegTest {
   void decodesProgressiveInputsOnceAfterImageIoCheckedThem() throws IOException {
     // imgbeam's own JPEGs are plain progressive JFIF files, like many on the web.
     byte[] jpeg = new JpegEncoder(80).encode(photo()).bytes();
-    assertTrue(TurboJpeg.progressive(jpeg));
+    assertTrue(TurboJpeg.plain(jpeg).progressive());
     BufferedImage fast = ImageReading.decode(jpeg, ImageFormat.JPEG);
     assertEquals(BufferedImage.TYPE_3BYTE_BGR, fast.getType(), "libjpeg-turbo's layout");
     assertSamePixels(imageIo(jpeg), fast, "coffee.jpg at q80");
@@ -149,7 +149,7 @@ class TurboJpegTest {
       }
     }
     byte[] jpeg = new JpegEncoder(100).encode(noise).bytes();
-    assertTrue(TurboJpeg.progressive(jpeg));
+    assertTrue(TurboJpeg.plain(jpeg).progressive());
     assertTrue(jpeg.length > ImageReading.CHECKED_PROGRESSIVE_BYTES_PER_PIXEL * 256 * 256, "dense");
     assertNotEquals(
         BufferedImage.TYPE_3BYTE_BGR, ImageReading.decode(jpeg, ImageFormat.JPEG).getType());
@@ -164,7 +164,7 @@ class TurboJpegTest {
     for (int round = 0; round < 2; round++) {
       for (BufferedImage pixels : sizes) {
         byte[] jpeg = new JpegEncoder(80).encode(copy(pixels)).bytes();
-        BufferedImage turbo = TurboJpeg.decode(jpeg, 3);
+        BufferedImage turbo = TurboJpeg.decode(jpeg, TurboJpeg.plain(jpeg));
         assertEquals(pixels.getWidth(), turbo.getWidth());
         assertSamePixels(imageIo(jpeg), turbo, pixels.getWidth() + "x" + pixels.getHeight());
       }
@@ -214,9 +214,9 @@ class TurboJpegTest {
           "bad/empty.jpg",
           "bad/not-an-image.jpg"
         }) {
-      assertEquals(0, TurboJpeg.plainComponents(TestData.bytes(name)), name);
+      assertNull(TurboJpeg.plain(TestData.bytes(name)), name);
     }
-    assertEquals(0, TurboJpeg.plainComponents(new byte[] {(byte) 0xFF, (byte) 0xD8}));
+    assertNull(TurboJpeg.plain(new byte[] {(byte) 0xFF, (byte) 0xD8}));
   }
 
   private static BufferedImage grey(BufferedImage image) {
