@@ -6,6 +6,7 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.nio.ByteBuffer;
 
 /**
  * Structural similarity (Wang, Bovik, Sheikh and Simoncelli, 2004) on luma.
@@ -55,17 +56,91 @@ public final class Ssim {
    * sums).
    */
   public static double score(BufferedImage a, BufferedImage b) {
-    int w = a.getWidth();
-    int h = a.getHeight();
     Pixels.checkSameSize(a, b);
+    return score(new ImageLuma(a), new ImageLuma(b), a.getWidth(), a.getHeight());
+  }
+
+  /**
+   * The mean SSIM of {@code reference} against an image of its size given by its luma: {@code luma}
+   * holds its 8-bit rows one after another, from its position ({@link TurboJpeg#luma}: a JPEG's Y
+   * component as the file stores it). Rec.601 luma is what JFIF's Y is, so this is {@link
+   * #score(BufferedImage, BufferedImage)} of the decoded image but for the decoder's rounding of
+   * each pixel to 8-bit RGB (under half a level of luma) and its clipping of colours outside RGB.
+   *
+   * @throws IllegalArgumentException when {@code luma} holds fewer bytes than the image has pixels
+   */
+  static double score(BufferedImage reference, ByteBuffer luma) {
+    int w = reference.getWidth();
+    int h = reference.getHeight();
+    if (luma.remaining() < (long) w * h) {
+      throw new IllegalArgumentException(
+          "expected "
+              + (long) w * h
+              + " luma bytes for "
+              + w
+              + "x"
+              + h
+              + ", got "
+              + luma.remaining());
+    }
+    return score(new ImageLuma(reference), new PlaneLuma(luma, w), w, h);
+  }
+
+  private static double score(Luma a, Luma b, int w, int h) {
     int radius = Math.min(RADIUS, (Math.min(w, h) - 1) / 2);
-    Rows rows = new Rows(a, b, gaussian(radius));
+    Rows rows = new Rows(a, b, w, gaussian(radius));
     double sum = 0;
     for (int row = 0; row < h; row++) {
       Progress.checkInterrupted();
       sum += rows.next(row);
     }
     return sum / ((double) rows.vw * (h - 2 * radius));
+  }
+
+  /** Where a comparison's rows of luma come from. */
+  private interface Luma {
+    /** Row {@code row} as Rec.601 luma over white, minus {@link #OFFSET}, into {@code out}. */
+    void row(int row, float[] out);
+  }
+
+  /** The rows of an image's pixels. */
+  private static final class ImageLuma implements Luma {
+    private final BufferedImage image;
+    private final int[] argb;
+    private final int[] samples;
+
+    ImageLuma(BufferedImage image) {
+      this.image = image;
+      int w = image.getWidth();
+      argb = new int[w];
+      samples = new int[w * image.getRaster().getNumBands()];
+    }
+
+    @Override
+    public void row(int row, float[] out) {
+      luma(image, row, argb, samples, out);
+    }
+  }
+
+  /** The rows of a plane of 8-bit luma. */
+  private static final class PlaneLuma implements Luma {
+    private final ByteBuffer plane;
+    private final int start;
+    private final byte[] bytes;
+
+    PlaneLuma(ByteBuffer plane, int width) {
+      this.plane = plane;
+      this.start = plane.position();
+      this.bytes = new byte[width];
+    }
+
+    @Override
+    public void row(int row, float[] out) {
+      plane.get(start + row * bytes.length, bytes);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (bytes[i] & 0xFF) - OFFSET;
+      }
+    }
   }
 
   /**
@@ -75,8 +150,8 @@ public final class Ssim {
    * (three compilations of about 50 kB of code, about 1 s each, in every run).
    */
   private static final class Rows {
-    private final BufferedImage a;
-    private final BufferedImage b;
+    private final Luma a;
+    private final Luma b;
     private final float[] kernel;
     private final int k;
     private final int vw;
@@ -100,15 +175,11 @@ public final class Ssim {
     private final float[] my;
     private final float[] msquares;
     private final float[] mproducts;
-    private final int[] argb;
-    private final int[] samplesA;
-    private final int[] samplesB;
 
-    Rows(BufferedImage a, BufferedImage b, float[] kernel) {
+    Rows(Luma a, Luma b, int w, float[] kernel) {
       this.a = a;
       this.b = b;
       this.kernel = kernel;
-      int w = a.getWidth();
       k = kernel.length;
       vw = w - (k - 1);
       rings = new float[4][k][vw];
@@ -121,15 +192,12 @@ public final class Ssim {
       my = new float[vw];
       msquares = new float[vw];
       mproducts = new float[vw];
-      argb = new int[w];
-      samplesA = new int[w * a.getRaster().getNumBands()];
-      samplesB = new int[w * b.getRaster().getNumBands()];
     }
 
     /** Takes in row {@code row}; the sum of the SSIM map's row it completes, or 0. */
     double next(int row) {
-      luma(a, row, argb, samplesA, x);
-      luma(b, row, argb, samplesB, y);
+      a.row(row, x);
+      b.row(row, y);
       squaresAndProducts(x, y, squares, products);
       int slot = row % k;
       filter(kernel, x, rings[0][slot], vw, scratch);

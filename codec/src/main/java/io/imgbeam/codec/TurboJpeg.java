@@ -9,6 +9,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTAT
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -116,6 +117,64 @@ final class TurboJpeg {
    */
   static BufferedImage decode(byte[] jpeg, Frame frame) throws IOException {
     boolean grey = frame.components() == 1;
+    return imdecode(
+        jpeg,
+        frame,
+        grey,
+        decoded -> {
+          BufferedImage image =
+              new BufferedImage(
+                  decoded.cols(),
+                  decoded.rows(),
+                  grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+          // OpenCV's BGR byte order is TYPE_3BYTE_BGR's: one copy, no conversion.
+          decoded.data().get(((DataBufferByte) image.getRaster().getDataBuffer()).getData());
+          return image;
+        });
+  }
+
+  /**
+   * Decodes the luma of a {@link #plain} file of this {@code frame}, its Y component (or its grey
+   * one) exactly as the file stores it, and returns what {@code use} makes of it: {@code use} gets
+   * the decoded width and height and the rows, one byte a pixel, one row after another, in native
+   * memory of this thread's that is valid only until {@code use} returns. libjpeg leaves the chroma
+   * components entropy-decoded but neither transformed, upsampled nor converted: the bench's
+   * outputs decoded in 3.5 ms per megapixel this way against 5.0 in RGB, and no pixel is copied to
+   * the heap.
+   */
+  static <T> T luma(byte[] jpeg, Frame frame, LumaUse<T> use) throws IOException {
+    return imdecode(
+        jpeg,
+        frame,
+        true,
+        decoded -> {
+          long bytes = (long) decoded.cols() * decoded.rows();
+          if (bytes > Integer.MAX_VALUE) {
+            throw new IOException(
+                decoded.cols() + "x" + decoded.rows() + " is too large for one buffer of luma");
+          }
+          ByteBuffer rows = decoded.data().capacity(bytes).asByteBuffer();
+          return use.apply(decoded.cols(), decoded.rows(), rows);
+        });
+  }
+
+  /** What {@link #luma} hands the decoded luma to. */
+  @FunctionalInterface
+  interface LumaUse<T> {
+    T apply(int width, int height, ByteBuffer rows);
+  }
+
+  /** What {@link #imdecode} hands the decoded pixels to, before it frees them. */
+  private interface Decoded<T> {
+    T apply(Mat decoded) throws IOException;
+  }
+
+  /**
+   * Decodes {@code jpeg} to one channel ({@code grey}: its luma) or to three (BGR), and returns
+   * what {@code use} makes of the pixels.
+   */
+  private static <T> T imdecode(byte[] jpeg, Frame frame, boolean grey, Decoded<T> use)
+      throws IOException {
     int channels = grey ? 1 : 3;
     int flags = (grey ? IMREAD_GRAYSCALE : IMREAD_COLOR) | IMREAD_IGNORE_ORIENTATION;
     long bytes = frame.pixels() * channels;
@@ -138,14 +197,7 @@ final class TurboJpeg {
         throw new IOException(
             "libjpeg-turbo returned " + decoded.channels() + " channels, expected " + channels);
       }
-      BufferedImage image =
-          new BufferedImage(
-              decoded.cols(),
-              decoded.rows(),
-              grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-      // OpenCV's BGR byte order is TYPE_3BYTE_BGR's: one copy, no conversion.
-      decoded.data().get(((DataBufferByte) image.getRaster().getDataBuffer()).getData());
-      return image;
+      return use.apply(decoded);
     } finally {
       if (scratch != null && scratch != SCRATCH.get()) {
         scratch.close();

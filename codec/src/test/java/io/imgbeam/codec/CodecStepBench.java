@@ -16,18 +16,20 @@ import java.util.Locale;
  * The per-image steps of a JPEG-to-JPEG compression at the default quality, each timed on its own
  * in milliseconds of this thread's CPU per megapixel (CPU time moves less than wall time when other
  * processes share the cores): the input's decode, the encode at effort 0 and at effort 1 (the
- * default; both include the 4:2:0 or 4:4:4 choice), verification's decode of the output and its
- * SSIM against the encoded pixels. One thread; the first round is a warm-up. With {@code --md5} it
- * first prints the MD5 and size of every photo's encode at both efforts, to show that a change left
- * the output byte-identical. Run by {@code bench/codec-steps.sh}.
+ * default; both include the 4:2:0 or 4:4:4 choice), a decode of the output to RGB and its SSIM
+ * against the encoded pixels, and verification's decode of the output's luma alone with its SSIM.
+ * One thread; the first round is a warm-up. With {@code --md5} it first prints the MD5 and size of
+ * every photo's encode at both efforts, to show that a change left the output byte-identical. Run
+ * by {@code bench/codec-steps.sh}.
  */
 final class CodecStepBench {
   private static final String[] STEPS = {
     "decode input",
     "encode, effort 0",
     "encode, effort 1 (default)",
-    "verification decode (libjpeg-turbo)",
-    "SSIM of the verification"
+    "verification decode to RGB (libjpeg-turbo)",
+    "SSIM of the RGB",
+    "verification decode of the luma and its SSIM (as verification does)"
   };
 
   private CodecStepBench() {}
@@ -83,6 +85,11 @@ final class CodecStepBench {
         t[4] = threads.getCurrentThreadCpuTime();
         Ssim.score(images.get(i), decoded);
         t[5] = threads.getCurrentThreadCpuTime();
+        BufferedImage reference = images.get(i);
+        byte[] output = outputs.get(i);
+        TurboJpeg.luma(
+            output, TurboJpeg.plain(output), (w, h, rows) -> Ssim.score(reference, rows));
+        t[6] = threads.getCurrentThreadCpuTime();
         for (int s = 0; s < STEPS.length; s++) {
           nanos[s] += t[s + 1] - t[s];
         }

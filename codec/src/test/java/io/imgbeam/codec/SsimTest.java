@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +89,39 @@ class SsimTest {
             copy(partA, BufferedImage.TYPE_INT_ARGB), copy(partB, BufferedImage.TYPE_INT_ARGB)),
         Ssim.score(partA, partB),
         0.0);
+  }
+
+  /**
+   * A plane of 8-bit luma (verification's JPEG Y) scores as the grey image of those bytes does,
+   * read from the buffer's position on; a plane shorter than the image is refused.
+   */
+  @Test
+  void lumaPlanesScoreAsTheGreyImageOfTheirBytes() {
+    BufferedImage image = TestData.decode("orientation/upright.png");
+    BufferedImage other = noisy(image, 12);
+    int w = image.getWidth();
+    int h = image.getHeight();
+    BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] bytes = ((DataBufferByte) grey.getRaster().getDataBuffer()).getData();
+    ByteBuffer plane = ByteBuffer.allocateDirect(5 + w * h);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = other.getRGB(x, y);
+        bytes[y * w + x] =
+            (byte)
+                Math.round(
+                    0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF));
+      }
+    }
+    plane.position(5);
+    plane.put(bytes);
+    plane.position(5);
+    double expected = Ssim.score(image, grey);
+    assertTrue(expected > 0.5 && expected < 0.99, "SSIM " + expected);
+    assertEquals(expected, Ssim.score(image, plane), 0.0);
+    assertEquals(5, plane.position(), "the plane is read, not consumed");
+    plane.limit(plane.limit() - 1);
+    assertThrows(IllegalArgumentException.class, () -> Ssim.score(image, plane));
   }
 
   private static BufferedImage copy(BufferedImage image, int type) {

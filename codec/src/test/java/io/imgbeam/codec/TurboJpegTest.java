@@ -8,9 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imgbeam.testing.TestData;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Random;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +46,56 @@ class TurboJpegTest {
         assertSamePixels(jdk, turbo, name);
       }
     }
+  }
+
+  /**
+   * Verification's decode of the luma alone gives the Y component the file stores, exactly as the
+   * JDK's libjpeg reads it without colour conversion ({@code readRaster}), for colour and grey
+   * outputs, into the same scratch as the RGB decodes.
+   */
+  @Test
+  void decodesTheLumaOfOurOutputsAsStored() throws IOException {
+    BufferedImage photo = photo();
+    for (BufferedImage pixels :
+        new BufferedImage[] {photo, grey(photo), copy(photo.getSubimage(7, 5, 333, 211)), photo}) {
+      byte[] jpeg = new JpegEncoder(80).encode(pixels).bytes();
+      String name = pixels.getWidth() + "x" + pixels.getHeight() + " " + pixels.getType();
+      Raster stored = jdkRaster(jpeg);
+      byte[] luma =
+          TurboJpeg.luma(
+              jpeg,
+              TurboJpeg.plain(jpeg),
+              (width, height, rows) -> {
+                assertEquals(stored.getWidth(), width, name);
+                assertEquals(stored.getHeight(), height, name);
+                byte[] copy = new byte[width * height];
+                rows.get(copy);
+                return copy;
+              });
+      int[] y = stored.getSamples(0, 0, stored.getWidth(), stored.getHeight(), 0, (int[]) null);
+      for (int i = 0; i < y.length; i++) {
+        assertEquals(y[i], luma[i] & 0xFF, name + ": pixel " + i);
+      }
+      // The RGB decode into the same scratch afterwards still gives ImageIO's pixels.
+      assertSamePixels(imageIo(jpeg), TurboJpeg.decode(jpeg, TurboJpeg.plain(jpeg)), name);
+    }
+  }
+
+  /** The JDK's reader's raster of a JPEG: its components as stored, with no colour conversion. */
+  private static Raster jdkRaster(byte[] jpeg) throws IOException {
+    for (Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
+        readers.hasNext(); ) {
+      ImageReader reader = readers.next();
+      if (reader.getClass().getName().startsWith("com.sun.")) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+          reader.setInput(in);
+          return reader.readRaster(0, null);
+        } finally {
+          reader.dispose();
+        }
+      }
+    }
+    throw new IllegalStateException("no JDK JPEG reader");
   }
 
   @Test
