@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleFunction;
 import java.util.function.Function;
@@ -866,6 +867,9 @@ public final class ImageCompressor {
                     ? Ssim.score(reference, rows)
                     : Double.NaN;
               });
+    } catch (CancellationException e) {
+      // Past the time limit: the caller has recorded that already, as for the RGB path's SSIM.
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw CodecException.failed(Stage.VERIFY, e);
     }
