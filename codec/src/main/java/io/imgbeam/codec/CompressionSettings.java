@@ -18,7 +18,7 @@ public final class CompressionSettings implements Serializable {
    * Bumped whenever the codec would write different bytes for the same input and settings, so that
    * an incremental run redoes what an older codec wrote.
    */
-  public static final int CODEC_VERSION = 7;
+  public static final int CODEC_VERSION = 8;
 
   /**
    * Default JPEG quality, on sharp's and libjpeg's 1-100 scale: N scores like sharp's mozjpeg at N

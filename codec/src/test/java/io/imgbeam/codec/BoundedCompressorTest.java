@@ -99,7 +99,7 @@ class BoundedCompressorTest {
         "expected warning or error for failOn, got none",
         assertThrows(IllegalArgumentException.class, () -> FailOn.parse("none")).getMessage());
     assertEquals(
-        "codec=7 format=same quality=80 failOn=warning metadata=strip keepDates=false"
+        "codec=8 format=same quality=80 failOn=warning metadata=strip keepDates=false"
             + " iccProfile=srgb jpegEffort=1 webpQuality=77 webpEffort=4"
             + " webpLossless=false"
             + " webpSharpYuv=false avifQuality=55 avifEffort=2 avifChroma=420 avifBitDepth=8"
