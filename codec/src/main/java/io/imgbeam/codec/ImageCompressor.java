@@ -802,10 +802,7 @@ public final class ImageCompressor {
       BufferedImage[] keep,
       Ssimulacra2.ReferenceCache cache)
       throws CodecException {
-    if (metric == Metric.SSIM
-        && !encoded.lossless()
-        && encoder.format() == ImageFormat.JPEG
-        && TurboJpeg.available()) {
+    if (metric == Metric.SSIM && !encoded.lossless() && encoder.format() == ImageFormat.JPEG) {
       TurboJpeg.Frame frame = TurboJpeg.plain(encoded.bytes());
       if (frame != null) {
         return verifyLuma(encoded, frame, metric);

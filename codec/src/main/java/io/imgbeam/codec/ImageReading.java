@@ -79,7 +79,7 @@ final class ImageReading {
    * #decode(byte[], ImageFormat, FailOn, boolean, int, int)} only after ImageIO has checked them).
    */
   static BufferedImage decodeOwn(byte[] data, ImageFormat format) throws IOException {
-    if (format == ImageFormat.JPEG && TurboJpeg.available()) {
+    if (format == ImageFormat.JPEG) {
       TurboJpeg.Frame frame = TurboJpeg.plain(data);
       if (frame != null) {
         return TurboJpeg.decode(data, frame);
@@ -109,7 +109,7 @@ final class ImageReading {
   static BufferedImage decode(
       byte[] data, ImageFormat format, FailOn failOn, boolean embeddedProfile, int stepX, int stepY)
       throws IOException {
-    if (format == ImageFormat.JPEG && stepX == 1 && stepY == 1 && TurboJpeg.available()) {
+    if (format == ImageFormat.JPEG && stepX == 1 && stepY == 1) {
       TurboJpeg.Frame frame = TurboJpeg.plain(data);
       if (frame != null
           && frame.progressive()

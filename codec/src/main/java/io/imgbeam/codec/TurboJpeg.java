@@ -65,10 +65,11 @@ final class TurboJpeg {
   /**
    * The frame of {@code jpeg} when it is a plain JFIF file this decoder reads as ImageIO does, else
    * null: a JFIF APP0, no ICC profile (APP2) or Adobe marker (APP14), and a baseline, extended or
-   * progressive Huffman frame of 8-bit samples with one or three components.
+   * progressive Huffman frame of 8-bit samples with one or three components. Null for every file
+   * when the natives did not load ({@link #available}): callers then use ImageIO.
    */
   static Frame plain(byte[] jpeg) {
-    if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
+    if (!available() || jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
       return null;
     }
     boolean jfif = false;
